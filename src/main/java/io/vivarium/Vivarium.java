@@ -1,0 +1,20 @@
+package io.vivarium;
+
+import io.vivarium.cli.Cli;
+
+/**
+ * The jar's entry point. Verbs such as {@code add} and {@code status} run as plain picocli commands, so they never
+ * pay for a Spring context; only {@code serve} starts one.
+ */
+public final class Vivarium {
+
+    private Vivarium() {
+    }
+
+    public static void main(String[] args) {
+        int exitCode = Cli.create().execute(args);
+        if (exitCode != 0 || !Cli.keepsRunning(args)) {
+            System.exit(exitCode);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.vivarium.cli;
+
+import io.vivarium.task.Budget;
+import io.vivarium.task.Intensity;
+import io.vivarium.task.Priority;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskType;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Append a task to queue.json.")
+final class AddCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    WorkspaceOption workspace;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Task id: letters, digits, '.', '_' or '-'.")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "TYPE", description = "Task type: grind.")
+    String type;
+
+    @Option(names = "--min", paramLabel = "DOLLARS", description = "Minimum budget (default: 0.05).")
+    Double min;
+
+    @Option(names = "--max", paramLabel = "DOLLARS", description = "Maximum budget, a hard cap (default: 0.10).")
+    Double max;
+
+    @Option(names = "--intensity", paramLabel = "LEVEL", description = "low, medium or high (default: medium).")
+    String intensity;
+
+    @Option(names = "--command", paramLabel = "CMD", description = "Shell command the grind runs (sh -c, in the workspace).")
+    String command;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "LLM prompt the grind sends, when there is no command.")
+    String prompt;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "What the task is for.")
+    String description;
+
+    @Option(names = "--depends-on", paramLabel = "ID", split = ",",
+            description = "Ids of tasks that must complete first, comma-separated.")
+    List<String> dependsOn;
+
+    @Option(names = "--priority", paramLabel = "LEVEL", description = "high, medium or low (default: medium).")
+    String priority;
+
+    @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before the task fails (default: 3).")
+    Integer maxAttempts;
+
+    AddCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        TaskType.parse(type);
+        Task task = Task.grind(id)
+                .description(description)
+                .command(command)
+                .prompt(prompt)
+                .minBudget(min)
+                .maxBudget(max)
+                .intensity(intensity == null ? null : Intensity.parse(intensity))
+                .priority(priority == null ? null : Priority.parse(priority))
+                .dependsOn(dependsOn)
+                .maxAttempts(maxAttempts)
+                .build();
+        workspace.openStore(context.clock()).add(List.of(task));
+        spec.commandLine().getOut().printf("Added %s (%s, budget $%s-$%s, intensity %s, priority %s)%n",
+                task.id(), task.kind().name().toLowerCase(java.util.Locale.ROOT) + " grind",
+                Budget.format(task.minBudget()), Budget.format(task.maxBudget()), task.intensity(), task.priority());
+        return Cli.OK;
+    }
+}

@@ -1,0 +1,70 @@
+package io.vivarium.cli;
+
+import io.vivarium.store.StoreException;
+import io.vivarium.task.IllegalTransitionException;
+import io.vivarium.task.InvalidTaskException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Builds the command line with Vivarium's error conventions: usage and input errors are one line on stderr with
+ * exit code 2; task failures are exit code 1; success is 0.
+ */
+public final class Cli {
+
+    public static final int OK = 0;
+    public static final int TASKS_FAILED = 1;
+    public static final int INPUT_ERROR = 2;
+
+    /** How flags are called on the command line, for errors that name a task field. */
+    private static final Map<String, String> FLAG_OF_FIELD = Map.of(
+            "min_budget", "--min", "max_budget", "--max", "intensity", "--intensity", "depends_on", "--depends-on",
+            "priority", "--priority", "max_attempts", "--max-attempts", "type", "TYPE", "id", "ID");
+
+    private Cli() {
+    }
+
+    public static CommandLine create() {
+        return create(CliContext.system());
+    }
+
+    public static CommandLine create(CliContext context) {
+        CommandLine cli = new CommandLine(new VivariumCommand(), new CliFactory(context));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(Cli::onUsageError);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> onFailure(e, cmd));
+        return cli;
+    }
+
+    /** Commands that return while their work goes on in other threads (the server). */
+    public static boolean keepsRunning(String[] args) {
+        return false;
+    }
+
+    private static int onUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        return INPUT_ERROR;
+    }
+
+    private static int onFailure(Exception e, CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        if (e instanceof InvalidTaskException invalid) {
+            String flag = FLAG_OF_FIELD.getOrDefault(invalid.field(), "--" + invalid.field().replace('_', '-'));
+            err.println(name + ": " + flag + ": " + invalid.getMessage());
+            return INPUT_ERROR;
+        }
+        if (e instanceof StoreException || e instanceof IllegalTransitionException || e instanceof UserInputException) {
+            err.println(name + ": " + e.getMessage());
+            return INPUT_ERROR;
+        }
+        err.println(name + ": internal error: " + e);
+        if (System.getenv("VIVARIUM_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return TASKS_FAILED;
+    }
+}

@@ -1,0 +1,78 @@
+package io.vivarium.cli;
+
+import io.vivarium.store.Claim;
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.file.WorkspaceJson;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the summary, failed tasks with their errors, and active claims.")
+final class StatusCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    WorkspaceOption workspace;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Option(names = "--watch", description = "Refresh every --interval until interrupted (Ctrl-C).")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "Refresh interval for --watch (default: ${DEFAULT-VALUE}).")
+    double interval;
+
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${env:VIVARIUM_LEASE_SECONDS:-300}",
+            description = "Claims whose heartbeat is older than this are shown as stale (default: ${DEFAULT-VALUE}).")
+    long leaseSeconds;
+
+    StatusCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (interval <= 0 || !Double.isFinite(interval)) {
+            throw new UserInputException("--interval must be greater than 0");
+        }
+        FileTaskStore store = workspace.openStore(context.clock());
+        PrintWriter out = spec.commandLine().getOut();
+        do {
+            Snapshot snapshot = store.snapshot();
+            if (json) {
+                out.println(WorkspaceJson.mapper().writeValueAsString(snapshot.summary()));
+            } else {
+                if (watch) {
+                    out.print("\033[H\033[2J");
+                }
+                List<Claim> claims = store.claims();
+                new StatusReport(snapshot, claims, Duration.ofSeconds(leaseSeconds), clock())
+                        .print(out, workspace.path());
+            }
+            out.flush();
+            if (watch) {
+                Thread.sleep((long) (interval * 1000));
+            }
+        } while (watch);
+        return Cli.OK;
+    }
+
+    private Clock clock() {
+        return context.clock();
+    }
+}

@@ -1,0 +1,66 @@
+package io.vivarium.store.file;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vivarium.task.Summary;
+import io.vivarium.task.TaskRun;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code execution_log.json}: each task's run state, plus a summary that is recomputed from the entries on every
+ * write so the two can never disagree within the file.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"version", "tasks", "swarm_summary"})
+record ExecutionLog(String version, Map<String, TaskRun> tasks, Summary swarmSummary,
+                    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+    ExecutionLog {
+        version = FormatVersion.check(version);
+        tasks = tasks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+        extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
+    }
+
+    static ExecutionLog empty() {
+        return new ExecutionLog(null, Map.of(), null, Map.of());
+    }
+
+    /** The log with these entries and a summary of them over {@code queue}. */
+    ExecutionLog with(Map<String, TaskRun> entries, QueueDocument queue) {
+        Summary summary = Summary.of(queue.tasks(), id -> runOf(entries, queue, id));
+        return new ExecutionLog(version, entries, summary, extra);
+    }
+
+    ExecutionLog summarizedOver(QueueDocument queue) {
+        return with(tasks, queue);
+    }
+
+    ExecutionLog cleared(QueueDocument emptyQueue) {
+        return new ExecutionLog(version, Map.of(), null, extra).summarizedOver(emptyQueue);
+    }
+
+    /** Entries for every task that has one, the old queue format's lists filling the gaps. */
+    Map<String, TaskRun> runsOver(QueueDocument queue) {
+        Map<String, TaskRun> runs = new LinkedHashMap<>(tasks);
+        queue.legacyStatuses().forEach((id, status) -> runs.putIfAbsent(id, TaskRun.legacy(status)));
+        return runs;
+    }
+
+    private static TaskRun runOf(Map<String, TaskRun> entries, QueueDocument queue, String id) {
+        TaskRun run = entries.get(id);
+        if (run == null) {
+            var legacy = queue.legacyStatuses().get(id);
+            return legacy == null ? null : TaskRun.legacy(legacy);
+        }
+        return run;
+    }
+
+    List<String> ids() {
+        return List.copyOf(tasks.keySet());
+    }
+}

@@ -1,0 +1,99 @@
+package io.vivarium.store.file;
+
+import io.vivarium.task.InvalidTaskException;
+import io.vivarium.task.Timestamps;
+import java.time.Instant;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+
+/** The JSON dialect of workspace files: snake_case, {@code +00:00} timestamps, two-space indent like Python's json. */
+public final class WorkspaceJson {
+
+    private static final JsonMapper MAPPER = build();
+
+    private WorkspaceJson() {
+    }
+
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
+    private static JsonMapper build() {
+        SimpleModule timestamps = new SimpleModule("vivarium-timestamps")
+                .addSerializer(Instant.class, new ValueSerializer<Instant>() {
+                    @Override
+                    public void serialize(Instant value, JsonGenerator gen, SerializationContext ctxt) {
+                        gen.writeString(Timestamps.format(value));
+                    }
+                })
+                .addDeserializer(Instant.class, new ValueDeserializer<Instant>() {
+                    @Override
+                    public Instant deserialize(JsonParser p, DeserializationContext ctxt) {
+                        return Timestamps.parse(p.getValueAsString());
+                    }
+                });
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator(""))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        return JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .addModule(timestamps)
+                .defaultPrettyPrinter(printer)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /** One line saying where a file went wrong and why, without echoing its content. */
+    static String describe(JacksonException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String where = referencePath(e);
+        if (root instanceof InvalidTaskException || root instanceof IllegalArgumentException) {
+            return (where.isEmpty() ? "" : "at " + where + ": ") + root.getMessage();
+        }
+        TokenStreamLocation location = e.getLocation();
+        String at = location != null && location.getLineNr() > 0
+                ? "line " + location.getLineNr() + ", column " + location.getColumnNr()
+                : where;
+        String message = e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        message = newline < 0 ? message : message.substring(0, newline);
+        return (at.isEmpty() ? "" : "at " + at + ": ") + message;
+    }
+
+    private static String referencePath(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,87 @@
+package io.vivarium.task;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The dependency rules for a queue: every {@code depends_on} names a task in it, and there are no cycles. */
+public final class DependencyGraph {
+
+    private DependencyGraph() {
+    }
+
+    /** Checks that {@code added} may be appended to a queue that already holds {@code existing}. */
+    public static void checkAppend(Collection<Task> existing, Collection<Task> added) {
+        Map<String, List<String>> edges = new HashMap<>();
+        for (Task task : existing) {
+            edges.put(task.id(), task.dependsOn());
+        }
+        for (Task task : added) {
+            edges.put(task.id(), task.dependsOn());
+        }
+        for (Task task : added) {
+            for (String dep : task.dependsOn()) {
+                if (!edges.containsKey(dep)) {
+                    throw new InvalidTaskException("depends_on",
+                            "task '" + task.id() + "' depends on unknown task '" + dep + "'");
+                }
+            }
+        }
+        List<String> cycle = findCycle(edges);
+        if (!cycle.isEmpty()) {
+            throw new InvalidTaskException("depends_on", "dependency cycle: " + String.join(" -> ", cycle));
+        }
+    }
+
+    /** A cycle as a path that starts and ends at the same id, or an empty list. Iterative, so deep chains are fine. */
+    public static List<String> findCycle(Map<String, List<String>> edges) {
+        Set<String> done = new HashSet<>();
+        for (String start : edges.keySet()) {
+            if (done.contains(start)) {
+                continue;
+            }
+            Deque<String> path = new ArrayDeque<>();
+            Set<String> onPath = new HashSet<>();
+            Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
+            path.push(start);
+            onPath.add(start);
+            pending.push(edges.getOrDefault(start, List.of()).iterator());
+            while (!pending.isEmpty()) {
+                java.util.Iterator<String> it = pending.peek();
+                if (!it.hasNext()) {
+                    pending.pop();
+                    String finished = path.pop();
+                    onPath.remove(finished);
+                    done.add(finished);
+                    continue;
+                }
+                String next = it.next();
+                if (onPath.contains(next)) {
+                    List<String> cycle = new java.util.ArrayList<>();
+                    var descending = path.descendingIterator();
+                    boolean in = false;
+                    while (descending.hasNext()) {
+                        String id = descending.next();
+                        in |= id.equals(next);
+                        if (in) {
+                            cycle.add(id);
+                        }
+                    }
+                    cycle.add(next);
+                    return cycle;
+                }
+                if (!done.contains(next) && edges.containsKey(next)) {
+                    path.push(next);
+                    onPath.add(next);
+                    pending.push(edges.get(next).iterator());
+                }
+            }
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,17 @@
+package io.vivarium.task;
+
+/**
+ * What one grind did: whether it succeeded, what it cost and what it said. {@code error} is set when it failed;
+ * {@code output} is the tail of a command's stdout and stderr.
+ */
+public record GrindResult(boolean succeeded, double budgetUsed, String result, String error, Integer exitCode,
+                          String output) {
+
+    public static GrindResult success(double budgetUsed, String result, Integer exitCode, String output) {
+        return new GrindResult(true, budgetUsed, result, null, exitCode, output);
+    }
+
+    public static GrindResult failure(double budgetUsed, String error, Integer exitCode, String output) {
+        return new GrindResult(false, budgetUsed, null, error, exitCode, output);
+    }
+}

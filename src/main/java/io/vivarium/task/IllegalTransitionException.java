@@ -1,0 +1,28 @@
+package io.vivarium.task;
+
+/** A lifecycle move the transition table does not allow, e.g. cancelling a completed task. */
+public class IllegalTransitionException extends IllegalStateException {
+
+    private final String taskId;
+    private final TaskStatus from;
+    private final TaskStatus to;
+
+    public IllegalTransitionException(String taskId, TaskStatus from, TaskStatus to) {
+        super("task '" + taskId + "' is " + from + " and cannot become " + to);
+        this.taskId = taskId;
+        this.from = from;
+        this.to = to;
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    public TaskStatus from() {
+        return from;
+    }
+
+    public TaskStatus to() {
+        return to;
+    }
+}

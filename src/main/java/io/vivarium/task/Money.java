@@ -1,0 +1,12 @@
+package io.vivarium.task;
+
+/** Dollar amounts are metered to the micro-dollar; rounding once here keeps sums and files free of float noise. */
+public final class Money {
+
+    private Money() {
+    }
+
+    public static double round(double dollars) {
+        return Math.round(dollars * 1_000_000d) / 1_000_000d;
+    }
+}

@@ -1,0 +1,155 @@
+package io.vivarium.task;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One task definition as it stands in {@code queue.json}. Missing fields take the documented defaults and every
+ * rule is checked here, so a task that exists is valid wherever it came from (CLI, HTTP, planner, a hand edit).
+ * Fields this version does not know are kept in {@link #extra()} and written back unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
+        "depends_on", "priority", "max_attempts", "created_at"})
+public record Task(
+        String id,
+        TaskType type,
+        String description,
+        String command,
+        String prompt,
+        Double minBudget,
+        Double maxBudget,
+        Intensity intensity,
+        List<String> dependsOn,
+        Priority priority,
+        Integer maxAttempts,
+        Instant createdAt,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+    public static final double DEFAULT_MIN_BUDGET = 0.05;
+    public static final double DEFAULT_MAX_BUDGET = 0.10;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int MAX_ATTEMPTS_LIMIT = 100;
+    public static final int MAX_TEXT_LENGTH = 100_000;
+
+    public Task {
+        TaskId.requireValid("id", id);
+        type = type == null ? TaskType.GRIND : type;
+        minBudget = minBudget == null ? DEFAULT_MIN_BUDGET : minBudget;
+        maxBudget = maxBudget == null ? Math.max(DEFAULT_MAX_BUDGET, minBudget) : maxBudget;
+        Budget.check(minBudget, maxBudget);
+        intensity = intensity == null ? Intensity.MEDIUM : intensity;
+        priority = priority == null ? Priority.MEDIUM : priority;
+        maxAttempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+            throw new InvalidTaskException("max_attempts",
+                    "max_attempts must be between 1 and " + MAX_ATTEMPTS_LIMIT + " (got " + maxAttempts + ")");
+        }
+        checkLength("description", description);
+        checkLength("command", command);
+        checkLength("prompt", prompt);
+        if (command != null && command.isBlank()) {
+            command = null;
+        }
+        if (prompt != null && prompt.isBlank()) {
+            prompt = null;
+        }
+        dependsOn = checkDependencies(id, dependsOn);
+        extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
+    }
+
+    public static Builder grind(String id) {
+        return new Builder(id);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.description = description;
+        b.command = command;
+        b.prompt = prompt;
+        b.minBudget = minBudget;
+        b.maxBudget = maxBudget;
+        b.intensity = intensity;
+        b.dependsOn = dependsOn;
+        b.priority = priority;
+        b.maxAttempts = maxAttempts;
+        b.createdAt = createdAt;
+        b.extra = extra;
+        return b;
+    }
+
+    /** What kind of work the grind does; the first that is set wins. */
+    public GrindKind kind() {
+        if (command != null) {
+            return GrindKind.COMMAND;
+        }
+        return prompt != null ? GrindKind.PROMPT : GrindKind.EMPTY;
+    }
+
+    private static void checkLength(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT_LENGTH) {
+            throw new InvalidTaskException(field, field + " is longer than " + MAX_TEXT_LENGTH + " characters");
+        }
+    }
+
+    private static List<String> checkDependencies(String id, List<String> dependsOn) {
+        if (dependsOn == null || dependsOn.isEmpty()) {
+            return List.of();
+        }
+        LinkedHashSet<String> unique = new LinkedHashSet<>();
+        for (String dep : dependsOn) {
+            TaskId.requireValid("depends_on", dep);
+            if (dep.equals(id)) {
+                throw new InvalidTaskException("depends_on", "task '" + id + "' cannot depend on itself");
+            }
+            unique.add(dep);
+        }
+        return List.copyOf(unique);
+    }
+
+    public enum GrindKind { COMMAND, PROMPT, EMPTY }
+
+    /** Builds tasks from code without a 13-argument constructor call; validation still happens in {@link Task}. */
+    public static final class Builder {
+        private final String id;
+        private String description;
+        private String command;
+        private String prompt;
+        private Double minBudget;
+        private Double maxBudget;
+        private Intensity intensity;
+        private List<String> dependsOn = new ArrayList<>();
+        private Priority priority;
+        private Integer maxAttempts;
+        private Instant createdAt;
+        private Map<String, Object> extra = Map.of();
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder description(String v) { this.description = v; return this; }
+        public Builder command(String v) { this.command = v; return this; }
+        public Builder prompt(String v) { this.prompt = v; return this; }
+        public Builder minBudget(Double v) { this.minBudget = v; return this; }
+        public Builder maxBudget(Double v) { this.maxBudget = v; return this; }
+        public Builder intensity(Intensity v) { this.intensity = v; return this; }
+        public Builder dependsOn(List<String> v) { this.dependsOn = v == null ? List.of() : v; return this; }
+        public Builder priority(Priority v) { this.priority = v; return this; }
+        public Builder maxAttempts(Integer v) { this.maxAttempts = v; return this; }
+        public Builder createdAt(Instant v) { this.createdAt = v; return this; }
+
+        public Task build() {
+            return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
+                    dependsOn, priority, maxAttempts, createdAt, extra);
+        }
+    }
+}
