@@ -11,23 +11,32 @@ public final class Budget {
 
     public static void check(double min, double max) {
         if (!Double.isFinite(min) || min <= 0) {
-            throw new InvalidTaskException("min_budget", "min_budget must be greater than 0 (got " + format(min) + ")");
+            throw new InvalidTaskException("min_budget", "min_budget must be greater than 0 (got " + plain(min) + ")");
         }
         if (!Double.isFinite(max) || max < min) {
             throw new InvalidTaskException("max_budget",
-                    "max_budget (" + format(max) + ") must be at least min_budget (" + format(min) + ")");
+                    "max_budget (" + plain(max) + ") must be at least min_budget (" + plain(min) + ")");
         }
         if (max > MAX_DOLLARS) {
             throw new InvalidTaskException("max_budget",
-                    "max_budget must be at most " + format(MAX_DOLLARS) + " (got " + format(max) + ")");
+                    "max_budget must be at most " + plain(MAX_DOLLARS) + " (got " + plain(max) + ")");
         }
     }
 
+    /** Dollars for display: at least cents, more digits only when they are there ({@code 0.10}, {@code 0.075}). */
     public static String format(double dollars) {
         if (!Double.isFinite(dollars)) {
             return String.valueOf(dollars);
         }
         java.math.BigDecimal exact = java.math.BigDecimal.valueOf(dollars).stripTrailingZeros();
         return exact.setScale(Math.max(2, exact.scale())).toPlainString();
+    }
+
+    /** The number exactly as given, for error messages that quote the user's input. */
+    static String plain(double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

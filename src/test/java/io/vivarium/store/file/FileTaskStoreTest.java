@@ -1,0 +1,183 @@
+package io.vivarium.store.file;
+
+import static io.vivarium.support.Tasks.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vivarium.store.CorruptFileException;
+import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.Snapshot;
+import io.vivarium.task.InvalidTaskException;
+import io.vivarium.task.TaskStatus;
+import io.vivarium.support.WorkspaceFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class FileTaskStoreTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-15T10:30:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path workspace;
+
+    private FileTaskStore store() {
+        return new FileTaskStore(workspace, CLOCK);
+    }
+
+    @Test
+    void emptyWorkspaceReadsAsAnEmptyQueue() {
+        Snapshot snapshot = store().snapshot();
+
+        assertThat(snapshot.tasks()).isEmpty();
+        assertThat(snapshot.summary().totalTasks()).isZero();
+        assertThat(workspace.resolve("queue.json")).doesNotExist();
+    }
+
+    @Test
+    void addIsAllOrNothing() {
+        store().add(List.of(aTask("a").build()));
+
+        assertThatThrownBy(() -> store().add(List.of(aTask("b").build(), aTask("a").build())))
+                .isInstanceOf(DuplicateTaskException.class);
+        assertThatThrownBy(() -> store().add(List.of(aTask("c").build(), aTask("c").build())))
+                .isInstanceOf(DuplicateTaskException.class);
+
+        assertThat(store().snapshot().tasks()).extracting(t -> t.id()).containsExactly("a");
+    }
+
+    @Test
+    void dependenciesMustExistAndNotFormACycle() {
+        store().add(List.of(aTask("a").build()));
+
+        store().add(List.of(aTask("c").dependsOn(List.of("b")).build(), aTask("b").dependsOn(List.of("a")).build()));
+
+        assertThatThrownBy(() -> store().add(List.of(aTask("x").dependsOn(List.of("y")).build(),
+                aTask("y").dependsOn(List.of("x")).build())))
+                .isInstanceOf(InvalidTaskException.class)
+                .hasMessageContaining("dependency cycle");
+        assertThat(store().snapshot().tasks()).extracting(t -> t.id()).containsExactly("a", "c", "b");
+    }
+
+    @Test
+    void createdAtIsStampedFromTheClock() {
+        store().add(List.of(aTask("a").build()));
+
+        assertThat(store().snapshot().tasks().get(0).createdAt()).isEqualTo(CLOCK.instant());
+        assertThat(WorkspaceFiles.queue(workspace).get("tasks").get(0).get("created_at").asString())
+                .isEqualTo("2026-01-15T10:30:00.000000+00:00");
+    }
+
+    @Test
+    void unknownFieldsSurviveARewrite() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), """
+                {"version": "1.0", "owner": {"team": "infra"},
+                 "tasks": [{"id": "a", "type": "grind", "ticket": "OPS-42", "labels": ["x"]}]}
+                """);
+        Files.writeString(workspace.resolve("execution_log.json"), """
+                {"version": "1.0", "host_notes": "kept",
+                 "tasks": {"a": {"status": "completed", "worker_id": "worker_1", "budget_used": 0.07, "cost_center": 7}}}
+                """);
+
+        store().add(List.of(aTask("b").build()));
+
+        JsonNode queue = WorkspaceFiles.queue(workspace);
+        assertThat(queue.get("owner").get("team").asString()).isEqualTo("infra");
+        assertThat(queue.get("tasks").get(0).get("ticket").asString()).isEqualTo("OPS-42");
+        assertThat(queue.get("tasks").get(0).get("labels").get(0).asString()).isEqualTo("x");
+        JsonNode log = WorkspaceFiles.log(workspace);
+        assertThat(log.get("host_notes").asString()).isEqualTo("kept");
+        assertThat(log.get("tasks").get("a").get("cost_center").asInt()).isEqualTo(7);
+        assertThat(log.get("swarm_summary").get("completed").asInt()).isEqualTo(1);
+        assertThat(log.get("swarm_summary").get("pending").asInt()).isEqualTo(1);
+        assertThat(log.get("swarm_summary").get("budget_used").asDouble()).isEqualTo(0.07);
+    }
+
+    @Test
+    void theOriginalFormatsCompletedAndFailedListsStillLoad() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), """
+                {"tasks": [{"id": "task_001", "type": "grind", "min_budget": 0.05, "max_budget": 0.1,
+                            "intensity": "medium"},
+                           {"id": "task_002", "type": "grind"}, {"id": "task_003", "type": "grind"}],
+                 "completed": ["task_001"], "failed": [{"id": "task_002", "error": "boom"}]}
+                """);
+
+        Snapshot snapshot = store().snapshot();
+
+        assertThat(snapshot.statusOf("task_001")).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(snapshot.statusOf("task_002")).isEqualTo(TaskStatus.FAILED);
+        assertThat(snapshot.statusOf("task_003")).isEqualTo(TaskStatus.PENDING);
+        assertThat(snapshot.summary().completed()).isEqualTo(1);
+
+        store().add(List.of(aTask("task_004").build()));
+        JsonNode queue = WorkspaceFiles.queue(workspace);
+        assertThat(queue.get("completed").get(0).asString()).isEqualTo("task_001");
+        assertThat(queue.get("failed").get(0).get("error").asString()).isEqualTo("boom");
+        assertThat(WorkspaceFiles.log(workspace).get("swarm_summary").get("failed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void pythonTimestampsWithoutMicrosecondsOrZoneAreRead() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), """
+                {"tasks": [{"id": "a", "created_at": "2024-01-15T10:30:00+00:00"},
+                           {"id": "b", "created_at": "2024-01-15T10:30:05.123"}]}
+                """);
+
+        Snapshot snapshot = store().snapshot();
+
+        assertThat(snapshot.tasks().get(0).createdAt()).isEqualTo(Instant.parse("2024-01-15T10:30:00Z"));
+        assertThat(snapshot.tasks().get(1).createdAt()).isEqualTo(Instant.parse("2024-01-15T10:30:05.123Z"));
+    }
+
+    @Test
+    void corruptionIsDetectedEvenAfterACachedRead() throws Exception {
+        store().add(List.of(aTask("a").build()));
+        FileTaskStore store = store();
+        assertThat(store.snapshot().tasks()).hasSize(1);
+
+        Files.writeString(workspace.resolve("queue.json"), "{\"tasks\": [}");
+
+        assertThatThrownBy(store::snapshot)
+                .isInstanceOf(CorruptFileException.class)
+                .hasMessageContaining(workspace.resolve("queue.json").toString());
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedNotMisread() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), "{\"version\": \"2.0\", \"tasks\": []}");
+
+        assertThatThrownBy(() -> store().add(List.of(aTask("a").build())))
+                .isInstanceOf(CorruptFileException.class)
+                .hasMessageContaining("unsupported format version '2.0'");
+        assertThat(Files.readString(workspace.resolve("queue.json"))).contains("2.0");
+    }
+
+    @Test
+    void aQueueWithTheSameIdTwiceIsCorrupt() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), "{\"tasks\": [{\"id\": \"a\"}, {\"id\": \"a\"}]}");
+
+        assertThatThrownBy(() -> store().snapshot())
+                .isInstanceOf(CorruptFileException.class)
+                .hasMessageContaining("task id 'a' appears twice");
+    }
+
+    @Test
+    void trailingGarbageMakesAFileCorrupt() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), "{\"tasks\": []} {\"tasks\": []}");
+
+        assertThatThrownBy(() -> store().snapshot()).isInstanceOf(CorruptFileException.class);
+    }
+
+    @Test
+    void anEmptyFileHoldsNoDataAndReadsAsEmpty() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), "");
+
+        assertThat(store().snapshot().tasks()).isEmpty();
+    }
+}
