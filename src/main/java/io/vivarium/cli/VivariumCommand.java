@@ -11,7 +11,11 @@ import picocli.CommandLine.Spec;
         description = "Vivarium: a parallel task runner. Budgeted grinds over a workspace of plain files.",
         subcommands = {
                 AddCommand.class,
+                StartCommand.class,
+                WorkerCommand.class,
                 StatusCommand.class,
+                RetryCommand.class,
+                CancelCommand.class,
                 ClearCommand.class,
                 AutoComplete.GenerateCompletion.class
         },

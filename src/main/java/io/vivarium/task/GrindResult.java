@@ -2,16 +2,21 @@ package io.vivarium.task;
 
 /**
  * What one grind did: whether it succeeded, what it cost and what it said. {@code error} is set when it failed;
- * {@code output} is the tail of a command's stdout and stderr.
+ * {@code output} is the tail of a command's stdout and stderr. A failure that would only repeat itself if tried
+ * again (an exhausted budget) is not {@code retryable}.
  */
 public record GrindResult(boolean succeeded, double budgetUsed, String result, String error, Integer exitCode,
-                          String output) {
+                          String output, boolean retryable) {
 
     public static GrindResult success(double budgetUsed, String result, Integer exitCode, String output) {
-        return new GrindResult(true, budgetUsed, result, null, exitCode, output);
+        return new GrindResult(true, budgetUsed, result, null, exitCode, output, false);
     }
 
     public static GrindResult failure(double budgetUsed, String error, Integer exitCode, String output) {
-        return new GrindResult(false, budgetUsed, null, error, exitCode, output);
+        return new GrindResult(false, budgetUsed, null, error, exitCode, output, true);
+    }
+
+    public static GrindResult finalFailure(double budgetUsed, String error, Integer exitCode, String output) {
+        return new GrindResult(false, budgetUsed, null, error, exitCode, output, false);
     }
 }

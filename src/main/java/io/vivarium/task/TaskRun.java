@@ -76,6 +76,17 @@ public record TaskRun(
                 error, exitCode, null, output, extra);
     }
 
+    /**
+     * The worker running it was lost (died, hung past its lease, or its claim was removed). The attempt counts; the
+     * task runs again if attempts are left, else it fails.
+     */
+    public TaskRun abandon(String taskId, Instant now, String reason, boolean attemptsLeft) {
+        TaskStatus target = attemptsLeft ? TaskStatus.PENDING : TaskStatus.FAILED;
+        require(taskId, target);
+        return new TaskRun(attemptsLeft ? null : workerId, target, attempts, startedAt, attemptsLeft ? null : now,
+                budgetUsed, null, reason, null, null, output, extra);
+    }
+
     public TaskRun block(String taskId, Instant now, String reason) {
         require(taskId, TaskStatus.BLOCKED);
         return new TaskRun(workerId, TaskStatus.BLOCKED, attempts, startedAt, now, budgetUsed, null, reason, null,

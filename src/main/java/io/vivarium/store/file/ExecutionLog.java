@@ -46,7 +46,8 @@ record ExecutionLog(String version, Map<String, TaskRun> tasks, Summary swarmSum
 
     /** Entries for every task that has one, the old queue format's lists filling the gaps. */
     Map<String, TaskRun> runsOver(QueueDocument queue) {
-        Map<String, TaskRun> runs = new LinkedHashMap<>(tasks);
+        Map<String, TaskRun> runs = new LinkedHashMap<>(tasks.size() * 2);
+        runs.putAll(tasks);
         queue.legacyStatuses().forEach((id, status) -> runs.putIfAbsent(id, TaskRun.legacy(status)));
         return runs;
     }

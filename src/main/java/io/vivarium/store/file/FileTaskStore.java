@@ -1,41 +1,74 @@
 package io.vivarium.store.file;
 
+import io.vivarium.os.ProcessTree;
 import io.vivarium.store.Claim;
+import io.vivarium.store.CommitResult;
 import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.Finish;
+import io.vivarium.store.Lease;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreException;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.store.Takeover;
 import io.vivarium.store.TaskStore;
+import io.vivarium.store.UnknownTaskException;
+import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.file.ClaimLocks.HeldClaim;
+import io.vivarium.store.file.ClaimLocks.Inspection;
 import io.vivarium.task.DependencyGraph;
+import io.vivarium.task.Scheduling;
+import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The embedded store: a workspace directory of plain files. Every change is a read-modify-write under the
  * workspace lock that lands by atomic rename, so no reader sees a torn file and no writer loses another's update.
+ * Claim files are created, checked and removed under the same lock, which is what lets a takeover, a cancel and an
+ * owner's own finish agree on who holds a task.
  */
 public final class FileTaskStore implements TaskStore {
 
     private final WorkspacePaths paths;
     private final Clock clock;
+    private final StoreSettings settings;
     private final WorkspaceLock lock;
     private final JsonFile<QueueDocument> queue;
     private final JsonFile<ExecutionLog> log;
     private final ClaimFiles claimFiles;
+    private final ClaimLocks claimLocks = new ClaimLocks();
+    private final String host = ProcessTree.hostName();
+    /** In-progress tasks seen without a claim file, and since when; see {@link StoreSettings#missingClaimGrace()}. */
+    private final Map<String, Instant> missingClaimSince = new ConcurrentHashMap<>();
 
     public FileTaskStore(Path workspace, Clock clock) {
+        this(workspace, clock, StoreSettings.defaults());
+    }
+
+    public FileTaskStore(Path workspace, Clock clock, StoreSettings settings) {
         if (!Files.isDirectory(workspace)) {
             throw new StoreException("workspace " + workspace.toAbsolutePath().normalize() + " is not a directory");
         }
         this.paths = WorkspacePaths.of(workspace);
         this.clock = clock;
+        this.settings = settings;
         this.lock = WorkspaceLock.of(paths.storeLock());
         this.queue = new JsonFile<>(paths.queue(), QueueDocument.class, QueueDocument::empty);
         this.log = new JsonFile<>(paths.log(), ExecutionLog.class, ExecutionLog::empty);
@@ -45,6 +78,12 @@ public final class FileTaskStore implements TaskStore {
     public WorkspacePaths paths() {
         return paths;
     }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    // --- reading ---
 
     @Override
     public Snapshot snapshot() {
@@ -57,10 +96,17 @@ public final class FileTaskStore implements TaskStore {
     public List<Claim> claims() {
         List<Claim> claims = new ArrayList<>();
         for (Path file : claimFiles.list()) {
-            claimFiles.read(file).ifPresent(claims::add);
+            claimLocks.readRecord(file).ifPresent(claims::add);
         }
         return claims;
     }
+
+    @Override
+    public Object stateVersion() {
+        return java.util.Arrays.asList(queue.currentIdentity(), log.currentIdentity());
+    }
+
+    // --- definitions ---
 
     @Override
     public void add(List<Task> tasks) {
@@ -101,6 +147,307 @@ public final class FileTaskStore implements TaskStore {
             int claims = claimFiles.deleteAll();
             return new ClearResult(q.tasks().size(), claims);
         });
+    }
+
+    // --- worker lifecycle ---
+
+    @Override
+    public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
+        ensureLocksDirectory();
+        return lock.callExclusive(() -> {
+            Instant now = clock.instant();
+            QueueDocument q = queue.read();
+            ExecutionLog l = log.read();
+            Map<String, TaskRun> runs = l.runsOver(q);
+            Map<String, Task> tasks = index(q);
+            boolean changed = false;
+
+            List<Lease> lost = new ArrayList<>();
+            List<HeldClaim> toRelease = new ArrayList<>();
+            for (Finish finish : finished) {
+                HeldClaim held = (HeldClaim) finish.lease().handle();
+                String id = finish.lease().taskId();
+                TaskRun run = runs.get(id);
+                Task task = tasks.get(id);
+                if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS
+                        || !Objects.equals(run.workerId(), worker.workerId()) || !claimLocks.owns(held)) {
+                    lost.add(finish.lease());
+                    claimLocks.forget(held);
+                    continue;
+                }
+                runs.put(id, afterFinish(task, run, finish, now));
+                toRelease.add(held);
+                changed = true;
+            }
+
+            changed |= blockUnrunnable(q, runs, now);
+
+            List<Lease> claimed = new ArrayList<>();
+            if (maxClaims > 0) {
+                for (Task task : Scheduling.runnable(q.tasks(), runs::get, now)) {
+                    if (claimed.size() >= maxClaims) {
+                        break;
+                    }
+                    claimOne(task, worker, runs, now).ifPresent(claimed::add);
+                }
+                changed |= !claimed.isEmpty();
+            }
+
+            if (changed) {
+                try {
+                    log.write(l.with(runs, q));
+                } catch (RuntimeException e) {
+                    claimed.forEach(lease -> claimLocks.release((HeldClaim) lease.handle()));
+                    throw e;
+                }
+            }
+            // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
+            // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
+            toRelease.forEach(claimLocks::release);
+            Summary summary = Summary.of(q.tasks(), runs::get);
+            Object version = java.util.Arrays.asList(queue.lastIdentity(), log.lastIdentity());
+            return new CommitResult(claimed, lost, summary, Scheduling.nextBackoffEnd(q.tasks(), runs::get, now),
+                    version);
+        });
+    }
+
+    @Override
+    public boolean renew(Lease lease) {
+        HeldClaim held = (HeldClaim) lease.handle();
+        return claimLocks.update(held, held.record().renewedAt(clock.instant()));
+    }
+
+    @Override
+    public boolean recordGrindProcess(Lease lease, long pid, Instant startedAt) {
+        HeldClaim held = (HeldClaim) lease.handle();
+        return claimLocks.update(held, held.record().withGrind(pid, startedAt));
+    }
+
+    @Override
+    public List<Takeover> reap() {
+        if (!Files.isDirectory(paths.locks()) && !Files.exists(paths.log())) {
+            return List.of();
+        }
+        return lock.callExclusive(() -> {
+            Instant now = clock.instant();
+            QueueDocument q = queue.read();
+            ExecutionLog l = log.read();
+            Map<String, TaskRun> runs = l.runsOver(q);
+            Map<String, Task> tasks = index(q);
+            List<Takeover> takeovers = new ArrayList<>();
+            Set<String> claimedIds = new HashSet<>();
+
+            for (Path file : claimFiles.list()) {
+                String id = ClaimFiles.taskIdOf(file).orElseThrow();
+                claimedIds.add(id);
+                Inspection inspection = claimLocks.inspect(file);
+                Takeover.Reason reason = switch (inspection.state()) {
+                    case GONE, OURS -> null;
+                    case OWNER_DEAD -> Takeover.Reason.OWNER_DIED;
+                    case OWNER_ALIVE -> isStale(inspection, now) ? Takeover.Reason.LEASE_EXPIRED : null;
+                };
+                if (reason == null) {
+                    continue;
+                }
+                endGrindOf(inspection.record());
+                if (!claimLocks.deleteIfSame(file, inspection.fileKey())) {
+                    continue;
+                }
+                claimedIds.remove(id);
+                String previous = inspection.record() == null ? null : inspection.record().workerId();
+                requeue(tasks.get(id), runs, id, now, reason);
+                takeovers.add(new Takeover(id, previous, reason));
+            }
+
+            Set<String> missing = new HashSet<>();
+            for (Map.Entry<String, TaskRun> entry : new ArrayList<>(runs.entrySet())) {
+                String id = entry.getKey();
+                if (entry.getValue().status() != TaskStatus.IN_PROGRESS || claimedIds.contains(id)
+                        || claimLocks.heldAt(paths.claimFile(id)).isPresent()) {
+                    continue;
+                }
+                missing.add(id);
+                Instant since = missingClaimSince.computeIfAbsent(id, k -> now);
+                if (!since.plus(settings.missingClaimGrace()).isAfter(now)) {
+                    requeue(tasks.get(id), runs, id, now, Takeover.Reason.CLAIM_MISSING);
+                    takeovers.add(new Takeover(id, entry.getValue().workerId(), Takeover.Reason.CLAIM_MISSING));
+                    missing.remove(id);
+                }
+            }
+            missingClaimSince.keySet().retainAll(missing);
+
+            if (!takeovers.isEmpty()) {
+                log.write(l.with(runs, q));
+            }
+            return takeovers;
+        });
+    }
+
+    // --- user intents ---
+
+    @Override
+    public List<String> retry(Collection<String> ids) {
+        return retryWhere(ids, false);
+    }
+
+    @Override
+    public List<String> retryFailed() {
+        return retryWhere(List.of(), true);
+    }
+
+    private List<String> retryWhere(Collection<String> ids, boolean allFailed) {
+        return lock.callExclusive(() -> {
+            QueueDocument q = queue.read();
+            ExecutionLog l = log.read();
+            Map<String, TaskRun> runs = l.runsOver(q);
+            Map<String, Task> tasks = index(q);
+            List<String> targets = new ArrayList<>();
+            if (allFailed) {
+                runs.forEach((id, run) -> {
+                    if (run.status() == TaskStatus.FAILED && tasks.containsKey(id)) {
+                        targets.add(id);
+                    }
+                });
+            } else {
+                for (String id : ids) {
+                    if (!tasks.containsKey(id)) {
+                        throw new UnknownTaskException(id);
+                    }
+                    targets.add(id);
+                }
+            }
+            List<String> retried = new ArrayList<>();
+            for (String id : targets) {
+                TaskRun run = runs.getOrDefault(id, TaskRun.pending());
+                if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
+                    continue;
+                }
+                runs.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
+                retried.add(id);
+            }
+            for (String id : Scheduling.toUnblock(q.tasks(), runs::get)) {
+                runs.put(id, runs.get(id).retry(id));
+                retried.add(id);
+            }
+            if (!retried.isEmpty()) {
+                log.write(l.with(runs, q));
+            }
+            return retried;
+        });
+    }
+
+    @Override
+    public TaskRun cancel(String id) {
+        return lock.callExclusive(() -> {
+            Instant now = clock.instant();
+            QueueDocument q = queue.read();
+            ExecutionLog l = log.read();
+            Map<String, Task> tasks = index(q);
+            if (!tasks.containsKey(id)) {
+                throw new UnknownTaskException(id);
+            }
+            Map<String, TaskRun> runs = l.runsOver(q);
+            TaskRun run = runs.getOrDefault(id, TaskRun.pending());
+            TaskRun cancelled = run.cancel(id, now, run.budgetUsed());
+            if (run.status() == TaskStatus.IN_PROGRESS) {
+                stopClaim(paths.claimFile(id));
+            }
+            runs.put(id, cancelled);
+            blockUnrunnable(q, runs, now);
+            log.write(l.with(runs, q));
+            return cancelled;
+        });
+    }
+
+    // --- rules applied inside a commit ---
+
+    private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
+        String id = task.id();
+        if (finish.isRelease()) {
+            return run.release(id);
+        }
+        if (finish.result().succeeded()) {
+            return run.complete(id, now, finish.result());
+        }
+        boolean again = finish.result().retryable() && run.attempts() < task.maxAttempts();
+        return run.fail(id, now, finish.result(), again ? settings.retry().nextAttemptAt(run.attempts(), now) : null);
+    }
+
+    private boolean blockUnrunnable(QueueDocument q, Map<String, TaskRun> runs, Instant now) {
+        Map<String, String> blocked = Scheduling.toBlock(q.tasks(), runs::get);
+        blocked.forEach((id, reason) -> runs.put(id, runs.getOrDefault(id, TaskRun.pending()).block(id, now, reason)));
+        return !blocked.isEmpty();
+    }
+
+    private Optional<Lease> claimOne(Task task, WorkerIdentity worker, Map<String, TaskRun> runs, Instant now) {
+        Path file = paths.claimFile(task.id());
+        if (Files.exists(file)) {
+            // A claim file on a pending task: its owner died between claiming and logging, or it was made by hand.
+            Inspection inspection = claimLocks.inspect(file);
+            if (inspection.state() != Inspection.State.OWNER_DEAD
+                    || !claimLocks.deleteIfSame(file, inspection.fileKey())) {
+                return Optional.empty();
+            }
+        }
+        Optional<HeldClaim> held = claimLocks.tryAcquire(file, Claim.of(task.id(), worker, now));
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRun claimed = runs.getOrDefault(task.id(), TaskRun.pending()).claim(task.id(), worker.workerId(), now);
+        runs.put(task.id(), claimed);
+        return Optional.of(new Lease(task, claimed.attempts(), worker, held.get()));
+    }
+
+    private void requeue(Task task, Map<String, TaskRun> runs, String id, Instant now, Takeover.Reason reason) {
+        TaskRun run = runs.get(id);
+        if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS) {
+            return;
+        }
+        String why = switch (reason) {
+            case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
+            case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
+                    + run.attempts();
+            case CLAIM_MISSING -> "claim file of attempt " + run.attempts() + " was removed";
+        };
+        runs.put(id, run.abandon(id, now, why, run.attempts() < task.maxAttempts()));
+    }
+
+    private boolean isStale(Inspection inspection, Instant now) {
+        Instant heartbeat = inspection.record() != null && inspection.record().heartbeatAt() != null
+                ? inspection.record().heartbeatAt()
+                : inspection.modified().toInstant();
+        return heartbeat.plus(settings.lease()).isBefore(now);
+    }
+
+    /** Ends the grind of a claim being taken away, when it runs on this host. */
+    private void endGrindOf(Claim record) {
+        if (record != null && record.grindPid() != null && host.equals(record.host())) {
+            ProcessTree.killIfSame(record.grindPid(), record.grindStartedAt());
+        }
+    }
+
+    private void stopClaim(Path file) {
+        Optional<HeldClaim> ours = claimLocks.heldAt(file);
+        if (ours.isPresent()) {
+            endGrindOf(ours.get().record());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new StoreException("cannot remove claim " + file + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        Inspection inspection = claimLocks.inspect(file);
+        if (inspection.state() != Inspection.State.GONE) {
+            endGrindOf(inspection.record());
+            claimLocks.deleteIfSame(file, inspection.fileKey());
+        }
+    }
+
+    private static Map<String, Task> index(QueueDocument q) {
+        Map<String, Task> byId = new HashMap<>(q.tasks().size() * 2);
+        q.tasks().forEach(t -> byId.put(t.id(), t));
+        return byId;
     }
 
     private void ensureLocksDirectory() {

@@ -33,6 +33,22 @@ final class JsonFile<T> {
         return path;
     }
 
+    /** The file's identity as last read or written here (null if never); see {@link #currentIdentity()}. */
+    Object lastIdentity() {
+        Cached<T> hit = cached;
+        return hit == null ? null : hit.identity();
+    }
+
+    /** The file's identity on disk now: changes with every write, since every write is a new inode. */
+    Object currentIdentity() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return new Identity(a.fileKey(), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     T read() {
         BasicFileAttributes attributes;
         try {
@@ -105,7 +121,15 @@ final class JsonFile<T> {
         return out;
     }
 
+    private record Identity(Object fileKey, long size, FileTime modified) {
+    }
+
     private record Cached<T>(Object fileKey, long size, FileTime modified, T value) {
+        Identity identity() {
+            return new Identity(fileKey, size, modified);
+        }
+
+
         boolean matches(BasicFileAttributes a) {
             return fileKey != null && Objects.equals(fileKey, a.fileKey()) && size == a.size()
                     && modified.equals(a.lastModifiedTime());

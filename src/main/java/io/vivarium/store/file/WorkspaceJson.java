@@ -32,6 +32,11 @@ public final class WorkspaceJson {
         return MAPPER;
     }
 
+    /** One-line JSON, for claim records and machine-readable output. */
+    public static byte[] compact(Object value) {
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(value);
+    }
+
     private static JsonMapper build() {
         SimpleModule timestamps = new SimpleModule("vivarium-timestamps")
                 .addSerializer(Instant.class, new ValueSerializer<Instant>() {

@@ -1,0 +1,136 @@
+package io.vivarium.cli;
+
+import io.vivarium.grind.GrindEngine;
+import io.vivarium.store.Lease;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.store.Takeover;
+import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.task.GrindResult;
+import io.vivarium.task.Summary;
+import io.vivarium.worker.PoolListener;
+import io.vivarium.worker.WorkerPool;
+import io.vivarium.worker.WorkerSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a worker pool in the foreground for {@code start} and {@code worker run}: live progress, SIGTERM and Ctrl-C
+ * release every claim before the JVM exits.
+ */
+final class PoolRun {
+
+    private final FileTaskStore store;
+    private final WorkerPool pool;
+    private final Duration grace;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Counters counters = new Counters();
+    private final boolean interactive = System.console() != null;
+
+    PoolRun(Path workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
+            PrintWriter err) {
+        StoreSettings storeSettings = options.storeSettings();
+        this.store = new FileTaskStore(workspace, clock, storeSettings);
+        GrindEngine engine = new GrindEngine(workspace, options.grindSettings(), null);
+        WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
+                .withMaxTasks(maxTasks)
+                .withShutdownGrace(options.grace());
+        this.pool = new WorkerPool(store, engine, settings, clock, counters);
+        this.grace = options.grace();
+        this.out = out;
+        this.err = err;
+    }
+
+    FileTaskStore store() {
+        return store;
+    }
+
+    WorkerPool pool() {
+        return pool;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    /** Runs until the pool stops by itself; returns false if it was interrupted by a signal. */
+    void run() throws InterruptedException {
+        store.snapshot(); // a corrupt workspace fails here, before any worker starts
+        Thread hook = new Thread(this::stopOnSignal, "vivarium-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        pool.start();
+        while (!pool.await(Duration.ofMillis(interactive ? 200 : 1000))) {
+            if (interactive) {
+                out.print("\r" + progressLine());
+                out.flush();
+            }
+        }
+        if (interactive) {
+            out.print("\r" + progressLine() + "\n");
+        }
+        out.flush();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running and will finish the release
+        }
+        pool.failure().ifPresent(e -> {
+            throw e;
+        });
+    }
+
+    private void stopOnSignal() {
+        if (pool.isStopped()) {
+            return;
+        }
+        int running = pool.runningCount();
+        err.println();
+        err.printf("vivarium: stopping %s: %d running grind%s get %s s to finish, then every claim is released%n",
+                pool.identity().workerId(), running, running == 1 ? "" : "s", grace.toMillis() / 1000.0);
+        err.flush();
+        try {
+            pool.shutdown(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        err.println("vivarium: stopped; claims released");
+        err.flush();
+    }
+
+    String progressLine() {
+        Summary s = pool.lastSummary().orElse(null);
+        if (s == null) {
+            return "starting…";
+        }
+        int done = s.completed() + s.failed() + s.blocked() + s.cancelled();
+        return String.format(Locale.ROOT, "[%d/%d done] completed %d, failed %d, running %d, pending %d, $%.4f used   ",
+                done, s.totalTasks(), s.completed(), s.failed(), s.inProgress(), s.pending(), s.budgetUsed());
+    }
+
+    /** What this process's workers did, for the closing line of {@code worker run}. */
+    static final class Counters implements PoolListener {
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger lost = new AtomicInteger();
+        final AtomicInteger takeovers = new AtomicInteger();
+
+        @Override
+        public void finished(Lease lease, GrindResult result) {
+            (result.succeeded() ? completed : failed).incrementAndGet();
+        }
+
+        @Override
+        public void lost(Lease lease) {
+            lost.incrementAndGet();
+        }
+
+        @Override
+        public void tookOver(Takeover takeover) {
+            takeovers.incrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.vivarium.cli;
+
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.task.Scheduling;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskStatus;
+import io.vivarium.worker.WorkerSettings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run N workers until no task is pending or running, then print the status.",
+                "Exit code 0 when every task completed, 1 otherwise."})
+final class StartCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    WorkspaceOption workspace;
+
+    @Mixin
+    PoolOptions pool;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "4",
+            description = "Number of parallel workers (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--dry-run", description = "List what would run, in order, and change nothing.")
+    boolean dryRun;
+
+    StartCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (workers < 1 || workers > WorkerSettings.MAX_WORKERS) {
+            throw new UserInputException("N must be between 1 and " + WorkerSettings.MAX_WORKERS + " (got " + workers + ")");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            return dryRun(out, new FileTaskStore(workspace.path(), context.clock(), pool.storeSettings()));
+        }
+        PoolRun run = new PoolRun(workspace.path(), context.clock(), pool, workers, 0, out, spec.commandLine().getErr());
+        run.run();
+        FileTaskStore store = run.store();
+        Snapshot snapshot = store.snapshot();
+        out.println();
+        new StatusReport(snapshot, store.claims(), store.settings().lease(), context.clock()).print(out, workspace.path());
+        Summary summary = snapshot.summary();
+        return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
+    }
+
+    private int dryRun(PrintWriter out, FileTaskStore store) {
+        Snapshot snapshot = store.snapshot();
+        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
+        out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
+        if (runnable.isEmpty()) {
+            out.println("  nothing");
+        }
+        for (Task task : runnable) {
+            out.printf("  %-24s %-6s priority, %s grind, $%s-$%s, intensity %s%n", task.id(), task.priority(),
+                    task.kind().name().toLowerCase(java.util.Locale.ROOT), io.vivarium.task.Budget.format(task.minBudget()),
+                    io.vivarium.task.Budget.format(task.maxBudget()), task.intensity());
+        }
+        List<Task> waiting = snapshot.tasks().stream()
+                .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))
+                .toList();
+        if (!waiting.isEmpty()) {
+            out.println("Waiting (dependencies or retry backoff):");
+            waiting.forEach(t -> out.printf("  %-24s depends on %s%n", t.id(),
+                    t.dependsOn().isEmpty() ? "nothing (retry backoff)" : String.join(", ", t.dependsOn())));
+        }
+        Summary s = snapshot.summary();
+        out.printf("Already: %d completed, %d failed, %d in progress, %d blocked, %d cancelled%n",
+                s.completed(), s.failed(), s.inProgress(), s.blocked(), s.cancelled());
+        return Cli.OK;
+    }
+
+}

@@ -1,0 +1,7 @@
+package io.vivarium.grind;
+
+/** Runs a prompt grind as one chat completion within its budget. Implemented by the LLM client. */
+public interface PromptRunner {
+
+    io.vivarium.task.GrindResult run(GrindRequest request, GrindControl control);
+}

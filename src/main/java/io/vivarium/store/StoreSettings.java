@@ -1,0 +1,33 @@
+package io.vivarium.store;
+
+import io.vivarium.task.RetryPolicy;
+import java.time.Duration;
+
+/**
+ * How long a claim lives without a heartbeat, how failed attempts back off, and how long an in-progress task may
+ * be without its claim file (removed by hand) before it is given to another worker. That grace exceeds the
+ * heartbeat interval, so the owner has stopped its grind by the time anyone else starts one.
+ */
+public record StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace) {
+
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(300);
+
+    public static StoreSettings defaults() {
+        return withLease(DEFAULT_LEASE, RetryPolicy.DEFAULT);
+    }
+
+    public static StoreSettings withLease(Duration lease, RetryPolicy retry) {
+        return new StoreSettings(lease, retry, heartbeatInterval(lease).multipliedBy(2).plusSeconds(1));
+    }
+
+    /** Renew often enough that a few missed beats still leave the claim live. */
+    public static Duration heartbeatInterval(Duration lease) {
+        Duration fifth = lease.dividedBy(5);
+        Duration cap = Duration.ofSeconds(2);
+        return fifth.compareTo(cap) < 0 ? fifth : cap;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval(lease);
+    }
+}

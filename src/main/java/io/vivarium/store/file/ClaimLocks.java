@@ -1,0 +1,266 @@
+package io.vivarium.store.file;
+
+import io.vivarium.store.Claim;
+import io.vivarium.store.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Claim files and the {@code FileChannel} locks on them.
+ *
+ * <p>A claim file is born whole and locked: the record is written to a temp file that is already locked, and the
+ * temp file is then hard-linked to {@code <id>.lock}. A link fails if the name exists, so exactly one worker wins,
+ * and since a link shares the inode, the lock is on the claim file from its first moment. The owner's process
+ * holds the lock until it ends, so a claim file whose lock is free belongs to a dead process.
+ *
+ * <p>Closing any descriptor of a file drops every lock this JVM holds on it. So this JVM never opens a claim file
+ * it holds (those are answered from {@link #HELD}), and opening any other claim file waits while a claim is being
+ * created ({@link #FILE_ACCESS}).
+ */
+final class ClaimLocks {
+
+    private static final ConcurrentHashMap<Path, HeldClaim> HELD = new ConcurrentHashMap<>();
+    private static final ReentrantReadWriteLock FILE_ACCESS = new ReentrantReadWriteLock();
+
+    /** A claim this JVM holds: its locked channel stays open until the claim is released or lost. */
+    static final class HeldClaim {
+        final Path path;
+        final Object fileKey;
+        private final FileChannel channel;
+        private volatile Claim record;
+        private volatile boolean lost;
+
+        private HeldClaim(Path path, Object fileKey, FileChannel channel, Claim record) {
+            this.path = path;
+            this.fileKey = fileKey;
+            this.channel = channel;
+            this.record = record;
+        }
+
+        Claim record() {
+            return record;
+        }
+    }
+
+    /** What a claim file that this JVM does not hold tells about its owner. */
+    record Inspection(State state, Claim record, Object fileKey, FileTime modified) {
+        enum State { GONE, OURS, OWNER_ALIVE, OWNER_DEAD }
+    }
+
+    Optional<HeldClaim> tryAcquire(Path lockFile, Claim record) {
+        if (Files.exists(lockFile)) {
+            return Optional.empty();
+        }
+        Path temp = lockFile.resolveSibling("." + lockFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            channel.lock();
+            write(channel, record);
+            Object key = fileKey(temp);
+            HeldClaim held = new HeldClaim(lockFile, key, channel, record);
+            FILE_ACCESS.writeLock().lock();
+            try {
+                if (HELD.putIfAbsent(lockFile, held) != null) {
+                    channel.close();
+                    return Optional.empty();
+                }
+                try {
+                    Files.createLink(lockFile, temp);
+                } catch (FileAlreadyExistsException e) {
+                    HELD.remove(lockFile, held);
+                    channel.close();
+                    return Optional.empty();
+                }
+            } finally {
+                FILE_ACCESS.writeLock().unlock();
+            }
+            return Optional.of(held);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new StoreException("cannot create claim " + lockFile + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // A leftover hidden temp file is harmless: its name never matches *.lock.
+            }
+        }
+    }
+
+    /** Still ours: not given up, and the name still points at the inode we locked. */
+    boolean owns(HeldClaim held) {
+        if (held.lost) {
+            return false;
+        }
+        try {
+            if (Objects.equals(fileKey(held.path), held.fileKey)) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        held.lost = true;
+        return false;
+    }
+
+    /** Rewrites the record through the locked channel; false if the claim was lost meanwhile. */
+    boolean update(HeldClaim held, Claim record) {
+        if (!owns(held)) {
+            return false;
+        }
+        try {
+            write(held.channel, record);
+            held.record = record;
+            return true;
+        } catch (IOException e) {
+            return owns(held);
+        }
+    }
+
+    /** Gives up a claim we own: removes the file, then closes the channel (which drops the lock). */
+    void release(HeldClaim held) {
+        try {
+            if (owns(held)) {
+                Files.deleteIfExists(held.path);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot remove claim " + held.path + ": " + e.getMessage(), e);
+        } finally {
+            forget(held);
+        }
+    }
+
+    /** Drops our channel on a claim that is no longer ours; the file at its path belongs to someone else now. */
+    void forget(HeldClaim held) {
+        held.lost = true;
+        HELD.remove(held.path, held);
+        closeQuietly(held.channel);
+    }
+
+    Optional<HeldClaim> heldAt(Path lockFile) {
+        return Optional.ofNullable(HELD.get(lockFile));
+    }
+
+    Inspection inspect(Path lockFile) {
+        FILE_ACCESS.readLock().lock();
+        try {
+            HeldClaim held = HELD.get(lockFile);
+            if (held != null) {
+                return new Inspection(Inspection.State.OURS, held.record, held.fileKey, null);
+            }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                Object key = fileKey(lockFile);
+                FileTime modified = Files.getLastModifiedTime(lockFile);
+                Claim record = read(channel);
+                FileLock probe = channel.tryLock();
+                if (probe != null) {
+                    probe.release();
+                    return new Inspection(Inspection.State.OWNER_DEAD, record, key, modified);
+                }
+                return new Inspection(Inspection.State.OWNER_ALIVE, record, key, modified);
+            }
+        } catch (NoSuchFileException e) {
+            return new Inspection(Inspection.State.GONE, null, null, null);
+        } catch (IOException e) {
+            throw new StoreException("cannot inspect claim " + lockFile + ": " + e.getMessage(), e);
+        } finally {
+            FILE_ACCESS.readLock().unlock();
+        }
+    }
+
+    /** The record of any claim file, without disturbing the locks of claims this JVM holds. */
+    Optional<Claim> readRecord(Path lockFile) {
+        FILE_ACCESS.readLock().lock();
+        try {
+            HeldClaim held = HELD.get(lockFile);
+            if (held != null) {
+                return Optional.of(held.record);
+            }
+            return Optional.ofNullable(parse(Files.readAllBytes(lockFile)));
+        } catch (IOException e) {
+            return Optional.empty();
+        } finally {
+            FILE_ACCESS.readLock().unlock();
+        }
+    }
+
+    /** Removes a claim file if it is still the one that was inspected; a newer claim under the name survives. */
+    boolean deleteIfSame(Path lockFile, Object fileKey) {
+        try {
+            if (fileKey != null && Objects.equals(fileKey(lockFile), fileKey)) {
+                Files.deleteIfExists(lockFile);
+                return true;
+            }
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot remove claim " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(FileChannel channel, Claim record) throws IOException {
+        byte[] bytes = WorkspaceJson.compact(record);
+        ByteBuffer buffer = ByteBuffer.allocate(bytes.length + 1).put(bytes).put((byte) '\n').flip();
+        long position = 0;
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
+        }
+        channel.truncate(position);
+    }
+
+    private static Claim read(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size <= 0 || size > 64 * 1024) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // keep reading until the buffer is full or the file ends
+        }
+        return parse(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+    }
+
+    private static Claim parse(byte[] bytes) {
+        try {
+            return WorkspaceJson.mapper().readValue(bytes, Claim.class);
+        } catch (RuntimeException e) {
+            // A torn or hand-edited record: callers fall back to the file's lock and mtime.
+            return null;
+        }
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a channel we are discarding
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.vivarium.worker;
+
+import io.vivarium.grind.GrindControl;
+import io.vivarium.grind.GrindEngine;
+import io.vivarium.grind.GrindRequest;
+import io.vivarium.store.CommitResult;
+import io.vivarium.store.Finish;
+import io.vivarium.store.Lease;
+import io.vivarium.store.TaskStore;
+import io.vivarium.store.WorkerIdentity;
+import io.vivarium.task.GrindResult;
+import io.vivarium.task.Summary;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A pool of workers over one store. One dispatcher thread talks to the store: each of its commits records every
+ * grind finished since the last one and claims the next tasks, so a busy pool writes once for many state changes
+ * (group commit). Worker threads only run grinds. Two periodic jobs keep claims honest: {@link #renewHeartbeats}
+ * and {@link #reapStaleClaims}.
+ */
+public final class WorkerPool {
+
+    private static final Lease STOP = new Lease(null, 0, null, null);
+    private static final String SHUTDOWN = "worker shutting down";
+    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
+
+    private final TaskStore store;
+    private final GrindEngine engine;
+    private final WorkerSettings settings;
+    private final Clock clock;
+    private final PoolListener listener;
+    private final WorkerIdentity identity = WorkerIdentity.create();
+
+    private final LinkedBlockingQueue<Lease> ready = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Finish> finished = new ConcurrentLinkedQueue<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService chores;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private volatile boolean stopClaiming;
+    private volatile boolean releaseRunning;
+    private volatile Thread dispatcher;
+    private volatile Summary lastSummary;
+    private volatile RuntimeException fatal;
+
+    private record Running(Lease lease, GrindControl control) {
+    }
+
+    public WorkerPool(TaskStore store, GrindEngine engine, WorkerSettings settings, Clock clock, PoolListener listener) {
+        this.store = store;
+        this.engine = engine;
+        this.settings = settings;
+        this.clock = clock;
+        this.listener = listener;
+        this.chores = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vivarium-chores"));
+    }
+
+    public WorkerIdentity identity() {
+        return identity;
+    }
+
+    public void start() {
+        for (int i = 0; i < settings.workers(); i++) {
+            Thread worker = daemon(this::workLoop, "vivarium-worker-" + i);
+            threads.add(worker);
+            worker.start();
+        }
+        dispatcher = daemon(this::dispatchLoop, "vivarium-dispatcher");
+        dispatcher.start();
+        long beat = settings.heartbeatInterval().toMillis();
+        chores.scheduleWithFixedDelay(this::renewHeartbeats, beat, beat, TimeUnit.MILLISECONDS);
+        long reap = settings.reapInterval().toMillis();
+        chores.scheduleWithFixedDelay(this::reapStaleClaims, 0, reap, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the pool stops by itself (batch mode) or is shut down; true if it stopped in time. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void await() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    /** The queue's state as of the pool's last commit, if it made one. */
+    public Optional<Summary> lastSummary() {
+        return Optional.ofNullable(lastSummary);
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    /** Set when the pool stopped because the store failed (a corrupt file, say). */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(fatal);
+    }
+
+    /**
+     * Stops claiming, lets running grinds finish for up to {@code grace}, then stops the rest and gives their
+     * tasks back (the attempt does not count), and releases every claim before returning.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        stopClaiming = true;
+        wakeDispatcher();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline && !isStopped()) {
+            Thread.sleep(10);
+        }
+        releaseRunning = true;
+        running.values().forEach(r -> r.control().stop(SHUTDOWN));
+        wakeDispatcher();
+        if (!stopped.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("worker pool did not stop within 30 s of shutdown");
+        }
+    }
+
+    // --- worker threads: run grinds, hand results to the dispatcher ---
+
+    private void workLoop() {
+        while (true) {
+            Lease lease;
+            try {
+                lease = ready.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (lease == STOP) {
+                return;
+            }
+            if (releaseRunning || stopClaiming) {
+                finish(Finish.released(lease));
+                continue;
+            }
+            GrindControl control = new GrindControl((pid, start) -> store.recordGrindProcess(lease, pid, start));
+            running.put(lease.taskId(), new Running(lease, control));
+            GrindResult result;
+            // A claim lost while waiting in the queue (removed by hand, cancelled) must not start a second run.
+            if (!store.renew(lease)) {
+                control.stop("claim lost before start");
+                result = GrindResult.failure(0, "claim lost before start", null, null);
+            } else {
+                listener.started(lease);
+                result = runGrind(lease, control);
+            }
+            running.remove(lease.taskId());
+            if (SHUTDOWN.equals(control.stopReason())) {
+                finish(Finish.released(lease));
+            } else {
+                listener.finished(lease, result);
+                finish(Finish.done(lease, result));
+            }
+        }
+    }
+
+    private GrindResult runGrind(Lease lease, GrindControl control) {
+        try {
+            return engine.run(GrindRequest.of(lease.task()), control);
+        } catch (RuntimeException e) {
+            return GrindResult.failure(lease.task().minBudget(), "internal error: " + e, null, null);
+        }
+    }
+
+    private void finish(Finish finish) {
+        finished.add(finish);
+        wakeDispatcher();
+    }
+
+    // --- the dispatcher: the only thread that commits ---
+
+    private void dispatchLoop() {
+        int inFlight = 0;
+        int claimedTotal = 0;
+        int prefetch = 0;
+        Object seenVersion = null;
+        Optional<Instant> backoffEnd = Optional.empty();
+        List<Finish> batch = new ArrayList<>();
+        try {
+            while (true) {
+                drainInto(batch);
+                boolean stopping = stopClaiming;
+                if (stopping) {
+                    List<Lease> queued = new ArrayList<>();
+                    ready.drainTo(queued);
+                    queued.stream().filter(l -> l != STOP).forEach(l -> batch.add(Finish.released(l)));
+                }
+                int afterBatch = inFlight - batch.size();
+                int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch - afterBatch);
+                if (settings.maxTasks() > 0) {
+                    want = Math.min(want, settings.maxTasks() - claimedTotal);
+                }
+                boolean backoffDue = backoffEnd.map(end -> !end.isAfter(clock.instant())).orElse(false);
+                boolean news = seenVersion == null || backoffDue || !Objects.equals(seenVersion, store.stateVersion());
+                if (batch.isEmpty() && (want == 0 || !news)) {
+                    if (afterBatch == 0 && (stopping || limitReached(claimedTotal))) {
+                        return;
+                    }
+                    LockSupport.parkNanos(this, settings.pollInterval().toNanos());
+                    continue;
+                }
+                CommitResult result;
+                try {
+                    result = store.commit(identity, batch, want);
+                } catch (RuntimeException e) {
+                    listener.failed(e);
+                    if (settings.stopWhenIdle()) {
+                        fatal = e;
+                        releaseAfterFailure(batch);
+                        return;
+                    }
+                    LockSupport.parkNanos(this, ERROR_BACKOFF.toNanos());
+                    continue;
+                }
+                // Fast turnover (many finishes per commit) earns claims ahead; slow grinds claim only free slots,
+                // so that no task waits here while another process sits idle.
+                prefetch = batch.size() >= settings.workers() ? Math.min(settings.maxPrefetch(), 2 * batch.size()) : 0;
+                inFlight = afterBatch;
+                batch.clear();
+                result.lost().forEach(listener::lost);
+                for (Lease lease : result.claimed()) {
+                    inFlight++;
+                    claimedTotal++;
+                    ready.add(lease);
+                }
+                seenVersion = result.stateVersion();
+                backoffEnd = result.nextBackoffEnd();
+                lastSummary = result.summary();
+                listener.committed(result);
+                if (inFlight == 0 && (stopping || limitReached(claimedTotal)
+                        || (settings.stopWhenIdle() && result.summary().isSettled()))) {
+                    return;
+                }
+            }
+        } finally {
+            stopWorkers();
+        }
+    }
+
+    private boolean limitReached(int claimedTotal) {
+        return settings.maxTasks() > 0 && claimedTotal >= settings.maxTasks();
+    }
+
+    private void releaseAfterFailure(List<Finish> batch) {
+        stopClaiming = true;
+        releaseRunning = true;
+        running.values().forEach(r -> r.control().stop(SHUTDOWN));
+    }
+
+    private void drainInto(List<Finish> batch) {
+        Finish f;
+        while ((f = finished.poll()) != null) {
+            batch.add(f);
+        }
+    }
+
+    private void stopWorkers() {
+        chores.shutdownNow();
+        for (int i = 0; i < threads.size(); i++) {
+            ready.add(STOP);
+        }
+        stopped.countDown();
+    }
+
+    private void wakeDispatcher() {
+        Thread d = dispatcher;
+        if (d != null) {
+            LockSupport.unpark(d);
+        }
+    }
+
+    // --- periodic jobs ---
+
+    /** Renews every running claim; a claim found lost stops its grind at once, before anyone else starts one. */
+    private void renewHeartbeats() {
+        try {
+            for (Running r : running.values()) {
+                if (!store.renew(r.lease())) {
+                    r.control().stop("claim lost (taken over, cancelled or removed)");
+                }
+            }
+        } catch (RuntimeException e) {
+            listener.failed(e);
+        }
+    }
+
+    /** Ends claims of dead or hung workers anywhere in the workspace, so their tasks run again. */
+    private void reapStaleClaims() {
+        if (stopClaiming) {
+            return;
+        }
+        try {
+            store.reap().forEach(t -> {
+                listener.tookOver(t);
+                wakeDispatcher();
+            });
+        } catch (RuntimeException e) {
+            listener.failed(e);
+        }
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
