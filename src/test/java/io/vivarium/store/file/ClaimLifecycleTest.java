@@ -1,0 +1,256 @@
+package io.vivarium.store.file;
+
+import static io.vivarium.support.Tasks.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vivarium.store.CommitResult;
+import io.vivarium.store.Finish;
+import io.vivarium.store.Lease;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.store.Takeover;
+import io.vivarium.store.WorkerIdentity;
+import io.vivarium.support.MutableClock;
+import io.vivarium.support.WorkspaceFiles;
+import io.vivarium.task.GrindResult;
+import io.vivarium.task.IllegalTransitionException;
+import io.vivarium.task.RetryPolicy;
+import io.vivarium.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class ClaimLifecycleTest {
+
+    private static final GrindResult OK = GrindResult.success(0.05, "done", 0, "");
+    private static final GrindResult BROKEN = GrindResult.failure(0.05, "exit code 1", 1, "");
+
+    @TempDir
+    Path workspace;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-15T10:30:00Z"));
+    private final WorkerIdentity worker = WorkerIdentity.create();
+    private FileTaskStore store;
+
+    @BeforeEach
+    void store() {
+        store = new FileTaskStore(workspace, clock,
+                StoreSettings.withLease(Duration.ofSeconds(10), new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8))));
+    }
+
+    @Test
+    void aClaimIsALockedFileHoldingItsOwnerAndTheLogSaysInProgress() throws Exception {
+        store.add(List.of(aTask("a").build()));
+
+        CommitResult result = store.commit(worker, List.of(), 5);
+
+        assertThat(result.claimed()).extracting(Lease::taskId).containsExactly("a");
+        Path lockFile = workspace.resolve("task_locks/a.lock");
+        assertThat(lockFile).exists();
+        JsonNode record = WorkspaceFiles.read(lockFile);
+        assertThat(record.get("task_id").asString()).isEqualTo("a");
+        assertThat(record.get("worker_id").asString()).isEqualTo(worker.workerId());
+        assertThat(record.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(record.get("host").asString()).isNotBlank();
+        assertThat(record.get("acquired_at").asString()).isEqualTo("2026-01-15T10:30:00.000000+00:00");
+        assertThat(record.get("heartbeat_at").asString()).isNotBlank();
+        JsonNode entry = WorkspaceFiles.log(workspace).get("tasks").get("a");
+        assertThat(entry.get("status").asString()).isEqualTo("in_progress");
+        assertThat(entry.get("worker_id").asString()).isEqualTo(worker.workerId());
+        assertThat(entry.get("attempts").asInt()).isEqualTo(1);
+        assertThat(store.claims()).extracting(c -> c.taskId()).containsExactly("a");
+        try (var dir = Files.list(workspace.resolve("task_locks"))) {
+            assertThat(dir.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.lock", ".workspace.lock");
+        }
+    }
+
+    @Test
+    void aClaimedTaskIsNotClaimedAgain() {
+        store.add(List.of(aTask("a").build(), aTask("b").build()));
+
+        CommitResult first = store.commit(worker, List.of(), 1);
+        CommitResult second = store.commit(WorkerIdentity.create(), List.of(), 5);
+
+        assertThat(first.claimed()).extracting(Lease::taskId).containsExactly("a");
+        assertThat(second.claimed()).extracting(Lease::taskId).containsExactly("b");
+    }
+
+    @Test
+    void finishingRecordsTheResultAndRemovesTheClaim() {
+        store.add(List.of(aTask("a").build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+        clock.advance(Duration.ofSeconds(5));
+
+        CommitResult result = store.commit(worker, List.of(Finish.done(lease, OK)), 1);
+
+        assertThat(result.lost()).isEmpty();
+        assertThat(result.summary().completed()).isEqualTo(1);
+        assertThat(result.summary().isSettled()).isTrue();
+        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+        JsonNode entry = WorkspaceFiles.log(workspace).get("tasks").get("a");
+        assertThat(entry.get("status").asString()).isEqualTo("completed");
+        assertThat(entry.get("completed_at").asString()).isEqualTo("2026-01-15T10:30:05.000000+00:00");
+        assertThat(entry.get("budget_used").asDouble()).isEqualTo(0.05);
+        assertThat(entry.get("result").asString()).isEqualTo("done");
+    }
+
+    @Test
+    void aFailedAttemptBacksOffThenFailsForGoodAfterMaxAttempts() {
+        store.add(List.of(aTask("a").maxAttempts(2).build()));
+        Lease first = store.commit(worker, List.of(), 1).claimed().get(0);
+
+        CommitResult afterFirst = store.commit(worker, List.of(Finish.done(first, BROKEN)), 1);
+
+        assertThat(afterFirst.claimed()).isEmpty();
+        assertThat(afterFirst.nextBackoffEnd()).contains(clock.instant().plusSeconds(1));
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.PENDING);
+        clock.advance(Duration.ofSeconds(1));
+        Lease second = store.commit(worker, List.of(), 1).claimed().get(0);
+        assertThat(second.attempt()).isEqualTo(2);
+
+        CommitResult afterSecond = store.commit(worker, List.of(Finish.done(second, BROKEN)), 1);
+
+        assertThat(afterSecond.summary().failed()).isEqualTo(1);
+        assertThat(store.snapshot().runOf("a").error()).isEqualTo("exit code 1");
+    }
+
+    @Test
+    void aWorkerThatLostItsClaimRecordsNothing() throws Exception {
+        store.add(List.of(aTask("a").build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+        Files.delete(workspace.resolve("task_locks/a.lock")); // the guide's `rm task_locks/*.lock`
+
+        assertThat(store.renew(lease)).isFalse();
+        CommitResult result = store.commit(worker, List.of(Finish.done(lease, OK)), 0);
+
+        assertThat(result.lost()).containsExactly(lease);
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void aRemovedClaimIsRequeuedOnlyAfterTheOwnerHadTimeToStop() throws Exception {
+        store.add(List.of(aTask("a").build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+        Files.delete(workspace.resolve("task_locks/a.lock"));
+        store.commit(worker, List.of(Finish.done(lease, OK)), 0); // lost: forgets its channel
+
+        assertThat(store.reap()).isEmpty();
+        clock.advance(store.settings().missingClaimGrace());
+        List<Takeover> takeovers = store.reap();
+
+        assertThat(takeovers).extracting(Takeover::reason).containsExactly(Takeover.Reason.CLAIM_MISSING);
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.PENDING);
+        assertThat(store.commit(worker, List.of(), 1).claimed()).extracting(Lease::attempt).containsExactly(2);
+    }
+
+    @Test
+    void aClaimWhoseOwnerDiedIsTakenOverAtOnce() throws Exception {
+        store.add(List.of(aTask("a").build()));
+        // A claim file nobody holds a lock on is what a killed process leaves behind.
+        Files.createDirectories(workspace.resolve("task_locks"));
+        Files.writeString(workspace.resolve("task_locks/a.lock"), """
+                {"task_id":"a","worker_id":"worker_dead","pid":999999,"host":"elsewhere",
+                 "acquired_at":"2026-01-15T10:29:00+00:00","heartbeat_at":"2026-01-15T10:29:59+00:00"}
+                """);
+
+        assertThat(store.commit(worker, List.of(), 1).claimed()).extracting(Lease::taskId).containsExactly("a");
+        assertThat(WorkspaceFiles.read(workspace.resolve("task_locks/a.lock")).get("worker_id").asString())
+                .isEqualTo(worker.workerId());
+    }
+
+    @Test
+    void reapRequeuesInProgressTasksOfDeadOwners() throws Exception {
+        store.add(List.of(aTask("a").build(), aTask("b").maxAttempts(1).build()));
+        Files.createDirectories(workspace.resolve("task_locks"));
+        Files.writeString(workspace.resolve("execution_log.json"), """
+                {"version":"1.0","tasks":{
+                  "a":{"worker_id":"worker_dead","status":"in_progress","attempts":1},
+                  "b":{"worker_id":"worker_dead","status":"in_progress","attempts":1}}}
+                """);
+        for (String id : List.of("a", "b")) {
+            Files.writeString(workspace.resolve("task_locks/" + id + ".lock"),
+                    "{\"task_id\":\"" + id + "\",\"worker_id\":\"worker_dead\",\"pid\":1,\"host\":\"x\"}");
+        }
+
+        List<Takeover> takeovers = store.reap();
+
+        assertThat(takeovers).extracting(Takeover::taskId).containsExactlyInAnyOrder("a", "b");
+        assertThat(takeovers).extracting(Takeover::reason).containsOnly(Takeover.Reason.OWNER_DIED);
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.PENDING);
+        assertThat(store.snapshot().runOf("a").error()).contains("worker_dead died during attempt 1");
+        assertThat(store.snapshot().statusOf("b")).isEqualTo(TaskStatus.FAILED);
+        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+    }
+
+    @Test
+    void ourOwnLiveClaimsAreNeverReaped() {
+        store.add(List.of(aTask("a").build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+        clock.advance(Duration.ofMinutes(30));
+
+        assertThat(store.reap()).isEmpty();
+        assertThat(store.renew(lease)).isTrue();
+    }
+
+    @Test
+    void cancelStopsARunningTaskAndBlocksItsDependents() {
+        store.add(List.of(aTask("a").build(), aTask("b").dependsOn(List.of("a")).build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+
+        store.cancel("a");
+
+        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+        assertThat(store.renew(lease)).isFalse();
+        assertThat(store.commit(worker, List.of(Finish.done(lease, OK)), 1).lost()).containsExactly(lease);
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(store.snapshot().statusOf("b")).isEqualTo(TaskStatus.BLOCKED);
+        assertThatThrownBy(() -> store.cancel("a")).isInstanceOf(IllegalTransitionException.class);
+    }
+
+    @Test
+    void retryResetsFailedTasksAndUnblocksTheirDependents() {
+        store.add(List.of(aTask("a").maxAttempts(1).build(), aTask("b").dependsOn(List.of("a")).build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+        store.commit(worker, List.of(Finish.done(lease, BROKEN)), 0);
+        assertThat(store.snapshot().statusOf("b")).isEqualTo(TaskStatus.BLOCKED);
+
+        List<String> retried = store.retryFailed();
+
+        assertThat(retried).containsExactly("a", "b");
+        assertThat(store.snapshot().runOf("a").attempts()).isZero();
+        assertThat(store.snapshot().statusOf("b")).isEqualTo(TaskStatus.PENDING);
+        assertThat(store.commit(worker, List.of(), 2).claimed()).extracting(Lease::taskId).containsExactly("a");
+    }
+
+    @Test
+    void releasedTasksGoBackWithoutUsingAnAttempt() {
+        store.add(List.of(aTask("a").build()));
+        Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
+
+        store.commit(worker, List.of(Finish.released(lease)), 0);
+
+        assertThat(store.snapshot().statusOf("a")).isEqualTo(TaskStatus.PENDING);
+        assertThat(store.snapshot().runOf("a").attempts()).isZero();
+        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+    }
+
+    @Test
+    void theStateVersionChangesWithEveryWriteAndOnlyThen() {
+        Object empty = store.stateVersion();
+        store.add(List.of(aTask("a").build()));
+        Object added = store.stateVersion();
+        CommitResult nothing = store.commit(worker, List.of(), 0);
+
+        assertThat(added).isNotEqualTo(empty);
+        assertThat(nothing.stateVersion()).isEqualTo(added);
+        assertThat(store.stateVersion()).isEqualTo(added);
+        CommitResult claimed = store.commit(worker, List.of(), 1);
+        assertThat(claimed.stateVersion()).isNotEqualTo(added).isEqualTo(store.stateVersion());
+    }
+}

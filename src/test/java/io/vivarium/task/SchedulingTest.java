@@ -1,0 +1,102 @@
+package io.vivarium.task;
+
+import static io.vivarium.support.Tasks.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchedulingTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-15T10:30:00Z");
+
+    private final Map<String, TaskRun> runs = new HashMap<>();
+
+    private void set(String id, TaskStatus status) {
+        TaskRun run = TaskRun.pending();
+        switch (status) {
+            case PENDING -> { }
+            case IN_PROGRESS -> run = run.claim(id, "w", NOW);
+            case COMPLETED -> run = run.claim(id, "w", NOW).complete(id, NOW, GrindResult.success(0.05, "", null, null));
+            case FAILED -> run = run.claim(id, "w", NOW).fail(id, NOW, GrindResult.failure(0.05, "x", 1, null), null);
+            case BLOCKED -> run = run.block(id, NOW, "x");
+            case CANCELLED -> run = run.cancel(id, NOW, null);
+        }
+        runs.put(id, run);
+    }
+
+    @Test
+    void priorityFirstThenQueueOrder() {
+        List<Task> queue = List.of(aTask("low1").priority(Priority.LOW).build(), aTask("med1").build(),
+                aTask("high1").priority(Priority.HIGH).build(), aTask("med2").build(),
+                aTask("high2").priority(Priority.HIGH).build());
+
+        assertThat(Scheduling.runnable(queue, runs::get, NOW)).extracting(Task::id)
+                .containsExactly("high1", "high2", "med1", "med2", "low1");
+    }
+
+    @Test
+    void aTaskWaitsUntilEveryDependencyCompleted() {
+        List<Task> queue = List.of(aTask("a").build(), aTask("b").build(),
+                aTask("c").dependsOn(List.of("a", "b")).build());
+        set("a", TaskStatus.COMPLETED);
+        set("b", TaskStatus.IN_PROGRESS);
+
+        assertThat(Scheduling.runnable(queue, runs::get, NOW)).isEmpty();
+        set("b", TaskStatus.COMPLETED);
+        assertThat(Scheduling.runnable(queue, runs::get, NOW)).extracting(Task::id).containsExactly("c");
+    }
+
+    @Test
+    void aFailedOrCancelledDependencyBlocksTheWholeChain() {
+        List<Task> queue = List.of(aTask("a").build(), aTask("b").dependsOn(List.of("a")).build(),
+                aTask("c").dependsOn(List.of("b")).build(), aTask("x").build(),
+                aTask("y").dependsOn(List.of("x")).build());
+        set("a", TaskStatus.FAILED);
+        set("x", TaskStatus.CANCELLED);
+
+        assertThat(Scheduling.toBlock(queue, runs::get))
+                .containsEntry("b", "dependency 'a' is failed")
+                .containsEntry("c", "dependency 'b' is blocked")
+                .containsEntry("y", "dependency 'x' is cancelled")
+                .hasSize(3);
+    }
+
+    @Test
+    void retryingTheFailedDependencyUnblocksTheChain() {
+        List<Task> queue = List.of(aTask("a").build(), aTask("b").dependsOn(List.of("a")).build(),
+                aTask("c").dependsOn(List.of("b")).build());
+        set("a", TaskStatus.PENDING);
+        set("b", TaskStatus.BLOCKED);
+        set("c", TaskStatus.BLOCKED);
+
+        assertThat(Scheduling.toUnblock(queue, runs::get)).containsExactly("b", "c");
+    }
+
+    @Test
+    void backoffHoldsATaskBackAndReportsWhenItEnds() {
+        List<Task> queue = List.of(aTask("a").build());
+        TaskRun failedOnce = TaskRun.pending().claim("a", "w", NOW)
+                .fail("a", NOW, GrindResult.failure(0.05, "x", 1, null), NOW.plusSeconds(4));
+        runs.put("a", failedOnce);
+
+        assertThat(Scheduling.runnable(queue, runs::get, NOW.plusSeconds(3))).isEmpty();
+        assertThat(Scheduling.nextBackoffEnd(queue, runs::get, NOW)).contains(NOW.plusSeconds(4));
+        assertThat(Scheduling.runnable(queue, runs::get, NOW.plusSeconds(4))).hasSize(1);
+    }
+
+    @Test
+    void backoffDoublesPerAttemptUpToItsCap() {
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(10));
+
+        assertThat(policy.nextAttemptAt(1, NOW)).isEqualTo(NOW.plusSeconds(2));
+        assertThat(policy.nextAttemptAt(2, NOW)).isEqualTo(NOW.plusSeconds(4));
+        assertThat(policy.nextAttemptAt(3, NOW)).isEqualTo(NOW.plusSeconds(8));
+        assertThat(policy.nextAttemptAt(4, NOW)).isEqualTo(NOW.plusSeconds(10));
+        assertThat(policy.nextAttemptAt(99, NOW)).isEqualTo(NOW.plusSeconds(10));
+    }
+}
