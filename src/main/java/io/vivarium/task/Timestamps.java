@@ -20,8 +20,32 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** Hand-rolled for the hot path (a log of 10,000 entries holds 20,000 timestamps); same text as {@link #WRITE}. */
     public static String format(Instant instant) {
-        return WRITE.format(instant);
+        long seconds = instant.getEpochSecond();
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        if (date.getYear() < 0 || date.getYear() > 9999) {
+            return WRITE.format(instant);
+        }
+        StringBuilder out = new StringBuilder(32);
+        pad(out, date.getYear(), 4).append('-');
+        pad(out, date.getMonthValue(), 2).append('-');
+        pad(out, date.getDayOfMonth(), 2).append('T');
+        pad(out, secondOfDay / 3600, 2).append(':');
+        pad(out, secondOfDay / 60 % 60, 2).append(':');
+        pad(out, secondOfDay % 60, 2).append('.');
+        pad(out, instant.getNano() / 1000, 6).append("+00:00");
+        return out.toString();
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits);
     }
 
     /** Accepts an offset, a {@code Z}, or no zone at all (read as UTC, like Python's naive {@code isoformat()}). */

@@ -52,6 +52,7 @@ public final class WorkerPool {
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService chores;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Prefetch prefetch;
 
     private volatile boolean stopClaiming;
     private volatile boolean releaseRunning;
@@ -69,6 +70,7 @@ public final class WorkerPool {
         this.clock = clock;
         this.listener = listener;
         this.chores = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vivarium-chores"));
+        this.prefetch = new Prefetch(settings.workers(), settings.maxPrefetch());
     }
 
     public WorkerIdentity identity() {
@@ -174,10 +176,13 @@ public final class WorkerPool {
     }
 
     private GrindResult runGrind(Lease lease, GrindControl control) {
+        long start = System.nanoTime();
         try {
             return engine.run(GrindRequest.of(lease.task()), control);
         } catch (RuntimeException e) {
             return GrindResult.failure(lease.task().minBudget(), "internal error: " + e, null, null);
+        } finally {
+            prefetch.grindTook(System.nanoTime() - start);
         }
     }
 
@@ -191,7 +196,6 @@ public final class WorkerPool {
     private void dispatchLoop() {
         int inFlight = 0;
         int claimedTotal = 0;
-        int prefetch = 0;
         Object seenVersion = null;
         Optional<Instant> backoffEnd = Optional.empty();
         List<Finish> batch = new ArrayList<>();
@@ -205,7 +209,7 @@ public final class WorkerPool {
                     queued.stream().filter(l -> l != STOP).forEach(l -> batch.add(Finish.released(l)));
                 }
                 int afterBatch = inFlight - batch.size();
-                int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch - afterBatch);
+                int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch.size() - afterBatch);
                 if (settings.maxTasks() > 0) {
                     want = Math.min(want, settings.maxTasks() - claimedTotal);
                 }
@@ -219,6 +223,7 @@ public final class WorkerPool {
                     continue;
                 }
                 CommitResult result;
+                long commitStart = System.nanoTime();
                 try {
                     result = store.commit(identity, batch, want);
                 } catch (RuntimeException e) {
@@ -231,9 +236,7 @@ public final class WorkerPool {
                     LockSupport.parkNanos(this, ERROR_BACKOFF.toNanos());
                     continue;
                 }
-                // Fast turnover (many finishes per commit) earns claims ahead; slow grinds claim only free slots,
-                // so that no task waits here while another process sits idle.
-                prefetch = batch.size() >= settings.workers() ? Math.min(settings.maxPrefetch(), 2 * batch.size()) : 0;
+                prefetch.commitTook(System.nanoTime() - commitStart);
                 inFlight = afterBatch;
                 batch.clear();
                 result.lost().forEach(listener::lost);

@@ -153,6 +153,13 @@ class TaskModelTest {
     @Test
     void timestampsRoundTripInTheFilesFormat() {
         assertThat(Timestamps.format(NOW)).isEqualTo("2026-01-15T10:30:00.000000+00:00");
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            Instant any = Instant.ofEpochSecond(random.nextLong(0, 253_402_300_799L), random.nextInt(1_000_000_000));
+            assertThat(Timestamps.format(any)).isEqualTo(
+                    java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx")
+                            .withZone(java.time.ZoneOffset.UTC).format(any));
+        }
         assertThat(Timestamps.parse("2026-01-15T11:30:00+01:00")).isEqualTo(NOW);
         assertThat(Timestamps.parse("2026-01-15T10:30:00Z")).isEqualTo(NOW);
         assertThat(Timestamps.parse("2026-01-15T10:30:00")).isEqualTo(NOW);

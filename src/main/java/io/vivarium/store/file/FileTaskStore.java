@@ -113,13 +113,14 @@ public final class FileTaskStore implements TaskStore {
         if (tasks.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        List<Task> stamped = tasks.stream()
-                .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(now).build())
-                .toList();
         lock.runExclusive(() -> {
             QueueDocument q = queue.read();
             ExecutionLog l = log.read();
+            // Stamped under the lock, just before the write: created_at is when the task entered the queue.
+            Instant now = clock.instant();
+            List<Task> stamped = tasks.stream()
+                    .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(now).build())
+                    .toList();
             Set<String> ids = new HashSet<>();
             q.tasks().forEach(t -> ids.add(t.id()));
             for (Task task : stamped) {
