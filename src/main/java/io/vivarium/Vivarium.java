@@ -1,6 +1,7 @@
 package io.vivarium;
 
 import io.vivarium.cli.Cli;
+import io.vivarium.config.DotEnv;
 
 /**
  * The jar's entry point. Verbs such as {@code add} and {@code status} run as plain picocli commands, so they never
@@ -12,6 +13,10 @@ public final class Vivarium {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0) {
+            args = new String[] {"serve"};
+        }
+        DotEnv.exposeAsSystemProperties(DotEnv.workspaceFrom(args, System.getenv()), System.getenv());
         int exitCode = Cli.create().execute(args);
         if (exitCode != 0 || !Cli.keepsRunning(args)) {
             System.exit(exitCode);

@@ -9,21 +9,21 @@ import picocli.CommandLine.Option;
 /** Tuning shared by every verb that runs workers; each flag also reads an environment variable. */
 final class PoolOptions {
 
-    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${env:VIVARIUM_LEASE_SECONDS:-300}",
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-300}",
             description = "A claim not renewed for this long may be taken over (default: ${DEFAULT-VALUE}).")
     double leaseSeconds;
 
-    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "${env:VIVARIUM_SHUTDOWN_GRACE_SECONDS:-5}",
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_SHUTDOWN_GRACE_SECONDS:-5}",
             description = "On SIGTERM/Ctrl-C, let running grinds finish for this long before stopping them "
                     + "(default: ${DEFAULT-VALUE}).")
     double graceSeconds;
 
-    @Option(names = "--backoff", paramLabel = "SECONDS", defaultValue = "${env:VIVARIUM_BACKOFF_SECONDS:-2}",
+    @Option(names = "--backoff", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_BACKOFF_SECONDS:-2}",
             description = "Wait before a failed task's 2nd attempt; doubles per attempt, at most 120 s "
                     + "(default: ${DEFAULT-VALUE}).")
     double backoffSeconds;
 
-    @Option(names = "--rate", paramLabel = "DOLLARS", defaultValue = "${env:VIVARIUM_RATE_PER_SECOND:-0.01}",
+    @Option(names = "--rate", paramLabel = "DOLLARS", defaultValue = "${VIVARIUM_RATE_PER_SECOND:-0.01}",
             description = "What a command grind costs per second at medium intensity (default: ${DEFAULT-VALUE}).")
     double dollarsPerSecond;
 

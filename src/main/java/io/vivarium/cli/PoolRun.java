@@ -1,6 +1,7 @@
 package io.vivarium.cli;
 
 import io.vivarium.grind.GrindEngine;
+import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.Lease;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
@@ -33,9 +34,14 @@ final class PoolRun {
 
     PoolRun(Path workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
             PrintWriter err) {
+        this(workspace, clock, options, new GrindEngine(workspace, options.grindSettings(), null), workers, maxTasks,
+                out, err);
+    }
+
+    PoolRun(Path workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
+            PrintWriter out, PrintWriter err) {
         StoreSettings storeSettings = options.storeSettings();
         this.store = new FileTaskStore(workspace, clock, storeSettings);
-        GrindEngine engine = new GrindEngine(workspace, options.grindSettings(), null);
         WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
                 .withMaxTasks(maxTasks)
                 .withShutdownGrace(options.grace());
@@ -119,7 +125,7 @@ final class PoolRun {
         final AtomicInteger takeovers = new AtomicInteger();
 
         @Override
-        public void finished(Lease lease, GrindResult result) {
+        public void finished(Lease lease, GrindResult result, Duration took) {
             (result.succeeded() ? completed : failed).incrementAndGet();
         }
 

@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.api.client.RemoteGrinds;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.file.FileTaskStore;
 import io.vivarium.task.Scheduling;
@@ -8,6 +9,8 @@ import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.WorkerSettings;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,6 +44,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List what would run, in order, and change nothing.")
     boolean dryRun;
 
+    @Option(names = "--api-url", paramLabel = "URL",
+            description = "Send each grind to a running server's POST /grind (e.g. http://127.0.0.1:8420).")
+    String apiUrl;
+
     StartCommand(CliContext context) {
         this.context = context;
     }
@@ -54,7 +61,10 @@ final class StartCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(out, new FileTaskStore(workspace.path(), context.clock(), pool.storeSettings()));
         }
-        PoolRun run = new PoolRun(workspace.path(), context.clock(), pool, workers, 0, out, spec.commandLine().getErr());
+        PoolRun run = apiUrl == null
+                ? new PoolRun(workspace.path(), context.clock(), pool, workers, 0, out, spec.commandLine().getErr())
+                : new PoolRun(workspace.path(), context.clock(), pool, remoteGrinds(), workers, 0, out,
+                        spec.commandLine().getErr());
         run.run();
         FileTaskStore store = run.store();
         Snapshot snapshot = store.snapshot();
@@ -62,6 +72,20 @@ final class StartCommand implements Callable<Integer> {
         new StatusReport(snapshot, store.claims(), store.settings().lease(), context.clock()).print(out, workspace.path());
         Summary summary = snapshot.summary();
         return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
+    }
+
+    private RemoteGrinds remoteGrinds() {
+        URI uri;
+        try {
+            uri = new URI(apiUrl);
+        } catch (URISyntaxException e) {
+            throw new UserInputException("--api-url is not a URL: " + apiUrl);
+        }
+        if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new UserInputException("--api-url must be an http(s) URL such as http://127.0.0.1:8420 (got " + apiUrl + ")");
+        }
+        String token = System.getenv("VIVARIUM_API_TOKEN");
+        return new RemoteGrinds(uri, token != null ? token : System.getProperty("VIVARIUM_API_TOKEN"));
     }
 
     private int dryRun(PrintWriter out, FileTaskStore store) {

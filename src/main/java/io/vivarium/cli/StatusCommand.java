@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
             description = "Refresh interval for --watch (default: ${DEFAULT-VALUE}).")
     double interval;
 
-    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${env:VIVARIUM_LEASE_SECONDS:-300}",
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-300}",
             description = "Claims whose heartbeat is older than this are shown as stale (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Vivarium: a parallel task runner. Budgeted grinds over a workspace of plain files.",
         subcommands = {
+                ServeCommand.class,
                 AddCommand.class,
                 StartCommand.class,
                 WorkerCommand.class,

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code --workspace DIR} on every verb; defaults to {@code VIVARIUM_WORKSPACE}, then the current directory. */
 public final class WorkspaceOption {
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "DIR", defaultValue = "${env:VIVARIUM_WORKSPACE:-.}",
+    @Option(names = {"-w", "--workspace"}, paramLabel = "DIR", defaultValue = "${VIVARIUM_WORKSPACE:-.}",
             description = "Workspace directory (default: $VIVARIUM_WORKSPACE or the current directory).")
     Path workspace;
 

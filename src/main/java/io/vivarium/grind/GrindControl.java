@@ -13,6 +13,7 @@ public final class GrindControl {
     private final BiConsumer<Long, Instant> onProcessStart;
     private volatile String stopReason;
     private volatile Process process;
+    private volatile Runnable onStop = () -> { };
 
     public GrindControl(BiConsumer<Long, Instant> onProcessStart) {
         this.onProcessStart = onProcessStart;
@@ -32,6 +33,15 @@ public final class GrindControl {
         Process running = process;
         if (running != null) {
             ProcessTree.kill(running.toHandle());
+        }
+        onStop.run();
+    }
+
+    /** For grinds that are not a local process (a remote call): what stopping them means. */
+    public void whenStopped(Runnable action) {
+        onStop = action;
+        if (stopReason != null) {
+            action.run();
         }
     }
 

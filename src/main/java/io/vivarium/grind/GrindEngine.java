@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * prompt, else nothing. A command is stopped when it reaches its budget, its timeout, or is stopped by the caller,
  * and its whole process tree goes with it.
  */
-public final class GrindEngine {
+public final class GrindEngine implements GrindRunner {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
@@ -32,14 +32,16 @@ public final class GrindEngine {
         this.prompts = prompts;
     }
 
+    @Override
     public GrindResult run(GrindRequest request, GrindControl control) {
         if (request.command() != null) {
             return runCommand(request, control);
         }
         if (request.prompt() != null) {
             if (prompts == null) {
-                return GrindResult.finalFailure(request.minBudget(),
-                        "no LLM configured for prompt grinds: set TOGETHER_API_KEY", null, null);
+                // Nothing ran, so nothing is charged.
+                return GrindResult.finalFailure(0, "no LLM configured for prompt grinds: set TOGETHER_API_KEY",
+                        null, null);
             }
             return prompts.run(request, control);
         }
@@ -64,7 +66,7 @@ public final class GrindEngine {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
         } catch (IOException e) {
-            return GrindResult.failure(request.minBudget(), "cannot start command: " + e.getMessage(), null, null);
+            return GrindResult.failure(0, "cannot start command: " + e.getMessage(), null, null);
         }
         OutputTail output = new OutputTail(settings.outputLimitBytes());
         Thread reader = new Thread(() -> output.drain(process.getInputStream()), "grind-output-" + process.pid());

@@ -1,7 +1,5 @@
 package io.vivarium.grind;
 
 /** Runs a prompt grind as one chat completion within its budget. Implemented by the LLM client. */
-public interface PromptRunner {
-
-    io.vivarium.task.GrindResult run(GrindRequest request, GrindControl control);
+public interface PromptRunner extends GrindRunner {
 }

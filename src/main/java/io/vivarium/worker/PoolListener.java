@@ -11,7 +11,7 @@ public interface PoolListener {
     default void started(Lease lease) {
     }
 
-    default void finished(Lease lease, GrindResult result) {
+    default void finished(Lease lease, GrindResult result, java.time.Duration took) {
     }
 
     /** The claim was lost before the result could be recorded; nothing was recorded. */

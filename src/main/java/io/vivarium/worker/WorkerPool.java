@@ -1,7 +1,7 @@
 package io.vivarium.worker;
 
 import io.vivarium.grind.GrindControl;
-import io.vivarium.grind.GrindEngine;
+import io.vivarium.grind.GrindRunner;
 import io.vivarium.grind.GrindRequest;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.Finish;
@@ -40,7 +40,7 @@ public final class WorkerPool {
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private final TaskStore store;
-    private final GrindEngine engine;
+    private final GrindRunner engine;
     private final WorkerSettings settings;
     private final Clock clock;
     private final PoolListener listener;
@@ -63,7 +63,7 @@ public final class WorkerPool {
     private record Running(Lease lease, GrindControl control) {
     }
 
-    public WorkerPool(TaskStore store, GrindEngine engine, WorkerSettings settings, Clock clock, PoolListener listener) {
+    public WorkerPool(TaskStore store, GrindRunner engine, WorkerSettings settings, Clock clock, PoolListener listener) {
         this.store = store;
         this.engine = engine;
         this.settings = settings;
@@ -154,6 +154,7 @@ public final class WorkerPool {
                 finish(Finish.released(lease));
                 continue;
             }
+            long startedAt = System.nanoTime();
             GrindControl control = new GrindControl((pid, start) -> store.recordGrindProcess(lease, pid, start));
             running.put(lease.taskId(), new Running(lease, control));
             GrindResult result;
@@ -165,11 +166,12 @@ public final class WorkerPool {
                 listener.started(lease);
                 result = runGrind(lease, control);
             }
+            long took = System.nanoTime() - startedAt;
             running.remove(lease.taskId());
             if (SHUTDOWN.equals(control.stopReason())) {
                 finish(Finish.released(lease));
             } else {
-                listener.finished(lease, result);
+                listener.finished(lease, result, Duration.ofNanos(took));
                 finish(Finish.done(lease, result));
             }
         }
@@ -180,7 +182,7 @@ public final class WorkerPool {
         try {
             return engine.run(GrindRequest.of(lease.task()), control);
         } catch (RuntimeException e) {
-            return GrindResult.failure(lease.task().minBudget(), "internal error: " + e, null, null);
+            return GrindResult.failure(0, "internal error: " + e, null, null);
         } finally {
             prefetch.grindTook(System.nanoTime() - start);
         }

@@ -37,8 +37,9 @@ public final class WorkspaceJson {
         return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(value);
     }
 
-    private static JsonMapper build() {
-        SimpleModule timestamps = new SimpleModule("vivarium-timestamps")
+    /** Instants as the files write them ({@code 2026-01-15T10:30:00.000000+00:00}); accepts any ISO-8601 form. */
+    public static SimpleModule timestampsModule() {
+        return new SimpleModule("vivarium-timestamps")
                 .addSerializer(Instant.class, new ValueSerializer<Instant>() {
                     @Override
                     public void serialize(Instant value, JsonGenerator gen, SerializationContext ctxt) {
@@ -51,6 +52,10 @@ public final class WorkspaceJson {
                         return Timestamps.parse(p.getValueAsString());
                     }
                 });
+    }
+
+    private static JsonMapper build() {
+        SimpleModule timestamps = timestampsModule();
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectNameValueSpacing(Separators.Spacing.AFTER)
                 .withObjectEmptySeparator("")

@@ -1,0 +1,187 @@
+package io.vivarium.api;
+
+import io.vivarium.store.CorruptFileException;
+import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.StoreException;
+import io.vivarium.store.UnknownTaskException;
+import io.vivarium.task.IllegalTransitionException;
+import io.vivarium.task.InvalidTaskException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every error as an RFC 9457 problem body. A client's mistake is a 4xx that names the field
+ * ({@code "field"}, and {@code "errors"} when there are several); only the server's own trouble is a 5xx, and a
+ * stack trace is never sent.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidTaskException.class)
+    ProblemDetail invalid(InvalidTaskException e) {
+        return fieldProblem(HttpStatus.BAD_REQUEST, e.field(), e.getMessage());
+    }
+
+    @ExceptionHandler(UnknownTaskException.class)
+    ProblemDetail unknown(UnknownTaskException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Unknown task");
+        problem.setProperty("task_id", e.taskId());
+        return problem;
+    }
+
+    @ExceptionHandler(DuplicateTaskException.class)
+    ProblemDetail duplicate(DuplicateTaskException e) {
+        ProblemDetail problem = fieldProblem(HttpStatus.CONFLICT, "id", e.getMessage());
+        problem.setTitle("Duplicate task");
+        return problem;
+    }
+
+    @ExceptionHandler(IllegalTransitionException.class)
+    ProblemDetail transition(IllegalTransitionException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Not possible in the task's state");
+        problem.setProperty("task_id", e.taskId());
+        problem.setProperty("task_status", e.from().wireName());
+        return problem;
+    }
+
+    @ExceptionHandler(CorruptFileException.class)
+    ProblemDetail corrupt(CorruptFileException e) {
+        log.error(e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+        problem.setTitle("Corrupt workspace file");
+        problem.setProperty("path", e.path().toString());
+        return problem;
+    }
+
+    @ExceptionHandler(StoreException.class)
+    ProblemDetail store(StoreException e) {
+        log.error("store failure: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("Workspace unavailable");
+        return problem;
+    }
+
+    @ExceptionHandler({TaskRejectedException.class, RejectedExecutionException.class})
+    ResponseEntity<ProblemDetail> busy(RuntimeException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "too many grinds running or waiting; try again shortly");
+        problem.setTitle("Busy");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
+        Throwable root = rootCause(e);
+        String message = root instanceof InvalidTaskException ? root.getMessage()
+                : e.getName() + " has an invalid value";
+        return fieldProblem(HttpStatus.BAD_REQUEST, e.getName(), message);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (FieldError error : e.getBindingResult().getFieldErrors()) {
+            errors.add(Map.of("field", snakeCase(error.getField()),
+                    "message", snakeCase(error.getField()) + " " + error.getDefaultMessage()));
+        }
+        Map<String, String> first = errors.isEmpty() ? Map.of("field", "body", "message", "invalid body") : errors.get(0);
+        ProblemDetail problem = fieldProblem(HttpStatus.BAD_REQUEST, first.get("field"),
+                errors.stream().map(m -> m.get("message")).reduce((a, b) -> a + "; " + b).orElse("invalid body"));
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(unreadable(e));
+    }
+
+    private ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        Throwable root = rootCause(e);
+        if (root instanceof InvalidTaskException invalid) {
+            return fieldProblem(HttpStatus.BAD_REQUEST, invalid.field(), invalid.getMessage());
+        }
+        JacksonException jackson = findCause(e, JacksonException.class);
+        if (jackson instanceof UnrecognizedPropertyException unrecognized) {
+            String field = unrecognized.getPropertyName();
+            return fieldProblem(HttpStatus.BAD_REQUEST, field, "unknown field '" + field + "'");
+        }
+        if (jackson instanceof StreamReadException && jackson.getPath().isEmpty()) {
+            var location = jackson.getLocation();
+            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            return fieldProblem(HttpStatus.BAD_REQUEST, "body", "malformed JSON" + where);
+        }
+        if (jackson != null && !jackson.getPath().isEmpty()) {
+            String field = fieldPath(jackson);
+            return fieldProblem(HttpStatus.BAD_REQUEST, field, field + " has the wrong type or an invalid value");
+        }
+        return fieldProblem(HttpStatus.BAD_REQUEST, "body", "the request body is missing or is not valid JSON");
+    }
+
+    private static ProblemDetail fieldProblem(HttpStatus status, String field, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status == HttpStatus.BAD_REQUEST ? "Invalid request" : status.getReasonPhrase());
+        problem.setProperty("field", field);
+        return problem;
+    }
+
+    private static String fieldPath(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    private static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+package io.vivarium.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vivarium.store.Lease;
+import io.vivarium.store.TaskStore;
+import io.vivarium.store.Takeover;
+import io.vivarium.task.GrindResult;
+import io.vivarium.task.Summary;
+import io.vivarium.task.TaskStatus;
+import io.vivarium.worker.PoolListener;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.stereotype.Component;
+
+/**
+ * Vivarium's meters: tasks by state (read from the store at scrape time), grinds started, completed and failed
+ * with their durations, dollars spent, and claim takeovers by reason. Grinds from the embedded workers and from
+ * {@code POST /grind} are counted alike, tagged by {@code source}.
+ */
+@Component
+public class VivariumMetrics implements PoolListener {
+
+    private static final long SUMMARY_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final MeterRegistry registry;
+    private final TaskStore store;
+    private final AtomicReference<CachedSummary> summary = new AtomicReference<>();
+
+    private record CachedSummary(Summary summary, long at) {
+    }
+
+    VivariumMetrics(MeterRegistry registry, TaskStore store) {
+        this.registry = registry;
+        this.store = store;
+        for (TaskStatus status : TaskStatus.values()) {
+            Gauge.builder("vivarium.tasks", () -> currentSummary().count(status))
+                    .tag("state", status.wireName())
+                    .description("Tasks in the queue by state")
+                    .register(registry);
+        }
+    }
+
+    public void grindStarted(String source) {
+        Counter.builder("vivarium.grinds.started").tag("source", source).register(registry).increment();
+    }
+
+    public void grindFinished(String source, GrindResult result, Duration took) {
+        String outcome = result.succeeded() ? "completed" : "failed";
+        Counter.builder("vivarium.grinds." + outcome).tag("source", source).register(registry).increment();
+        Timer.builder("vivarium.grind.duration").tag("source", source).tag("outcome", outcome)
+                .register(registry).record(took);
+        Counter.builder("vivarium.budget.spent").baseUnit("dollars").tag("source", source)
+                .description("Dollars charged by grinds").register(registry).increment(result.budgetUsed());
+    }
+
+    @Override
+    public void started(Lease lease) {
+        grindStarted("worker");
+    }
+
+    @Override
+    public void finished(Lease lease, GrindResult result, Duration took) {
+        grindFinished("worker", result, took);
+    }
+
+    @Override
+    public void lost(Lease lease) {
+        Counter.builder("vivarium.claims.lost").description("Results not recorded because the claim was lost")
+                .register(registry).increment();
+    }
+
+    @Override
+    public void tookOver(Takeover takeover) {
+        Counter.builder("vivarium.claim.takeovers").tag("reason", takeover.reason().name().toLowerCase())
+                .register(registry).increment();
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+        Counter.builder("vivarium.store.errors").tag("type", error.getClass().getSimpleName())
+                .register(registry).increment();
+    }
+
+    private Summary currentSummary() {
+        CachedSummary cached = summary.get();
+        long now = System.nanoTime();
+        if (cached == null || now - cached.at() > SUMMARY_TTL_NANOS) {
+            try {
+                cached = new CachedSummary(store.snapshot().summary(), now);
+            } catch (RuntimeException unreadable) {
+                return cached == null ? new Summary(0, 0, 0, 0, 0, 0, 0, 0) : cached.summary();
+            }
+            summary.set(cached);
+        }
+        return cached.summary();
+    }
+}

@@ -1,0 +1,44 @@
+package io.vivarium.api;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The service's settings ({@code vivarium.*}). {@code serve} fills them from its flags, the environment and the
+ * workspace's {@code .env}; a server started from an IDE reads them like any Spring Boot property.
+ *
+ * @param workers embedded workers; 0 serves the API only
+ * @param grindThreads how many {@code POST /grind} requests run at once; more wait in a queue of the same size
+ */
+@Validated
+@ConfigurationProperties("vivarium")
+public record VivariumProperties(
+        @DefaultValue(".") Path workspace,
+        @DefaultValue("4") @Min(0) @Max(256) int workers,
+        @DefaultValue("300s") Duration lease,
+        @DefaultValue("2s") Duration backoff,
+        @DefaultValue("5s") Duration shutdownGrace,
+        @DefaultValue("0.01") @Positive double ratePerSecond,
+        @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
+        @DefaultValue @Valid Api api) {
+
+    /** @param token when set, every endpoint but health needs {@code Authorization: Bearer <token>} */
+    public record Api(String token) {
+
+        public boolean hasToken() {
+            return token != null && !token.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Api[token=" + (hasToken() ? "(set)" : "(none)") + "]";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.vivarium.api;
+
+import io.vivarium.grind.GrindEngine;
+import io.vivarium.grind.GrindSettings;
+import io.vivarium.grind.GrindRunner;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.store.TaskStore;
+import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.task.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import tools.jackson.databind.JacksonModule;
+
+/** Maps {@link VivariumProperties} onto the plain-Java core: the store, the grind engine, the embedded workers. */
+@Configuration(proxyBeanMethods = false)
+class WorkspaceConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    StoreSettings storeSettings(VivariumProperties properties) {
+        Duration maxBackoff = properties.backoff().compareTo(Duration.ofMinutes(2)) > 0
+                ? properties.backoff() : Duration.ofMinutes(2);
+        return StoreSettings.withLease(properties.lease(), new RetryPolicy(properties.backoff(), maxBackoff));
+    }
+
+    @Bean
+    TaskStore taskStore(VivariumProperties properties, Clock clock, StoreSettings settings,
+                        @Value("${server.address:}") String address) {
+        BindPolicy.check(address, properties.api().hasToken());
+        return new FileTaskStore(properties.workspace(), clock, settings);
+    }
+
+    @Bean
+    GrindRunner grindRunner(VivariumProperties properties) {
+        return new GrindEngine(properties.workspace(),
+                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT), null);
+    }
+
+    @Bean
+    EmbeddedWorkers embeddedWorkers(TaskStore store, GrindRunner grinds, VivariumProperties properties,
+                                    StoreSettings settings, Clock clock, VivariumMetrics metrics) {
+        return new EmbeddedWorkers(store, grinds, properties, settings, clock, metrics);
+    }
+
+    /** {@code POST /grind} runs here, off the request threads, so a long grind never makes {@code /status} wait. */
+    @Bean
+    ThreadPoolTaskExecutor grindExecutor(VivariumProperties properties) {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(properties.grindThreads());
+        executor.setMaxPoolSize(properties.grindThreads());
+        executor.setQueueCapacity(properties.grindThreads());
+        executor.setThreadNamePrefix("grind-http-");
+        executor.setRejectedExecutionHandler(new ThreadPoolExecutor.AbortPolicy());
+        executor.setWaitForTasksToCompleteOnShutdown(false);
+        return executor;
+    }
+
+    /** The workspace files' timestamp format for API bodies too, so the two never differ. */
+    @Bean
+    JacksonModule workspaceTimestamps() {
+        return WorkspaceJson.timestampsModule();
+    }
+}
