@@ -71,9 +71,9 @@ public final class RemoteGrinds implements GrindRunner {
 
     private GrindResult failure(Throwable cause) {
         if (cause instanceof WebClientRequestException request) {
-            boolean refused = request.getRootCause() instanceof ConnectException;
+            boolean refused = causedBy(request, ConnectException.class);
             return GrindResult.failure(0, (refused ? "Cannot connect to API at " : "request to API at ")
-                    + base + (refused ? "" : " failed: " + request.getMostSpecificCause().getMessage()), null, null);
+                    + base + (refused ? "" : " failed: " + request.getMostSpecificCause()), null, null);
         }
         if (cause instanceof WebClientResponseException response) {
             String detail = detailOf(response.getResponseBodyAsString());
@@ -84,6 +84,15 @@ public final class RemoteGrinds implements GrindRunner {
                     : GrindResult.failure(0, error, null, null);
         }
         return GrindResult.failure(0, "request to API at " + base + " failed: " + cause, null, null);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static GrindResult toResult(JsonNode body) {

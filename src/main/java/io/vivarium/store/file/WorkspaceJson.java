@@ -89,6 +89,8 @@ public final class WorkspaceJson {
         String message = e.getOriginalMessage();
         int newline = message.indexOf('\n');
         message = newline < 0 ? message : message.substring(0, newline);
+        message = message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "")
+                .replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
         return (at.isEmpty() ? "" : "at " + at + ": ") + message;
     }
 

@@ -1,0 +1,66 @@
+package io.vivarium.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vivarium.support.Http;
+import io.vivarium.support.WorkspaceFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(classes = VivariumServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"vivarium.workers=0", "vivarium.api.token=s3cret-token"})
+class TokenTest {
+
+    static final Path WORKSPACE;
+
+    static {
+        try {
+            WORKSPACE = Files.createTempDirectory("vivarium-token");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void workspace(DynamicPropertyRegistry registry) {
+        registry.add("vivarium.workspace", WORKSPACE::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void withoutTheTokenNothingIsServedAndNothingChanges() {
+        Http anonymous = Http.at(port);
+        Path queue = WORKSPACE.resolve("queue.json");
+        String before = Files.exists(queue) ? WorkspaceFiles.queue(WORKSPACE).toString() : "";
+
+        for (Http.Response r : new Http.Response[] {anonymous.get("/status"), anonymous.post("/tasks", "{\"id\": \"a\"}"),
+                anonymous.post("/grind", null), anonymous.withToken("wrong").get("/status"),
+                anonymous.withToken("s3cret-token-and-more").get("/status"), anonymous.get("/actuator/prometheus"),
+                anonymous.get("/v3/api-docs")}) {
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.body()).doesNotContain("s3cret");
+        }
+        assertThat(Files.exists(queue) ? WorkspaceFiles.queue(WORKSPACE).toString() : "").isEqualTo(before);
+        assertThat(before).doesNotContain("\"a\"");
+        assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withTheTokenEverythingWorks() {
+        Http authorized = Http.at(port).withToken("s3cret-token");
+
+        assertThat(authorized.post("/tasks", "{\"id\": \"with_token\"}").status()).isEqualTo(201);
+        assertThat(authorized.get("/status").json().get("total_tasks").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(WorkspaceFiles.queue(WORKSPACE).toString()).contains("with_token");
+        assertThat(authorized.post("/grind", null).json().get("status").asString()).isEqualTo("completed");
+    }
+}
