@@ -232,7 +232,7 @@ public final class WorkerPool {
                     listener.failed(e);
                     if (settings.stopWhenIdle()) {
                         fatal = e;
-                        releaseAfterFailure(batch);
+                        releaseAfterFailure();
                         return;
                     }
                     LockSupport.parkNanos(this, ERROR_BACKOFF.toNanos());
@@ -265,7 +265,7 @@ public final class WorkerPool {
         return settings.maxTasks() > 0 && claimedTotal >= settings.maxTasks();
     }
 
-    private void releaseAfterFailure(List<Finish> batch) {
+    private void releaseAfterFailure() {
         stopClaiming = true;
         releaseRunning = true;
         running.values().forEach(r -> r.control().stop(SHUTDOWN));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.support.CliRun;
 import io.vivarium.support.Http;
+import io.vivarium.support.ServerWorkspace;
 import io.vivarium.support.WorkspaceFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,15 +26,7 @@ import tools.jackson.databind.JsonNode;
         properties = {"vivarium.workers=0", "vivarium.api.token="})
 class ApiTest {
 
-    static final Path WORKSPACE;
-
-    static {
-        try {
-            WORKSPACE = Files.createTempDirectory("vivarium-api");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final Path WORKSPACE = ServerWorkspace.create("api");
 
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {

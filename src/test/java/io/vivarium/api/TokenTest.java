@@ -3,8 +3,8 @@ package io.vivarium.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.support.Http;
+import io.vivarium.support.ServerWorkspace;
 import io.vivarium.support.WorkspaceFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,15 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"vivarium.workers=0", "vivarium.api.token=s3cret-token"})
 class TokenTest {
 
-    static final Path WORKSPACE;
-
-    static {
-        try {
-            WORKSPACE = Files.createTempDirectory("vivarium-token");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final Path WORKSPACE = ServerWorkspace.create("token");
 
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {

@@ -1,18 +1,15 @@
 package io.vivarium.store.file;
 
-import io.vivarium.store.Claim;
 import io.vivarium.store.StoreException;
 import io.vivarium.task.TaskId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
 
 /** The claim files under {@code task_locks/}: one {@code <task id>.lock} per running task. */
 final class ClaimFiles {
@@ -42,17 +39,6 @@ final class ClaimFiles {
         }
         files.sort(Comparator.comparing(Path::toString));
         return files;
-    }
-
-    /** The record in a claim file, if it is there and readable. */
-    Optional<Claim> read(Path file) {
-        try {
-            return Optional.ofNullable(WorkspaceJson.mapper().readValue(Files.readAllBytes(file), Claim.class));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | JacksonException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     int deleteAll() {

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -156,59 +155,41 @@ public final class FileTaskStore implements TaskStore {
     public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
         ensureLocksDirectory();
         return lock.callExclusive(() -> {
-            Instant now = clock.instant();
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            Map<String, TaskRun> runs = l.runsOver(q);
-            Map<String, Task> tasks = index(q);
-            boolean changed = false;
-
+            Change change = new Change();
             List<Lease> lost = new ArrayList<>();
-            List<HeldClaim> toRelease = new ArrayList<>();
             for (Finish finish : finished) {
                 HeldClaim held = (HeldClaim) finish.lease().handle();
                 String id = finish.lease().taskId();
-                TaskRun run = runs.get(id);
-                Task task = tasks.get(id);
+                TaskRun run = change.runs.get(id);
+                Task task = change.tasks.get(id);
                 if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS
                         || !Objects.equals(run.workerId(), worker.workerId()) || !claimLocks.owns(held)) {
                     lost.add(finish.lease());
                     claimLocks.forget(held);
                     continue;
                 }
-                runs.put(id, afterFinish(task, run, finish, now));
-                toRelease.add(held);
-                changed = true;
+                change.put(id, afterFinish(task, run, finish, change.now));
+                // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
+                // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
+                change.afterWrite(() -> claimLocks.release(held));
             }
-
-            changed |= blockUnrunnable(q, runs, now);
-
+            blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
             if (maxClaims > 0) {
-                for (Task task : Scheduling.runnable(q.tasks(), runs::get, now)) {
+                for (Task task : Scheduling.runnable(change.queue.tasks(), change.runs::get, change.now)) {
                     if (claimed.size() >= maxClaims) {
                         break;
                     }
-                    claimOne(task, worker, runs, now).ifPresent(claimed::add);
-                }
-                changed |= !claimed.isEmpty();
-            }
-
-            if (changed) {
-                try {
-                    log.write(l.with(runs, q));
-                } catch (RuntimeException e) {
-                    claimed.forEach(lease -> claimLocks.release((HeldClaim) lease.handle()));
-                    throw e;
+                    claimOne(task, worker, change).ifPresent(claimed::add);
                 }
             }
-            // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
-            // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
-            toRelease.forEach(claimLocks::release);
-            Summary summary = Summary.of(q.tasks(), runs::get);
+            change.ifWriteFails(() -> claimed.forEach(lease -> claimLocks.release((HeldClaim) lease.handle())));
+            change.finish();
+            // Taken under the lock: the version this commit leaves behind, so that a write by anyone after it
+            // (another thread of this JVM included) shows as news.
             Object version = java.util.Arrays.asList(queue.lastIdentity(), log.lastIdentity());
-            return new CommitResult(claimed, lost, summary, Scheduling.nextBackoffEnd(q.tasks(), runs::get, now),
-                    version);
+            return new CommitResult(claimed, lost, change.summary(),
+                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version);
         });
     }
 
@@ -229,15 +210,9 @@ public final class FileTaskStore implements TaskStore {
         if (!Files.isDirectory(paths.locks()) && !Files.exists(paths.log())) {
             return List.of();
         }
-        return lock.callExclusive(() -> {
-            Instant now = clock.instant();
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            Map<String, TaskRun> runs = l.runsOver(q);
-            Map<String, Task> tasks = index(q);
+        return change(change -> {
             List<Takeover> takeovers = new ArrayList<>();
             Set<String> claimedIds = new HashSet<>();
-
             for (Path file : claimFiles.list()) {
                 String id = ClaimFiles.taskIdOf(file).orElseThrow();
                 claimedIds.add(id);
@@ -245,7 +220,7 @@ public final class FileTaskStore implements TaskStore {
                 Takeover.Reason reason = switch (inspection.state()) {
                     case GONE, OURS -> null;
                     case OWNER_DEAD -> Takeover.Reason.OWNER_DIED;
-                    case OWNER_ALIVE -> isStale(inspection, now) ? Takeover.Reason.LEASE_EXPIRED : null;
+                    case OWNER_ALIVE -> isStale(inspection, change.now) ? Takeover.Reason.LEASE_EXPIRED : null;
                 };
                 if (reason == null) {
                     continue;
@@ -256,30 +231,26 @@ public final class FileTaskStore implements TaskStore {
                 }
                 claimedIds.remove(id);
                 String previous = inspection.record() == null ? null : inspection.record().workerId();
-                requeue(tasks.get(id), runs, id, now, reason);
+                requeue(change, id, reason);
                 takeovers.add(new Takeover(id, previous, reason));
             }
 
             Set<String> missing = new HashSet<>();
-            for (Map.Entry<String, TaskRun> entry : new ArrayList<>(runs.entrySet())) {
+            for (Map.Entry<String, TaskRun> entry : new ArrayList<>(change.runs.entrySet())) {
                 String id = entry.getKey();
                 if (entry.getValue().status() != TaskStatus.IN_PROGRESS || claimedIds.contains(id)
                         || claimLocks.heldAt(paths.claimFile(id)).isPresent()) {
                     continue;
                 }
                 missing.add(id);
-                Instant since = missingClaimSince.computeIfAbsent(id, k -> now);
-                if (!since.plus(settings.missingClaimGrace()).isAfter(now)) {
-                    requeue(tasks.get(id), runs, id, now, Takeover.Reason.CLAIM_MISSING);
+                Instant since = missingClaimSince.computeIfAbsent(id, k -> change.now);
+                if (!since.plus(settings.missingClaimGrace()).isAfter(change.now)) {
+                    requeue(change, id, Takeover.Reason.CLAIM_MISSING);
                     takeovers.add(new Takeover(id, entry.getValue().workerId(), Takeover.Reason.CLAIM_MISSING));
                     missing.remove(id);
                 }
             }
             missingClaimSince.keySet().retainAll(missing);
-
-            if (!takeovers.isEmpty()) {
-                log.write(l.with(runs, q));
-            }
             return takeovers;
         });
     }
@@ -297,21 +268,17 @@ public final class FileTaskStore implements TaskStore {
     }
 
     private List<String> retryWhere(Collection<String> ids, boolean allFailed) {
-        return lock.callExclusive(() -> {
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            Map<String, TaskRun> runs = l.runsOver(q);
-            Map<String, Task> tasks = index(q);
+        return change(change -> {
             List<String> targets = new ArrayList<>();
             if (allFailed) {
-                runs.forEach((id, run) -> {
-                    if (run.status() == TaskStatus.FAILED && tasks.containsKey(id)) {
+                change.runs.forEach((id, run) -> {
+                    if (run.status() == TaskStatus.FAILED && change.tasks.containsKey(id)) {
                         targets.add(id);
                     }
                 });
             } else {
                 for (String id : ids) {
-                    if (!tasks.containsKey(id)) {
+                    if (!change.tasks.containsKey(id)) {
                         throw new UnknownTaskException(id);
                     }
                     targets.add(id);
@@ -319,19 +286,16 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = runs.getOrDefault(id, TaskRun.pending());
+                TaskRun run = change.runOf(id);
                 if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
                     continue;
                 }
-                runs.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
+                change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
                 retried.add(id);
             }
-            for (String id : Scheduling.toUnblock(q.tasks(), runs::get)) {
-                runs.put(id, runs.get(id).retry(id));
+            for (String id : Scheduling.toUnblock(change.queue.tasks(), change.runs::get)) {
+                change.put(id, change.runOf(id).retry(id));
                 retried.add(id);
-            }
-            if (!retried.isEmpty()) {
-                log.write(l.with(runs, q));
             }
             return retried;
         });
@@ -339,24 +303,78 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public TaskRun cancel(String id) {
-        return lock.callExclusive(() -> {
-            Instant now = clock.instant();
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            Map<String, Task> tasks = index(q);
-            if (!tasks.containsKey(id)) {
+        return change(change -> {
+            if (!change.tasks.containsKey(id)) {
                 throw new UnknownTaskException(id);
             }
-            Map<String, TaskRun> runs = l.runsOver(q);
-            TaskRun run = runs.getOrDefault(id, TaskRun.pending());
-            TaskRun cancelled = run.cancel(id, now, run.budgetUsed());
+            TaskRun run = change.runOf(id);
+            TaskRun cancelled = run.cancel(id, change.now, run.budgetUsed());
             if (run.status() == TaskStatus.IN_PROGRESS) {
                 stopClaim(paths.claimFile(id));
             }
-            runs.put(id, cancelled);
-            blockUnrunnable(q, runs, now);
-            log.write(l.with(runs, q));
+            change.put(id, cancelled);
+            blockUnrunnable(change);
             return cancelled;
+        });
+    }
+
+    // --- one read-modify-write of the log ---
+
+    /**
+     * One unit of work on the log, under the workspace lock: the files as read, the entries being changed, and
+     * what to do once the new log has landed (or if it could not be written).
+     */
+    private final class Change {
+        final Instant now = clock.instant();
+        final QueueDocument queue = FileTaskStore.this.queue.read();
+        final ExecutionLog before = log.read();
+        final Map<String, TaskRun> runs = before.runsOver(queue);
+        final Map<String, Task> tasks = index(queue);
+        private final List<Runnable> afterWrite = new ArrayList<>();
+        private final List<Runnable> ifWriteFails = new ArrayList<>();
+        private boolean changed;
+
+        TaskRun runOf(String id) {
+            return runs.getOrDefault(id, TaskRun.pending());
+        }
+
+        void put(String id, TaskRun run) {
+            runs.put(id, run);
+            changed = true;
+        }
+
+        void afterWrite(Runnable action) {
+            afterWrite.add(action);
+        }
+
+        void ifWriteFails(Runnable action) {
+            ifWriteFails.add(action);
+        }
+
+        Summary summary() {
+            return Summary.of(queue.tasks(), runs::get);
+        }
+
+        void finish() {
+            if (changed) {
+                try {
+                    log.write(before.with(runs, queue));
+                } catch (RuntimeException e) {
+                    ifWriteFails.forEach(Runnable::run);
+                    throw e;
+                }
+            }
+            afterWrite.forEach(Runnable::run);
+        }
+    }
+
+    private <R> R change(java.util.function.Function<Change, R> body) {
+        ensureLocksDirectory();
+        return lock.callExclusive(() -> {
+            Change change = new Change();
+            R result = body.apply(change);
+            change.finish();
+            return result;
         });
     }
 
@@ -374,13 +392,12 @@ public final class FileTaskStore implements TaskStore {
         return run.fail(id, now, finish.result(), again ? settings.retry().nextAttemptAt(run.attempts(), now) : null);
     }
 
-    private boolean blockUnrunnable(QueueDocument q, Map<String, TaskRun> runs, Instant now) {
-        Map<String, String> blocked = Scheduling.toBlock(q.tasks(), runs::get);
-        blocked.forEach((id, reason) -> runs.put(id, runs.getOrDefault(id, TaskRun.pending()).block(id, now, reason)));
-        return !blocked.isEmpty();
+    private void blockUnrunnable(Change change) {
+        Scheduling.toBlock(change.queue.tasks(), change.runs::get)
+                .forEach((id, reason) -> change.put(id, change.runOf(id).block(id, change.now, reason)));
     }
 
-    private Optional<Lease> claimOne(Task task, WorkerIdentity worker, Map<String, TaskRun> runs, Instant now) {
+    private Optional<Lease> claimOne(Task task, WorkerIdentity worker, Change change) {
         Path file = paths.claimFile(task.id());
         if (Files.exists(file)) {
             // A claim file on a pending task: its owner died between claiming and logging, or it was made by hand.
@@ -390,17 +407,18 @@ public final class FileTaskStore implements TaskStore {
                 return Optional.empty();
             }
         }
-        Optional<HeldClaim> held = claimLocks.tryAcquire(file, Claim.of(task.id(), worker, now));
+        Optional<HeldClaim> held = claimLocks.tryAcquire(file, Claim.of(task.id(), worker, change.now));
         if (held.isEmpty()) {
             return Optional.empty();
         }
-        TaskRun claimed = runs.getOrDefault(task.id(), TaskRun.pending()).claim(task.id(), worker.workerId(), now);
-        runs.put(task.id(), claimed);
+        TaskRun claimed = change.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
+        change.put(task.id(), claimed);
         return Optional.of(new Lease(task, claimed.attempts(), worker, held.get()));
     }
 
-    private void requeue(Task task, Map<String, TaskRun> runs, String id, Instant now, Takeover.Reason reason) {
-        TaskRun run = runs.get(id);
+    private void requeue(Change change, String id, Takeover.Reason reason) {
+        TaskRun run = change.runs.get(id);
+        Task task = change.tasks.get(id);
         if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return;
         }
@@ -410,7 +428,7 @@ public final class FileTaskStore implements TaskStore {
                     + run.attempts();
             case CLAIM_MISSING -> "claim file of attempt " + run.attempts() + " was removed";
         };
-        runs.put(id, run.abandon(id, now, why, run.attempts() < task.maxAttempts()));
+        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts()));
     }
 
     private boolean isStale(Inspection inspection, Instant now) {
