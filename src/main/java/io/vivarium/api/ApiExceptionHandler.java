@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.llm.LlmException;
 import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.StoreException;
@@ -92,6 +93,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "too many grinds running or waiting; try again shortly");
         problem.setTitle("Busy");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
+    }
+
+    @ExceptionHandler(LlmException.class)
+    ProblemDetail llm(LlmException e) {
+        HttpStatus status = switch (e.kind()) {
+            case NOT_CONFIGURED -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
+            case UPSTREAM, BAD_ANSWER -> HttpStatus.BAD_GATEWAY;
+        };
+        log.warn("planning failed ({}): {}", e.kind(), e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        problem.setTitle(switch (e.kind()) {
+            case NOT_CONFIGURED -> "LLM not configured";
+            case TIMEOUT -> "LLM timed out";
+            case UPSTREAM -> "LLM endpoint failed";
+            case BAD_ANSWER -> "Unusable LLM answer";
+        });
+        return problem;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -3,6 +3,9 @@ package io.vivarium.api;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.grind.GrindRunner;
+import io.vivarium.llm.ChatModel;
+import io.vivarium.llm.LlmSettings;
+import io.vivarium.llm.PromptGrinds;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.file.FileTaskStore;
@@ -40,10 +43,12 @@ class WorkspaceConfiguration {
         return new FileTaskStore(properties.workspace(), clock, settings);
     }
 
+    /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */
     @Bean
-    GrindRunner grindRunner(VivariumProperties properties) {
+    GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm) {
         return new GrindEngine(properties.workspace(),
-                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT), null);
+                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT),
+                llm.hasKey() ? new PromptGrinds(chatModel, llm) : null);
     }
 
     @Bean

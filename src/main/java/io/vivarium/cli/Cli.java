@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.llm.LlmException;
 import io.vivarium.store.StoreException;
 import io.vivarium.task.IllegalTransitionException;
 import io.vivarium.task.InvalidTaskException;
@@ -20,7 +21,8 @@ public final class Cli {
     /** How flags are called on the command line, for errors that name a task field. */
     private static final Map<String, String> FLAG_OF_FIELD = Map.of(
             "min_budget", "--min", "max_budget", "--max", "intensity", "--intensity", "depends_on", "--depends-on",
-            "priority", "--priority", "max_attempts", "--max-attempts", "type", "TYPE", "id", "ID");
+            "priority", "--priority", "max_attempts", "--max-attempts", "type", "TYPE", "id", "ID",
+            "max_tasks", "--max-tasks");
 
     private Cli() {
     }
@@ -56,6 +58,10 @@ public final class Cli {
             String flag = FLAG_OF_FIELD.getOrDefault(invalid.field(), "--" + invalid.field().replace('_', '-'));
             err.println(name + ": " + flag + ": " + invalid.getMessage());
             return INPUT_ERROR;
+        }
+        if (e instanceof LlmException llm) {
+            err.println(name + ": " + llm.getMessage());
+            return llm.kind() == LlmException.Kind.NOT_CONFIGURED ? INPUT_ERROR : TASKS_FAILED;
         }
         if (e instanceof StoreException || e instanceof IllegalTransitionException || e instanceof UserInputException) {
             err.println(name + ": " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.vivarium.cli;
 
-import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.Lease;
 import io.vivarium.store.StoreSettings;
@@ -34,8 +33,8 @@ final class PoolRun {
 
     PoolRun(Path workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
             PrintWriter err) {
-        this(workspace, clock, options, new GrindEngine(workspace, options.grindSettings(), null), workers, maxTasks,
-                out, err);
+        this(workspace, clock, options, CliEnvironment.grindEngine(workspace, options.grindSettings()), workers,
+                maxTasks, out, err);
     }
 
     PoolRun(Path workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,

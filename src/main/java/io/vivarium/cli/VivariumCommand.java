@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
                 StartCommand.class,
                 WorkerCommand.class,
                 StatusCommand.class,
+                PlanCommand.class,
                 RetryCommand.class,
                 CancelCommand.class,
                 ClearCommand.class,

@@ -1,0 +1,8 @@
+package io.vivarium.llm;
+
+public record TokenUsage(int promptTokens, int completionTokens) {
+
+    public int totalTokens() {
+        return promptTokens + completionTokens;
+    }
+}
