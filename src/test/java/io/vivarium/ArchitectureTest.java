@@ -23,8 +23,15 @@ class ArchitectureTest {
             .resideInAnyPackage("io.vivarium.cli..", "io.vivarium.api..", "io.vivarium.worker..", "io.vivarium.plan..");
 
     @ArchTest
+    static final ArchRule theCoreNeverReachesTheEdge = noClasses()
+            .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.store..", "io.vivarium.grind..",
+                    "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
+
+    @ArchTest
     static final ArchRule springStaysAtTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.store..", "io.vivarium.grind..",
-                    "io.vivarium.worker..", "io.vivarium.cli..")
+                    "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
+                    "io.vivarium.config..", "io.vivarium.os..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 }
