@@ -14,6 +14,14 @@ public record CliProcess(Process process, Path outputFile) {
         return new CliProcess(JavaProcess.start(outputFile, Vivarium.class, args), outputFile);
     }
 
+    public static CliProcess start(Path outputFile, java.util.Map<String, String> env, String... args) {
+        return new CliProcess(JavaProcess.start(outputFile, env, Vivarium.class, args), outputFile);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

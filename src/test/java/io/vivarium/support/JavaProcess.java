@@ -13,6 +13,10 @@ public final class JavaProcess {
     }
 
     public static Process start(Path logFile, Class<?> main, String... args) {
+        return start(logFile, java.util.Map.of(), main, args);
+    }
+
+    public static Process start(Path logFile, java.util.Map<String, String> env, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xshare:auto");
@@ -22,10 +26,11 @@ public final class JavaProcess {
         command.add(main.getName());
         command.addAll(List.of(args));
         try {
-            return new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(env);
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
