@@ -121,6 +121,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return fieldProblem(HttpStatus.BAD_REQUEST, e.getName(), message);
     }
 
+    /** Anything unforeseen: logged here with its stack trace, answered without one. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal error (" + e.getClass().getSimpleName() + "); the server log has the details");
+        problem.setTitle("Internal error");
+        return problem;
+    }
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -139,10 +149,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        return ResponseEntity.badRequest().body(unreadable(e));
+        ProblemDetail problem = unreadable(e);
+        return ResponseEntity.status(problem.getStatus()).body(problem);
     }
 
     private ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        if (findCause(e, RequestSizeLimitFilter.TooLarge.class) != null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    "the request body is larger than " + RequestSizeLimitFilter.LIMIT + " bytes");
+            problem.setTitle("Content Too Large");
+            return problem;
+        }
         Throwable root = rootCause(e);
         if (root instanceof InvalidTaskException invalid) {
             return fieldProblem(HttpStatus.BAD_REQUEST, invalid.field(), invalid.getMessage());
@@ -158,8 +175,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return fieldProblem(HttpStatus.BAD_REQUEST, "body", "malformed JSON" + where);
         }
         if (jackson != null && !jackson.getPath().isEmpty()) {
-            String field = fieldPath(jackson);
-            return fieldProblem(HttpStatus.BAD_REQUEST, field, field + " has the wrong type or an invalid value");
+            InvalidTaskException invalid = JsonProblems.toInvalidTask(jackson);
+            return fieldProblem(HttpStatus.BAD_REQUEST, invalid.field(), invalid.getMessage());
         }
         return fieldProblem(HttpStatus.BAD_REQUEST, "body", "the request body is missing or is not valid JSON");
     }
@@ -169,18 +186,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setTitle(status == HttpStatus.BAD_REQUEST ? "Invalid request" : status.getReasonPhrase());
         problem.setProperty("field", field);
         return problem;
-    }
-
-    private static String fieldPath(JacksonException e) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? "body" : path.toString();
     }
 
     private static String snakeCase(String camel) {

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,6 +92,13 @@ class TaskController {
         if (!node.hasNonNull("id")) {
             throw new InvalidTaskException("id", "id is required");
         }
-        return json.treeToValue(node, Task.class);
+        if (!node.get("id").isString()) {
+            throw new InvalidTaskException("id", "id must be a string");
+        }
+        try {
+            return json.treeToValue(node, Task.class);
+        } catch (JacksonException e) {
+            throw JsonProblems.toInvalidTask(e);
+        }
     }
 }

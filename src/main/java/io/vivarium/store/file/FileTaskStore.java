@@ -431,10 +431,15 @@ public final class FileTaskStore implements TaskStore {
         change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts()));
     }
 
+    /**
+     * Stale when the heartbeat is older than the lease. A heartbeat further in the future than one lease can only
+     * come from a skewed clock or a hand edit; the file's mtime (written by this machine's kernel) decides then.
+     */
     private boolean isStale(Inspection inspection, Instant now) {
-        Instant heartbeat = inspection.record() != null && inspection.record().heartbeatAt() != null
-                ? inspection.record().heartbeatAt()
-                : inspection.modified().toInstant();
+        Instant heartbeat = inspection.record() == null ? null : inspection.record().heartbeatAt();
+        if (heartbeat == null || heartbeat.isAfter(now.plus(settings.lease()))) {
+            heartbeat = inspection.modified().toInstant();
+        }
         return heartbeat.plus(settings.lease()).isBefore(now);
     }
 

@@ -1,0 +1,216 @@
+package io.vivarium.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vivarium.api.VivariumServer;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.store.Takeover;
+import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.support.CliRun;
+import io.vivarium.support.Http;
+import io.vivarium.support.HoldLock;
+import io.vivarium.support.JavaProcess;
+import io.vivarium.support.ServerWorkspace;
+import io.vivarium.support.WorkspaceFiles;
+import io.vivarium.task.RetryPolicy;
+import io.vivarium.task.TaskStatus;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The bad-input campaign: hostile HTTP bodies, headers and paths, and broken workspace files. Every answer is a
+ * clear 4xx (or a 5xx naming the broken file), never a stack trace, and no file is changed or lost.
+ */
+@SpringBootTest(classes = VivariumServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"vivarium.workers=0", "vivarium.api.token=", "vivarium.llm.api-key="})
+class BadInputCampaignTest {
+
+    static final Path WORKSPACE = ServerWorkspace.create("bad-input");
+
+    @DynamicPropertySource
+    static void workspace(DynamicPropertyRegistry registry) {
+        registry.add("vivarium.workspace", WORKSPACE::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+    byte[] queue;
+
+    @BeforeEach
+    void aQueueToProtect() {
+        http = Http.at(port);
+        CliRun.in(WORKSPACE, "clear");
+        CliRun.in(WORKSPACE, "add", "keep_1", "grind");
+        CliRun.in(WORKSPACE, "add", "keep_2", "grind", "--depends-on", "keep_1");
+        queue = WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"));
+    }
+
+    private void assertClientError(Http.Response r) {
+        assertThat(r.status()).as(r.body()).isBetween(400, 499);
+        assertThat(r.body()).doesNotContain("Exception", "\tat ", "at io.vivarium", "at org.spring");
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "}", "{\"a\":}", "\"grind\"", "123", "[]", "{\"min_budget\": NaN}",
+            "{\"min_budget\": 1e309}", "{\"intensity\": null, \"intensity\": \"high\", \"x\": 1}",
+            "{\"command\": {\"$ne\": 1}}", "{\"timeout\": 1e400}", "\u0000\u0001", "{\"task_id\": \"a\\u0000b\"}"})
+    void malformedGrindBodies(String body) {
+        assertClientError(http.post("/grind", body));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"id\": \"a\\u0000b\"}", "{\"id\": \"../../etc/passwd\"}", "{\"id\": \"\u202Eevil\"}",
+            "{\"id\": \"CON\\\\x\"}", "{\"id\": 12}", "{\"id\": [\"a\"]}", "{\"id\": \"ok\", \"max_attempts\": 1e10}",
+            "{\"id\": \"ok\", \"depends_on\": \"keep_1\"}", "{\"id\": \"ok\", \"depends_on\": [\"ok\"]}",
+            "{\"id\": \"ok\", \"created_at\": \"yesterday\"}", "{\"id\": \"ok\", \"priority\": {}}",
+            "[{\"id\": \"ok\"}, 5]", "[{\"id\": \"keep_1\"}]"})
+    void hostileTasks(String body) {
+        assertClientError(http.post("/tasks", body));
+    }
+
+    @Test
+    void anOversizedBodyIs413() {
+        String big = "{\"command\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        Http.Response r = http.post("/grind", big);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertClientError(r);
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefused() {
+        assertClientError(http.post("/tasks", "[".repeat(5000) + "]".repeat(5000)));
+        assertClientError(http.post("/grind", "{\"a\":".repeat(3000) + "1" + "}".repeat(3000)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/tasks/..%2F..%2Fetc%2Fpasswd", "/tasks/%00", "/tasks/" + "a", "/tasks/%E2%80%AE",
+            "/tasks/.lock", "/tasks/keep_1%2F..%2Fx"})
+    void hostilePaths(String path) {
+        Http.Response r = http.get(path);
+        assertThat(r.status()).as(path + " " + r.body()).isIn(400, 404);
+        assertThat(r.body()).doesNotContain("Exception");
+        assertThat(http.post(path + "/cancel", null).status()).isIn(400, 404);
+    }
+
+    @Test
+    void hostileHeadersAreClientErrors() throws IOException {
+        assertClientError(http.postRaw("/grind", "application/json; charset=x-bogus", "{}"));
+        assertClientError(http.postRaw("/grind", "text/xml", "<grind/>"));
+        assertThat(rawRequest("GET /status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"))
+                .startsWith("HTTP/1.1 4");
+        assertThat(rawRequest("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 4");
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+    }
+
+    private String rawRequest(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = socket.getInputStream().readNBytes(64);
+            return new String(answer, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void truncatedFilesAreReportedAndNeverOverwritten() throws IOException {
+        Path queueFile = WORKSPACE.resolve("queue.json");
+        byte[] whole = Files.readAllBytes(queueFile);
+        for (int cut : new int[] {1, whole.length / 3, whole.length / 2, whole.length - 3}) {
+            byte[] torn = java.util.Arrays.copyOf(whole, cut);
+            Files.write(queueFile, torn);
+
+            Http.Response status = http.get("/status");
+            assertThat(status.status()).isEqualTo(500);
+            assertThat(status.json().get("path").asString()).isEqualTo(queueFile.toString());
+            assertThat(http.post("/tasks", "{\"id\": \"new\"}").status()).isEqualTo(500);
+            CliRun add = CliRun.in(WORKSPACE, "add", "new", "grind");
+            assertThat(add.exitCode()).isEqualTo(2);
+            assertThat(add.err()).contains(queueFile.toString()).contains("left unchanged");
+            assertThat(CliRun.in(WORKSPACE, "start").exitCode()).isEqualTo(2);
+            assertThat(CliRun.in(WORKSPACE, "clear").exitCode()).isEqualTo(2);
+            assertThat(Files.readAllBytes(queueFile)).isEqualTo(torn);
+        }
+        Files.write(queueFile, whole);
+        Path log = WORKSPACE.resolve("execution_log.json");
+        Files.writeString(log, "{\"version\": \"1.0\", \"tasks\": {\"keep_1\": {\"status\": \"exploded\"}}}");
+        assertThat(http.get("/status").status()).isEqualTo(500);
+        assertThat(CliRun.in(WORKSPACE, "status").err()).contains("status must be one of");
+        Files.delete(log);
+    }
+
+    @Test
+    void garbageClaimFilesAreTakenOverOrIgnored() throws IOException {
+        Path locks = WORKSPACE.resolve("task_locks");
+        Files.writeString(locks.resolve("keep_1.lock"), "\u0000garbage{{{");
+        Files.writeString(locks.resolve("ghost.lock"), "not json");
+        Files.writeString(locks.resolve("not a task.lock"), "x");
+
+        assertThat(CliRun.in(WORKSPACE, "status").exitCode()).isZero();
+        CliRun start = CliRun.in(WORKSPACE, "start", "2", "--lease", "2");
+
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+        assertThat(Files.exists(locks.resolve("keep_1.lock"))).isFalse();
+        assertThat(Files.exists(locks.resolve("not a task.lock"))).isTrue();
+        CliRun.in(WORKSPACE, "clear");
+        assertThat(Files.exists(locks.resolve("ghost.lock"))).isFalse();
+        Files.delete(locks.resolve("not a task.lock"));
+    }
+
+    @Test
+    void aLiveOwnerWithASkewedClockIsStillTakenOverAfterTheLease(@TempDir Path scratch) throws Exception {
+        Path lockFile = WORKSPACE.resolve("task_locks/keep_1.lock");
+        Files.writeString(WORKSPACE.resolve("execution_log.json"), """
+                {"version": "1.0", "tasks": {"keep_1": {"worker_id": "worker_skewed", "status": "in_progress", "attempts": 1}}}
+                """);
+        String record = "{\"task_id\":\"keep_1\",\"worker_id\":\"worker_skewed\",\"pid\":1,\"host\":\"elsewhere\","
+                + "\"acquired_at\":\"2100-01-01T00:00:00+00:00\",\"heartbeat_at\":\"2100-01-01T00:00:00+00:00\"}";
+        Process owner = JavaProcess.start(scratch.resolve("owner.out"), HoldLock.class, lockFile.toString(), record, "60000");
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(scratch.resolve("owner.out")).contains("locked"));
+            Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minusSeconds(10)));
+            FileTaskStore store = new FileTaskStore(WORKSPACE, Clock.systemUTC(),
+                    StoreSettings.withLease(Duration.ofSeconds(2), RetryPolicy.DEFAULT));
+
+            List<Takeover> takeovers = store.reap();
+
+            assertThat(takeovers).extracting(Takeover::reason).containsExactly(Takeover.Reason.LEASE_EXPIRED);
+            assertThat(store.snapshot().statusOf("keep_1")).isEqualTo(TaskStatus.PENDING);
+        } finally {
+            owner.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void clockSkewInTheOtherDirectionIsJustAStaleClaim() throws IOException {
+        Files.writeString(WORKSPACE.resolve("task_locks/keep_1.lock"),
+                "{\"task_id\":\"keep_1\",\"worker_id\":\"w\",\"pid\":1,\"host\":\"h\",\"heartbeat_at\":\"1970-01-01T00:00:00Z\"}");
+
+        assertThat(CliRun.in(WORKSPACE, "status").out()).contains("keep_1").contains("STALE");
+        CliRun start = CliRun.in(WORKSPACE, "start", "1");
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+    }
+
+}
