@@ -27,6 +27,10 @@ final class AtomicFile {
                 out.write(buffer);
             }
             out.force(true);
+        } catch (IOException e) {
+            // A full disk: the old file is intact; give back the space the half-written copy holds.
+            Files.deleteIfExists(temp);
+            throw e;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
