@@ -123,6 +123,45 @@ class FileTaskStoreTest {
     }
 
     @Test
+    void theGuidesSampleLogLoadsAndItsSummaryIsRecomputed() throws Exception {
+        Files.writeString(workspace.resolve("queue.json"), """
+                {"tasks": [{"id": "task_001", "type": "grind"}, {"id": "task_002", "type": "grind"},
+                           {"id": "task_003", "type": "grind"}, {"id": "task_004", "type": "grind"}]}
+                """);
+        Files.writeString(workspace.resolve("execution_log.json"), """
+                {
+                  "version": "1.0",
+                  "tasks": {
+                    "task_001": {
+                      "worker_id": "worker_a1b2c3d4",
+                      "status": "completed",
+                      "started_at": "2024-01-15T10:30:00+00:00",
+                      "completed_at": "2024-01-15T10:30:05+00:00"
+                    }
+                  },
+                  "swarm_summary": {
+                    "total_tasks": 4,
+                    "completed": 3,
+                    "in_progress": 1,
+                    "pending": 0,
+                    "failed": 0
+                  }
+                }
+                """);
+
+        Snapshot snapshot = store().snapshot();
+        store().add(List.of(aTask("task_005").build()));
+
+        assertThat(snapshot.statusOf("task_001")).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(snapshot.runOf("task_001").workerId()).isEqualTo("worker_a1b2c3d4");
+        JsonNode summary = WorkspaceFiles.log(workspace).get("swarm_summary");
+        assertThat(summary.get("total_tasks").asInt()).isEqualTo(5);
+        assertThat(summary.get("completed").asInt()).isEqualTo(1);
+        assertThat(summary.get("pending").asInt()).isEqualTo(4);
+        assertThat(summary.get("in_progress").asInt()).isZero();
+    }
+
+    @Test
     void pythonTimestampsWithoutMicrosecondsOrZoneAreRead() throws Exception {
         Files.writeString(workspace.resolve("queue.json"), """
                 {"tasks": [{"id": "a", "created_at": "2024-01-15T10:30:00+00:00"},
