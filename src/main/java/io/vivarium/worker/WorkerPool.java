@@ -78,6 +78,11 @@ public final class WorkerPool {
     }
 
     public void start() {
+        // The periodic jobs go first: a dispatcher that fails at once (a read-only workspace) shuts them down.
+        long beat = settings.heartbeatInterval().toMillis();
+        chores.scheduleWithFixedDelay(this::renewHeartbeats, beat, beat, TimeUnit.MILLISECONDS);
+        long reap = settings.reapInterval().toMillis();
+        chores.scheduleWithFixedDelay(this::reapStaleClaims, 0, reap, TimeUnit.MILLISECONDS);
         for (int i = 0; i < settings.workers(); i++) {
             Thread worker = daemon(this::workLoop, "vivarium-worker-" + i);
             threads.add(worker);
@@ -85,10 +90,6 @@ public final class WorkerPool {
         }
         dispatcher = daemon(this::dispatchLoop, "vivarium-dispatcher");
         dispatcher.start();
-        long beat = settings.heartbeatInterval().toMillis();
-        chores.scheduleWithFixedDelay(this::renewHeartbeats, beat, beat, TimeUnit.MILLISECONDS);
-        long reap = settings.reapInterval().toMillis();
-        chores.scheduleWithFixedDelay(this::reapStaleClaims, 0, reap, TimeUnit.MILLISECONDS);
     }
 
     /** Waits until the pool stops by itself (batch mode) or is shut down; true if it stopped in time. */

@@ -45,13 +45,13 @@ class FilesystemFaultsTest {
 
             CliRun add = CliRun.in(mount, "add", "one_too_many", "grind", "--description", "x".repeat(2000));
 
-            assertThat(add.exitCode()).isEqualTo(2);
+            assertThat(add.exitCode()).as(add.err()).isEqualTo(2);
             assertThat(add.errLines()).hasSize(1);
             assertThat(add.err()).contains("No space left on device");
             assertThat(WorkspaceFiles.bytes(mount.resolve("queue.json"))).isEqualTo(queue);
             assertThat(mount.resolve(".queue.json.tmp")).doesNotExist();
             CliRun start = CliRun.in(mount, "start", "1");
-            assertThat(start.exitCode()).isEqualTo(2);
+            assertThat(start.exitCode()).as(start.err()).isEqualTo(2);
             assertThat(start.err()).contains("No space left on device");
             assertThat(WorkspaceFiles.queue(mount).get("tasks")).hasSize(5);
 
@@ -80,9 +80,9 @@ class FilesystemFaultsTest {
 
             assertThat(status.exitCode()).isZero();
             assertThat(status.out()).contains("\"pending\": 1");
-            assertThat(add.exitCode()).isEqualTo(2);
+            assertThat(add.exitCode()).as(add.err()).isEqualTo(2);
             assertThat(add.err()).contains("Read-only file system").doesNotContain("Exception");
-            assertThat(start.exitCode()).isEqualTo(2);
+            assertThat(start.exitCode()).as(start.err()).isEqualTo(2);
             assertThat(start.err()).contains("Read-only file system");
             assertThat(WorkspaceFiles.bytes(readOnly.resolve("queue.json"))).isEqualTo(queue);
         } finally {
