@@ -3,8 +3,10 @@
 # a full disk and a read-only workspace (the last two need root for mount). Ends with a PASS/FAIL line.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -q -B test -Dtest='BadInputCampaignTest,FilesystemFaultsTest,BadInputTest' -Dsurefire.failIfNoSpecifiedTests=false
+./mvnw -q -B test -Dtest='BadInputCampaignTest,FilesystemFaultsTest,BadInputTest' -Dsurefire.failIfNoSpecifiedTests=false \
+  > target/bad-input-campaign.log 2>&1
 status=$?
+[ $status -eq 0 ] || tail -40 target/bad-input-campaign.log
 cases=$(cat target/surefire-reports/io.vivarium.campaign.BadInputCampaignTest.txt \
   target/surefire-reports/io.vivarium.campaign.FilesystemFaultsTest.txt \
   target/surefire-reports/io.vivarium.cli.BadInputTest.txt 2>/dev/null \
