@@ -10,5 +10,5 @@ import java.util.Optional;
  * been lost (fencing), and the queue's state afterwards.
  */
 public record CommitResult(List<Lease> claimed, List<Lease> lost, Summary summary, Optional<Instant> nextBackoffEnd,
-                           Object stateVersion) {
+                           int runnableLeft, Object stateVersion) {
 }

@@ -201,6 +201,8 @@ public final class WorkerPool {
         int claimedTotal = 0;
         Object seenVersion = null;
         Optional<Instant> backoffEnd = Optional.empty();
+        // Tasks the last commit could have run but had no room for: free room is then reason enough to commit.
+        boolean runnableLeft = false;
         List<Finish> batch = new ArrayList<>();
         try {
             while (true) {
@@ -217,7 +219,8 @@ public final class WorkerPool {
                     want = Math.min(want, settings.maxTasks() - claimedTotal);
                 }
                 boolean backoffDue = backoffEnd.map(end -> !end.isAfter(clock.instant())).orElse(false);
-                boolean news = seenVersion == null || backoffDue || !Objects.equals(seenVersion, store.stateVersion());
+                boolean news = seenVersion == null || backoffDue || runnableLeft
+                        || !Objects.equals(seenVersion, store.stateVersion());
                 if (batch.isEmpty() && (want == 0 || !news)) {
                     if (afterBatch == 0 && (stopping || limitReached(claimedTotal))) {
                         return;
@@ -249,6 +252,7 @@ public final class WorkerPool {
                     ready.add(lease);
                 }
                 seenVersion = result.stateVersion();
+                runnableLeft = result.runnableLeft() > 0;
                 backoffEnd = result.nextBackoffEnd();
                 lastSummary = result.summary();
                 listener.committed(result);

@@ -123,12 +123,26 @@ public final class ContentionCampaign {
             }
         }
         long settle = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < settle) {
+        boolean settled = false;
+        while (!settled && System.nanoTime() < settle) {
             var s = http.get("/status").json();
-            if (s.get("pending").asInt() == 0 && s.get("in_progress").asInt() == 0) {
-                break;
-            }
+            settled = s.get("pending").asInt() == 0 && s.get("in_progress").asInt() == 0;
             Thread.sleep(200);
+        }
+        if (!settled) {
+            Path dump = logs.resolve("serve-threads.txt");
+            new ProcessBuilder("jstack", String.valueOf(serve.process().pid()))
+                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start().waitFor();
+            StringBuilder claims = new StringBuilder();
+            try (var files = Files.list(ws.resolve("task_locks"))) {
+                for (Path f : files.toList()) {
+                    claims.append(f.getFileName()).append(" = ").append(Files.readString(f).strip()).append("; ");
+                }
+            }
+            violations.add("pending at the stall: " + http.get("/tasks?status=pending").body());
+            violations.add("claim files at the stall: " + claims);
+            violations.add("the queue did not settle within 120 s; serve's threads are in " + dump
+                    + ", its log in " + serve.outputFile() + ", claims: " + http.get("/status").body());
         }
         serve.process().destroy();
         serve.waitFor(60);

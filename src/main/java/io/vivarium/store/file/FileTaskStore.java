@@ -157,6 +157,7 @@ public final class FileTaskStore implements TaskStore {
         return lock.callExclusive(() -> {
             Change change = new Change();
             List<Lease> lost = new ArrayList<>();
+            Set<String> finishedHere = new HashSet<>();
             for (Finish finish : finished) {
                 HeldClaim held = (HeldClaim) finish.lease().handle();
                 String id = finish.lease().taskId();
@@ -169,17 +170,20 @@ public final class FileTaskStore implements TaskStore {
                     continue;
                 }
                 change.put(id, afterFinish(task, run, finish, change.now));
+                finishedHere.add(id);
                 // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
                 // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
                 change.afterWrite(() -> claimLocks.release(held));
             }
             blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
-            if (maxClaims > 0) {
-                for (Task task : Scheduling.runnable(change.queue.tasks(), change.runs::get, change.now)) {
-                    if (claimed.size() >= maxClaims) {
-                        break;
-                    }
+            int runnableLeft = 0;
+            for (Task task : Scheduling.runnable(change.queue.tasks(), change.runs::get, change.now)) {
+                // A task finished in this commit still has its claim file until the log has landed: the next
+                // commit may take it (a retry with no backoff), so it counts as left, like one there was no room for.
+                if (claimed.size() >= maxClaims || finishedHere.contains(task.id())) {
+                    runnableLeft++;
+                } else {
                     claimOne(task, worker, change).ifPresent(claimed::add);
                 }
             }
@@ -189,7 +193,7 @@ public final class FileTaskStore implements TaskStore {
             // (another thread of this JVM included) shows as news.
             Object version = java.util.Arrays.asList(queue.lastIdentity(), log.lastIdentity());
             return new CommitResult(claimed, lost, change.summary(),
-                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version);
+                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), runnableLeft, version);
         });
     }
 

@@ -71,6 +71,19 @@ class ClaimLifecycleTest {
     }
 
     @Test
+    void aCommitWithoutRoomSaysHowManyRunnableTasksItLeft() {
+        store.add(List.of(aTask("a").build(), aTask("b").build(), aTask("c").build()));
+
+        CommitResult full = store.commit(worker, List.of(), 1);
+        CommitResult none = store.commit(worker, List.of(), 0);
+
+        assertThat(full.claimed()).hasSize(1);
+        assertThat(full.runnableLeft()).isEqualTo(2);
+        assertThat(none.runnableLeft()).isEqualTo(2);
+        assertThat(store.commit(worker, List.of(), 5).runnableLeft()).isZero();
+    }
+
+    @Test
     void aClaimedTaskIsNotClaimedAgain() {
         store.add(List.of(aTask("a").build(), aTask("b").build()));
 
