@@ -16,24 +16,25 @@ import java.util.Map;
  * write so the two can never disagree within the file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "tasks", "swarm_summary"})
-record ExecutionLog(String version, Map<String, TaskRun> tasks, Summary swarmSummary,
-                    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+@JsonPropertyOrder({"version", "revision", "tasks", "swarm_summary"})
+record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, Summary swarmSummary,
+                    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) implements JsonFile.Revisioned<ExecutionLog> {
 
     ExecutionLog {
         version = FormatVersion.check(version);
+        revision = revision == null ? 0L : revision;
         tasks = tasks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
     static ExecutionLog empty() {
-        return new ExecutionLog(null, Map.of(), null, Map.of());
+        return new ExecutionLog(null, 0L, Map.of(), null, Map.of());
     }
 
     /** The log with these entries and a summary of them over {@code queue}. */
     ExecutionLog with(Map<String, TaskRun> entries, QueueDocument queue) {
         Summary summary = Summary.of(queue.tasks(), id -> runOf(entries, queue, id));
-        return new ExecutionLog(version, entries, summary, extra);
+        return new ExecutionLog(version, revision, entries, summary, extra);
     }
 
     ExecutionLog summarizedOver(QueueDocument queue) {
@@ -41,7 +42,12 @@ record ExecutionLog(String version, Map<String, TaskRun> tasks, Summary swarmSum
     }
 
     ExecutionLog cleared(QueueDocument emptyQueue) {
-        return new ExecutionLog(version, Map.of(), null, extra).summarizedOver(emptyQueue);
+        return new ExecutionLog(version, revision, Map.of(), null, extra).summarizedOver(emptyQueue);
+    }
+
+    @Override
+    public ExecutionLog withRevision(long next) {
+        return new ExecutionLog(version, next, tasks, swarmSummary, extra);
     }
 
     /** Entries for every task that has one, the old queue format's lists filling the gaps. */

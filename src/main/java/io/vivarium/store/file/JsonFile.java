@@ -13,15 +13,30 @@ import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 
 /**
- * One workspace document on disk. Reads are cached on the file's identity (inode, size, mtime): every write is a
- * rename of a new file, so an unchanged identity means unchanged content and a worker loop does not re-parse it.
+ * One workspace document on disk. Reads are cached, so a worker loop does not re-parse an unchanged file. A cached
+ * copy is used only while the file's identity (inode, size, mtime) and the {@code revision} at its head are both
+ * unchanged: every write here increments the revision, because identity alone can repeat (inodes are reused at
+ * once, and a tmpfs can finish several writes within one mtime tick). A file without a revision is never cached.
  */
-final class JsonFile<T> {
+final class JsonFile<T extends JsonFile.Revisioned<T>> {
+
+    /** A document that carries the count of writes it has been through. */
+    interface Revisioned<T> {
+        Long revision();
+
+        T withRevision(long next);
+    }
+
+    private static final int HEAD_BYTES = 256;
+    private static final java.util.regex.Pattern REVISION =
+            java.util.regex.Pattern.compile("\"revision\"\\s*:\\s*(\\d+)");
 
     private final Path path;
     private final Class<T> type;
     private final Supplier<T> empty;
     private volatile Cached<T> cached;
+    /** What this instance last read or wrote, cached or not: a commit reports it as the state it saw. */
+    private volatile Identity seen;
 
     JsonFile(Path path, Class<T> type, Supplier<T> empty) {
         this.path = path;
@@ -35,18 +50,32 @@ final class JsonFile<T> {
 
     /** The file's identity as last read or written here (null if never); see {@link #currentIdentity()}. */
     Object lastIdentity() {
-        Cached<T> hit = cached;
-        return hit == null ? null : hit.identity();
+        return seen;
     }
 
-    /** The file's identity on disk now: changes with every write, since every write is a new inode. */
+    /** The file's identity and revision on disk now; different after every write. */
     Object currentIdentity() {
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-            return new Identity(a.fileKey(), a.size(), a.lastModifiedTime());
+            return new Identity(a.fileKey(), a.size(), a.lastModifiedTime(), headRevision());
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The revision written at the file's head, or null when it has none (written by hand or by an older tool). */
+    private Long headRevision() {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            return headRevision(in.readNBytes(HEAD_BYTES));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Long headRevision(byte[] bytes) {
+        String head = new String(bytes, 0, Math.min(bytes.length, HEAD_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = REVISION.matcher(head);
+        return m.find() ? Long.valueOf(m.group(1)) : null;
     }
 
     T read() {
@@ -59,21 +88,30 @@ final class JsonFile<T> {
             throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
         }
         Cached<T> hit = cached;
-        if (hit != null && hit.matches(attributes)) {
+        if (hit != null && hit.matches(attributes) && hit.value.revision().equals(headRevision())) {
+            seen = hit.identity();
             return hit.value;
         }
-        T value = parse(readBytes());
-        cached = new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value);
+        byte[] bytes = readBytes();
+        T value = parse(bytes);
+        Long revision = headRevision(bytes);
+        seen = new Identity(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), revision);
+        cached = revision != null
+                ? new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value)
+                : null;
         return value;
     }
 
-    /** Replaces the file atomically; the caller holds the workspace lock. */
-    void write(T value) {
+    /** Replaces the file atomically with the next revision of {@code value}; the caller holds the workspace lock. */
+    void write(T document) {
+        T value = document.withRevision(document.revision() + 1);
         try {
             byte[] bytes = WorkspaceJson.mapper().writeValueAsBytes(value);
             AtomicFile.replace(path, appendNewline(bytes));
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            cached = new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value);
+            Cached<T> written = new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value);
+            cached = written;
+            seen = written.identity();
         } catch (IOException e) {
             throw new StoreException("cannot write " + path + ": " + e.getMessage(), e);
         }
@@ -121,12 +159,12 @@ final class JsonFile<T> {
         return out;
     }
 
-    private record Identity(Object fileKey, long size, FileTime modified) {
+    private record Identity(Object fileKey, long size, FileTime modified, Long revision) {
     }
 
-    private record Cached<T>(Object fileKey, long size, FileTime modified, T value) {
+    private record Cached<T extends Revisioned<T>>(Object fileKey, long size, FileTime modified, T value) {
         Identity identity() {
-            return new Identity(fileKey, size, modified);
+            return new Identity(fileKey, size, modified, value.revision());
         }
 
 

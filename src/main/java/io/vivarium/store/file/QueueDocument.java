@@ -18,14 +18,16 @@ import java.util.Set;
  * {@code failed} lists are read (they mark tasks done before the log existed) and written back as they were.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "api_endpoint", "tasks", "completed", "failed"})
-record QueueDocument(String version, String apiEndpoint, List<Task> tasks, List<Object> completed,
-                     List<Object> failed, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+@JsonPropertyOrder({"version", "revision", "api_endpoint", "tasks", "completed", "failed"})
+record QueueDocument(String version, Long revision, String apiEndpoint, List<Task> tasks, List<Object> completed,
+                     List<Object> failed, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra)
+        implements JsonFile.Revisioned<QueueDocument> {
 
     static final String DEFAULT_API_ENDPOINT = "http://127.0.0.1:8420";
 
     QueueDocument {
         version = FormatVersion.check(version);
+        revision = revision == null ? 0L : revision;
         apiEndpoint = apiEndpoint == null ? DEFAULT_API_ENDPOINT : apiEndpoint;
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         Set<String> seen = new HashSet<>();
@@ -38,11 +40,11 @@ record QueueDocument(String version, String apiEndpoint, List<Task> tasks, List<
     }
 
     static QueueDocument empty() {
-        return new QueueDocument(null, null, List.of(), null, null, Map.of());
+        return new QueueDocument(null, 0L, null, List.of(), null, null, Map.of());
     }
 
     QueueDocument withTasks(List<Task> newTasks) {
-        return new QueueDocument(version, apiEndpoint, newTasks, completed, failed, extra);
+        return new QueueDocument(version, revision, apiEndpoint, newTasks, completed, failed, extra);
     }
 
     QueueDocument append(List<Task> added) {
@@ -54,7 +56,12 @@ record QueueDocument(String version, String apiEndpoint, List<Task> tasks, List<
 
     /** Keeps the endpoint and any unknown top-level fields, drops tasks and the old-format lists. */
     QueueDocument cleared() {
-        return new QueueDocument(version, apiEndpoint, List.of(), null, null, extra);
+        return new QueueDocument(version, revision, apiEndpoint, List.of(), null, null, extra);
+    }
+
+    @Override
+    public QueueDocument withRevision(long next) {
+        return new QueueDocument(version, next, apiEndpoint, tasks, completed, failed, extra);
     }
 
     /** Status implied by the old-format lists, for tasks the log does not know. */

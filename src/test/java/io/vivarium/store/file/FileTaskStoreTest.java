@@ -188,6 +188,25 @@ class FileTaskStoreTest {
     }
 
     @Test
+    void aChangeThatKeepsInodeSizeAndMtimeIsStillSeenThroughTheRevision() throws Exception {
+        store().add(List.of(aTask("a").build()));
+        FileTaskStore reader = store();
+        assertThat(reader.snapshot().tasks()).extracting(t -> t.id()).containsExactly("a");
+        Path queue = workspace.resolve("queue.json");
+        var mtime = Files.getLastModifiedTime(queue);
+        String text = Files.readString(queue);
+        assertThat(text).contains("\"revision\": 1");
+        // Another writer's next version, as it would look after an inode reuse within one mtime tick.
+        String next = text.replace("\"revision\": 1", "\"revision\": 2").replace("\"id\": \"a\"", "\"id\": \"b\"");
+        try (var channel = java.nio.channels.FileChannel.open(queue, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(next.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        }
+        Files.setLastModifiedTime(queue, mtime);
+
+        assertThat(reader.snapshot().tasks()).extracting(t -> t.id()).containsExactly("b");
+    }
+
+    @Test
     void aNewerFormatVersionIsRefusedNotMisread() throws Exception {
         Files.writeString(workspace.resolve("queue.json"), "{\"version\": \"2.0\", \"tasks\": []}");
 
