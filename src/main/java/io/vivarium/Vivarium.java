@@ -17,9 +17,7 @@ public final class Vivarium {
             args = new String[] {"serve"};
         }
         DotEnv.exposeAsSystemProperties(DotEnv.workspaceFrom(args, System.getenv()), System.getenv());
-        int exitCode = Cli.create().execute(args);
-        if (exitCode != 0 || !Cli.keepsRunning(args)) {
-            System.exit(exitCode);
-        }
+        // serve returns only once the server has shut down, so every command ends here.
+        System.exit(Cli.create().execute(args));
     }
 }

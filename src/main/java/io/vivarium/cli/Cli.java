@@ -39,11 +39,6 @@ public final class Cli {
         return cli;
     }
 
-    /** Commands that return while their work goes on in other threads (the server). */
-    public static boolean keepsRunning(String[] args) {
-        return false;
-    }
-
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();

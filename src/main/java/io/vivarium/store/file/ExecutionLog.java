@@ -8,7 +8,6 @@ import io.vivarium.task.Summary;
 import io.vivarium.task.TaskRun;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,9 +64,5 @@ record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, S
             return legacy == null ? null : TaskRun.legacy(legacy);
         }
         return run;
-    }
-
-    List<String> ids() {
-        return List.copyOf(tasks.keySet());
     }
 }
