@@ -115,7 +115,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
-        Throwable root = rootCause(e);
+        Throwable root = JsonProblems.rootCause(e);
         String message = root instanceof InvalidTaskException ? root.getMessage()
                 : e.getName() + " has an invalid value";
         return fieldProblem(HttpStatus.BAD_REQUEST, e.getName(), message);
@@ -160,7 +160,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             problem.setTitle("Content Too Large");
             return problem;
         }
-        Throwable root = rootCause(e);
+        Throwable root = JsonProblems.rootCause(e);
         if (root instanceof InvalidTaskException invalid) {
             return fieldProblem(HttpStatus.BAD_REQUEST, invalid.field(), invalid.getMessage());
         }
@@ -190,14 +190,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static String snakeCase(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 
     private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

@@ -27,9 +27,7 @@ public class EmbeddedWorkers implements SmartLifecycle {
                     Clock clock, VivariumMetrics metrics) {
         this.properties = properties;
         this.pool = properties.workers() == 0 ? null : new WorkerPool(store, grinds,
-                WorkerSettings.batch(properties.workers(), storeSettings.heartbeatInterval())
-                        .withShutdownGrace(properties.shutdownGrace())
-                        .watching(),
+                WorkerSettings.batch(properties.workers(), storeSettings.heartbeatInterval()).watching(),
                 clock, metrics);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.vivarium.grind.GrindRequest;
 import io.vivarium.task.Intensity;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskId;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -15,7 +16,7 @@ import java.time.Duration;
  * intensity. Cross-field rules (max ≥ min) are the task model's own, so they read the same everywhere.
  */
 public record GrindBody(
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a valid task id") String taskId,
+        @Pattern(regexp = TaskId.REGEX, message = "must be a valid task id") String taskId,
         @Size(max = Task.MAX_TEXT_LENGTH) String command,
         @Size(max = Task.MAX_TEXT_LENGTH) String prompt,
         @Positive @DecimalMax("1000") Double minBudget,

@@ -9,11 +9,16 @@ final class JsonProblems {
     private JsonProblems() {
     }
 
-    static InvalidTaskException toInvalidTask(JacksonException e) {
+    static Throwable rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    static InvalidTaskException toInvalidTask(JacksonException e) {
+        Throwable root = rootCause(e);
         if (root instanceof InvalidTaskException invalid) {
             return invalid;
         }

@@ -29,8 +29,9 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TaskRun before = workspace.openStore(context.clock()).snapshot().runOf(id);
-        workspace.openStore(context.clock()).cancel(id);
+        var store = workspace.openStore(context.clock());
+        TaskRun before = store.snapshot().runOf(id);
+        store.cancel(id);
         spec.commandLine().getOut().printf("Cancelled %s (it was %s)%n", id, before.status());
         return Cli.OK;
     }

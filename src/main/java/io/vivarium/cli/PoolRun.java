@@ -42,8 +42,7 @@ final class PoolRun {
         StoreSettings storeSettings = options.storeSettings();
         this.store = new FileTaskStore(workspace, clock, storeSettings);
         WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
-                .withMaxTasks(maxTasks)
-                .withShutdownGrace(options.grace());
+                .withMaxTasks(maxTasks);
         this.pool = new WorkerPool(store, engine, settings, clock, counters);
         this.grace = options.grace();
         this.out = out;
@@ -62,7 +61,7 @@ final class PoolRun {
         return counters;
     }
 
-    /** Runs until the pool stops by itself; returns false if it was interrupted by a signal. */
+    /** Runs until the pool stops by itself; a signal meanwhile releases the claims (see {@link #stopOnSignal}). */
     void run() throws InterruptedException {
         store.snapshot(); // a corrupt workspace fails here, before any worker starts
         Thread hook = new Thread(this::stopOnSignal, "vivarium-shutdown");

@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 public final class TaskId {
 
     public static final int MAX_LENGTH = 128;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The rule as a regex, also for Bean Validation annotations (which need a constant). */
+    public static final String REGEX = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+    private static final Pattern VALID = Pattern.compile(REGEX);
 
     private TaskId() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.vivarium.task.Summary;
 import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +33,8 @@ record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, S
 
     /** The log with these entries and a summary of them over {@code queue}. */
     ExecutionLog with(Map<String, TaskRun> entries, QueueDocument queue) {
-        Summary summary = Summary.of(queue.tasks(), id -> runOf(entries, queue, id));
+        Map<String, TaskStatus> legacy = queue.legacyStatuses();
+        Summary summary = Summary.of(queue.tasks(), id -> runOf(entries, legacy, id));
         return new ExecutionLog(version, revision, entries, summary, extra);
     }
 
@@ -57,10 +59,10 @@ record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, S
         return runs;
     }
 
-    private static TaskRun runOf(Map<String, TaskRun> entries, QueueDocument queue, String id) {
+    private static TaskRun runOf(Map<String, TaskRun> entries, Map<String, TaskStatus> legacyStatuses, String id) {
         TaskRun run = entries.get(id);
         if (run == null) {
-            var legacy = queue.legacyStatuses().get(id);
+            TaskStatus legacy = legacyStatuses.get(id);
             return legacy == null ? null : TaskRun.legacy(legacy);
         }
         return run;
