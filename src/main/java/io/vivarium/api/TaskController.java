@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.vivarium.worker.LocalGrinds;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -81,7 +82,7 @@ class TaskController {
 
     @PostMapping("/{id}/cancel")
     TaskView cancel(@PathVariable String id) {
-        store.cancel(id);
+        LocalGrinds.end(store.cancel(id).endedClaim());
         return show(id);
     }
 

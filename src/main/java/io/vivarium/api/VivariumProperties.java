@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.store.StoreLocation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -27,7 +28,18 @@ public record VivariumProperties(
         @DefaultValue("5s") Duration shutdownGrace,
         @DefaultValue("0.01") @Positive double ratePerSecond,
         @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
-        @DefaultValue @Valid Api api) {
+        @DefaultValue @Valid Api api,
+        @DefaultValue Store store) {
+
+    /** @param url a PostgreSQL URL; unset keeps the queue in the workspace's files */
+    public record Store(String url) {
+
+        @Override
+        public String toString() {
+            return "Store[url=" + (url == null || url.isBlank() ? "(workspace files)" : StoreLocation.redact(url)) + "]";
+        }
+    }
+
 
     /** @param token when set, every endpoint but health needs {@code Authorization: Bearer <token>} */
     public record Api(String token) {

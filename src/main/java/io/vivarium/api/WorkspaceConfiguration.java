@@ -8,7 +8,8 @@ import io.vivarium.llm.LlmSettings;
 import io.vivarium.llm.PromptGrinds;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
-import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.StoreLocation;
+import io.vivarium.store.TaskStores;
 import io.vivarium.store.file.WorkspaceJson;
 import io.vivarium.task.RetryPolicy;
 import java.time.Clock;
@@ -40,7 +41,7 @@ class WorkspaceConfiguration {
     TaskStore taskStore(VivariumProperties properties, Clock clock, StoreSettings settings,
                         @Value("${server.address:}") String address) {
         BindPolicy.check(address, properties.api().hasToken());
-        return new FileTaskStore(properties.workspace(), clock, settings);
+        return TaskStores.open(StoreLocation.of(properties.workspace(), properties.store().url()), clock, settings);
     }
 
     /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */

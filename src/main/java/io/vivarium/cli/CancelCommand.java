@@ -2,6 +2,7 @@ package io.vivarium.cli;
 
 import io.vivarium.task.TaskRun;
 import java.util.concurrent.Callable;
+import io.vivarium.worker.LocalGrinds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +31,8 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var store = workspace.openStore(context.clock());
-        TaskRun before = store.snapshot().runOf(id);
-        store.cancel(id);
+        TaskRun before = store.find(id).map(e -> e.run()).orElse(TaskRun.pending());
+        LocalGrinds.end(store.cancel(id).endedClaim());
         spec.commandLine().getOut().printf("Cancelled %s (it was %s)%n", id, before.status());
         return Cli.OK;
     }

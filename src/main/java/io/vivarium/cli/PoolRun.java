@@ -4,7 +4,7 @@ import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.Lease;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
-import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.TaskStore;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Summary;
 import io.vivarium.worker.PoolListener;
@@ -23,24 +23,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PoolRun {
 
-    private final FileTaskStore store;
+    private final TaskStore store;
     private final WorkerPool pool;
     private final Duration grace;
+    private final Duration lease;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Counters counters = new Counters();
     private final boolean interactive = System.console() != null;
 
-    PoolRun(Path workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
+    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
             PrintWriter err) {
-        this(workspace, clock, options, CliEnvironment.grindEngine(workspace, options.grindSettings()), workers,
+        this(workspace, clock, options, CliEnvironment.grindEngine(workspace.path(), options.grindSettings()), workers,
                 maxTasks, out, err);
     }
 
-    PoolRun(Path workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
+    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
         StoreSettings storeSettings = options.storeSettings();
-        this.store = new FileTaskStore(workspace, clock, storeSettings);
+        this.store = workspace.openStore(clock, storeSettings);
+        this.lease = storeSettings.lease();
         WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
                 .withMaxTasks(maxTasks);
         this.pool = new WorkerPool(store, engine, settings, clock, counters);
@@ -49,8 +51,12 @@ final class PoolRun {
         this.err = err;
     }
 
-    FileTaskStore store() {
+    TaskStore store() {
         return store;
+    }
+
+    Duration lease() {
+        return lease;
     }
 
     WorkerPool pool() {
@@ -63,7 +69,7 @@ final class PoolRun {
 
     /** Runs until the pool stops by itself; a signal meanwhile releases the claims (see {@link #stopOnSignal}). */
     void run() throws InterruptedException {
-        store.snapshot(); // a corrupt workspace fails here, before any worker starts
+        store.summary(); // a corrupt workspace or an unreachable database fails here, before any worker starts
         Thread hook = new Thread(this::stopOnSignal, "vivarium-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         pool.start();

@@ -59,6 +59,7 @@ final class ServeCommand implements Callable<Integer> {
                 "--server.port=" + port,
                 "--server.address=" + bind,
                 "--vivarium.workspace=" + workspace.path(),
+                "--vivarium.store.url=" + (workspace.store == null ? "" : workspace.store),
                 "--vivarium.workers=" + workers,
                 "--vivarium.lease=" + store.lease().toMillis() + "ms",
                 "--vivarium.backoff=" + store.retry().base().toMillis() + "ms",

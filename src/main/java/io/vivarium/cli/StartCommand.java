@@ -2,7 +2,7 @@ package io.vivarium.cli;
 
 import io.vivarium.api.client.RemoteGrinds;
 import io.vivarium.store.Snapshot;
-import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.TaskStore;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -58,17 +58,19 @@ final class StartCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
-            return dryRun(out, new FileTaskStore(workspace.path(), context.clock(), pool.storeSettings()));
+            try (TaskStore store = workspace.openStore(context.clock(), pool.storeSettings())) {
+                return dryRun(out, store);
+            }
         }
         PoolRun run = apiUrl == null
-                ? new PoolRun(workspace.path(), context.clock(), pool, workers, 0, out, spec.commandLine().getErr())
-                : new PoolRun(workspace.path(), context.clock(), pool, remoteGrinds(), workers, 0, out,
+                ? new PoolRun(workspace, context.clock(), pool, workers, 0, out, spec.commandLine().getErr())
+                : new PoolRun(workspace, context.clock(), pool, remoteGrinds(), workers, 0, out,
                         spec.commandLine().getErr());
         run.run();
-        FileTaskStore store = run.store();
+        TaskStore store = run.store();
         Snapshot snapshot = store.snapshot();
         out.println();
-        new StatusReport(snapshot, store.claims(), store.settings().lease(), context.clock()).print(out, workspace.path());
+        new StatusReport(snapshot, store.claims(), run.lease(), context.clock()).print(out, workspace.location().describe());
         Summary summary = snapshot.summary();
         return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
     }
@@ -87,7 +89,7 @@ final class StartCommand implements Callable<Integer> {
         return new RemoteGrinds(uri, token != null ? token : System.getProperty("VIVARIUM_API_TOKEN"));
     }
 
-    private int dryRun(PrintWriter out, FileTaskStore store) {
+    private int dryRun(PrintWriter out, TaskStore store) {
         Snapshot snapshot = store.snapshot();
         List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");

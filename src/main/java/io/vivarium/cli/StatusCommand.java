@@ -2,7 +2,7 @@ package io.vivarium.cli;
 
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
-import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.store.TaskStore;
 import io.vivarium.store.file.WorkspaceJson;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -50,7 +50,7 @@ final class StatusCommand implements Callable<Integer> {
         if (interval <= 0 || !Double.isFinite(interval)) {
             throw new UserInputException("--interval must be greater than 0");
         }
-        FileTaskStore store = workspace.openStore(context.clock());
+        TaskStore store = workspace.openStore(context.clock());
         PrintWriter out = spec.commandLine().getOut();
         do {
             Snapshot snapshot = store.snapshot();
@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 List<Claim> claims = store.claims();
                 new StatusReport(snapshot, claims, Duration.ofSeconds(leaseSeconds), clock())
-                        .print(out, workspace.path());
+                        .print(out, workspace.location().describe());
             }
             out.flush();
             if (watch) {

@@ -19,7 +19,7 @@ record StatusReport(Snapshot snapshot, List<Claim> claims, Duration lease, Clock
 
     private static final int MAX_ERROR_LENGTH = 160;
 
-    void print(PrintWriter out, Path workspace) {
+    void print(PrintWriter out, String workspace) {
         Summary s = snapshot.summary();
         out.printf("Vivarium status: %s%n", workspace);
         out.printf("  Total tasks:  %5d%n", s.totalTasks());

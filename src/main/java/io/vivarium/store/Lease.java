@@ -3,10 +3,10 @@ package io.vivarium.store;
 import io.vivarium.task.Task;
 
 /**
- * A task this worker holds a claim on, with the attempt it is on. {@code handle} is the store's own record of the
- * claim (for the file store: the locked claim file), opaque to everyone else.
+ * A task this worker holds a claim on, with the attempt it is on. {@code fence} names this claim and no other:
+ * every later write about the task (heartbeat, finish) is refused once a newer claim or a cancel has replaced it.
  */
-public record Lease(Task task, int attempt, WorkerIdentity worker, Object handle) {
+public record Lease(Task task, int attempt, WorkerIdentity worker, long fence) {
 
     public String taskId() {
         return task.id();

@@ -4,6 +4,8 @@ import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ public record Snapshot(List<Task> tasks, Map<String, TaskRun> runs) {
 
     public Snapshot {
         tasks = List.copyOf(tasks);
-        runs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runs));
+        runs = Collections.unmodifiableMap(new LinkedHashMap<>(runs));
     }
 
     public static Snapshot empty() {
@@ -29,6 +31,26 @@ public record Snapshot(List<Task> tasks, Map<String, TaskRun> runs) {
     public TaskRun runOf(String id) {
         TaskRun run = runs.get(id);
         return run == null ? TaskRun.pending() : run;
+    }
+
+    public Optional<TaskEntry> entry(String id) {
+        return task(id).map(t -> new TaskEntry(t, runs.get(id)));
+    }
+
+    /** A {@link TaskQuery} answered from memory, for stores that hold the whole queue anyway. */
+    public TaskPage query(TaskQuery query) {
+        List<TaskEntry> page = new ArrayList<>();
+        long total = 0;
+        for (Task task : tasks) {
+            TaskEntry entry = new TaskEntry(task, runs.get(task.id()));
+            if (query.matches(entry)) {
+                if (total >= query.offset() && page.size() < query.limit()) {
+                    page.add(entry);
+                }
+                total++;
+            }
+        }
+        return new TaskPage(page, total);
     }
 
     public TaskStatus statusOf(String id) {

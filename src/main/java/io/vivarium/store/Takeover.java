@@ -4,11 +4,11 @@ package io.vivarium.store;
 public record Takeover(String taskId, String previousWorker, Reason reason) {
 
     public enum Reason {
-        /** The owner's process no longer holds its file lock: it died. */
+        /** The owner is gone: its process died or its database session ended. */
         OWNER_DIED,
         /** The owner is alive but has not renewed its heartbeat within the lease. */
         LEASE_EXPIRED,
-        /** The task is in progress but its claim file is gone (removed by hand) and stayed gone. */
-        CLAIM_MISSING
+        /** The task is in progress but no claim holds it any more (removed by hand) and none came back. */
+        UNCLAIMED
     }
 }

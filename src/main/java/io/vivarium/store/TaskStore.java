@@ -1,55 +1,85 @@
 package io.vivarium.store;
 
+import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Where tasks and their states live. The embedded implementation is a workspace of plain files; every method is
- * safe to call from any number of threads and processes at once.
+ * Where tasks and their states live: a workspace of plain files, or a PostgreSQL database shared by many machines.
+ * Every method is safe to call from any number of threads and processes at once. The store records and fences; it
+ * never acts on the operating system: ending a grind belongs to the workers on the grind's host.
  */
-public interface TaskStore {
+public interface TaskStore extends AutoCloseable {
 
     // --- reading ---
 
-    /** The queue and run states, read without blocking writers. */
+    /** The counts over the whole queue, without reading every task where the store can avoid it. */
+    Summary summary();
+
+    /** One task and its run state. */
+    Optional<TaskEntry> find(String id);
+
+    /** Tasks filtered and paged by the store, in queue order. */
+    TaskPage query(TaskQuery query);
+
+    /** The whole queue and every run state at one moment: for exports, dry runs and dependency views. */
     Snapshot snapshot();
 
     /** Claims held right now, live or stale. */
     List<Claim> claims();
 
+    // --- waiting for change ---
+
+    /** A number that differs after every committed change of the queue or of any task's state. */
+    long version();
+
     /**
-     * An opaque value that changes whenever the queue or any task's state changes, cheap enough to poll every few
-     * milliseconds: a worker that sees the same value twice knows there is nothing new to claim.
+     * Blocks until the version differs from {@code seen} or {@code timeout} passes, and returns the version then.
+     * Cheap enough to call in a loop: a file store polls its files, a database waits for a notification.
      */
-    Object stateVersion();
+    long awaitChange(long seen, Duration timeout) throws InterruptedException;
 
     // --- definitions ---
 
     /** Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. */
     void add(List<Task> tasks);
 
-    /** Empties the queue and the log and removes every claim. */
+    /** Empties the queue and the run states and ends every claim. */
     ClearResult clear();
 
     // --- worker lifecycle ---
 
     /**
      * One atomic write for a worker pool: records its finished grinds (a finish whose claim was lost records
-     * nothing), blocks tasks that can never run, then claims up to {@code maxClaims} runnable tasks.
+     * nothing), blocks tasks that can never run, then claims up to {@code maxClaims} runnable tasks, in priority
+     * and then queue order.
      */
     CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims);
 
-    /** Renews the claim's heartbeat; false when the claim was lost (taken over, cancelled, removed by hand). */
-    boolean renew(Lease lease);
+    /** Renews the heartbeats of these claims; returns the leases whose claim was lost (taken over, cancelled, removed). */
+    List<Lease> renew(List<Lease> leases);
 
-    /** Writes the grind's process into the claim, so that a takeover can end it. */
-    boolean recordGrindProcess(Lease lease, long pid, Instant startedAt);
+    /**
+     * Keeps the grind's process in the claim, so that a worker on the same host that takes the claim over can end
+     * it. The store only keeps it. False when the claim was lost.
+     */
+    boolean recordGrind(Lease lease, long pid, Instant startedAt);
 
-    /** Ends claims whose owner died or whose lease ran out, first ending their grinds, and requeues the tasks. */
-    List<Takeover> reap();
+    // --- recovery ---
+
+    /** Claims whose owner died or stopped renewing within the lease, and running tasks that no claim holds. */
+    List<StaleClaim> findStaleClaims();
+
+    /**
+     * Ends these claims, if each is still the claim that was found (fenced), and puts their tasks back to pending
+     * (or failed, when no attempt is left). Callers end the old grinds first, where they can.
+     */
+    List<Takeover> abandon(List<StaleClaim> stale);
 
     // --- user intents ---
 
@@ -59,9 +89,17 @@ public interface TaskStore {
     /** {@link #retry} for every failed task. */
     List<String> retryFailed();
 
-    /** Cancels a task; a running grind is stopped wherever it runs and its result is not recorded. */
-    TaskRun cancel(String id);
+    /** Cancels a task and ends its claim; the caller ends the claim's grind where it can. */
+    Cancellation cancel(String id);
+
+    /** Releases what the store holds open (connections, watchers); the data stays. */
+    @Override
+    void close();
 
     record ClearResult(int tasksRemoved, int claimsRemoved) {
+    }
+
+    /** A cancelled task, and the claim that the cancel ended, if the task was running. */
+    record Cancellation(TaskRun run, Optional<Claim> endedClaim) {
     }
 }

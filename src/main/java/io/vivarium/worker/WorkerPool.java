@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,7 +34,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkerPool {
 
-    private static final Lease STOP = new Lease(null, 0, null, null);
     private static final String SHUTDOWN = "worker shutting down";
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
@@ -47,6 +45,8 @@ public final class WorkerPool {
     private final WorkerIdentity identity = WorkerIdentity.create();
 
     private final LinkedBlockingQueue<Lease> ready = new LinkedBlockingQueue<>();
+    private final StaleClaimReaper reaper;
+    private final ChangeWatcher watcher;
     private final ConcurrentLinkedQueue<Finish> finished = new ConcurrentLinkedQueue<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -57,7 +57,6 @@ public final class WorkerPool {
     private volatile boolean stopClaiming;
     private volatile boolean releaseRunning;
     private volatile Thread dispatcher;
-    private volatile Summary lastSummary;
     private volatile RuntimeException fatal;
 
     private record Running(Lease lease, GrindControl control) {
@@ -71,6 +70,8 @@ public final class WorkerPool {
         this.listener = listener;
         this.chores = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vivarium-chores"));
         this.prefetch = new Prefetch(settings.workers(), settings.maxPrefetch());
+        this.reaper = new StaleClaimReaper(store);
+        this.watcher = new ChangeWatcher(store, 0, this::wakeDispatcher);
     }
 
     public WorkerIdentity identity() {
@@ -88,6 +89,9 @@ public final class WorkerPool {
             threads.add(worker);
             worker.start();
         }
+        Thread watching = daemon(watcher, "vivarium-watcher");
+        threads.add(watching);
+        watching.start();
         dispatcher = daemon(this::dispatchLoop, "vivarium-dispatcher");
         dispatcher.start();
     }
@@ -105,9 +109,13 @@ public final class WorkerPool {
         return stopped.getCount() == 0;
     }
 
-    /** The queue's state as of the pool's last commit, if it made one. */
+    /** The queue's state now, as the store counts it; empty while the store cannot be read. */
     public Optional<Summary> lastSummary() {
-        return Optional.ofNullable(lastSummary);
+        try {
+            return Optional.of(store.summary());
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     public int runningCount() {
@@ -148,19 +156,16 @@ public final class WorkerPool {
             } catch (InterruptedException e) {
                 return;
             }
-            if (lease == STOP) {
-                return;
-            }
             if (releaseRunning || stopClaiming) {
                 finish(Finish.released(lease));
                 continue;
             }
             long startedAt = System.nanoTime();
-            GrindControl control = new GrindControl((pid, start) -> store.recordGrindProcess(lease, pid, start));
+            GrindControl control = new GrindControl((pid, start) -> store.recordGrind(lease, pid, start));
             running.put(lease.taskId(), new Running(lease, control));
             GrindResult result;
             // A claim lost while waiting in the queue (removed by hand, cancelled) must not start a second run.
-            if (!store.renew(lease)) {
+            if (!store.renew(List.of(lease)).isEmpty()) {
                 control.stop("claim lost before start");
                 result = GrindResult.failure(0, "claim lost before start", null, null);
             } else {
@@ -199,7 +204,8 @@ public final class WorkerPool {
     private void dispatchLoop() {
         int inFlight = 0;
         int claimedTotal = 0;
-        Object seenVersion = null;
+        long seenVersion = 0;
+        boolean committedOnce = false;
         Optional<Instant> backoffEnd = Optional.empty();
         // Tasks the last commit could have run but had no room for: free room is then reason enough to commit.
         boolean runnableLeft = false;
@@ -211,7 +217,7 @@ public final class WorkerPool {
                 if (stopping) {
                     List<Lease> queued = new ArrayList<>();
                     ready.drainTo(queued);
-                    queued.stream().filter(l -> l != STOP).forEach(l -> batch.add(Finish.released(l)));
+                    queued.forEach(l -> batch.add(Finish.released(l)));
                 }
                 int afterBatch = inFlight - batch.size();
                 int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch.size() - afterBatch);
@@ -219,13 +225,12 @@ public final class WorkerPool {
                     want = Math.min(want, settings.maxTasks() - claimedTotal);
                 }
                 boolean backoffDue = backoffEnd.map(end -> !end.isAfter(clock.instant())).orElse(false);
-                boolean news = seenVersion == null || backoffDue || runnableLeft
-                        || !Objects.equals(seenVersion, store.stateVersion());
+                boolean news = !committedOnce || backoffDue || runnableLeft || watcher.latest() != seenVersion;
                 if (batch.isEmpty() && (want == 0 || !news)) {
                     if (afterBatch == 0 && (stopping || limitReached(claimedTotal))) {
                         return;
                     }
-                    LockSupport.parkNanos(this, settings.pollInterval().toNanos());
+                    LockSupport.parkNanos(this, idleWait(backoffEnd).toNanos());
                     continue;
                 }
                 CommitResult result;
@@ -251,19 +256,36 @@ public final class WorkerPool {
                     claimedTotal++;
                     ready.add(lease);
                 }
-                seenVersion = result.stateVersion();
-                runnableLeft = result.runnableLeft() > 0;
+                committedOnce = true;
+                seenVersion = result.version();
+                runnableLeft = result.runnableLeft();
                 backoffEnd = result.nextBackoffEnd();
-                lastSummary = result.summary();
                 listener.committed(result);
-                if (inFlight == 0 && (stopping || limitReached(claimedTotal)
-                        || (settings.stopWhenIdle() && result.summary().isSettled()))) {
+                if (inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result))) {
                     return;
                 }
             }
         } finally {
             stopWorkers();
         }
+    }
+
+    /** A batch run ends when nothing is pending or running anywhere, not just here. */
+    private boolean settledForBatch(CommitResult result) {
+        return settings.stopWhenIdle() && result.claimed().isEmpty() && !result.runnableLeft()
+                && store.summary().isSettled();
+    }
+
+    /** Asleep until the watcher, a finishing grind or a backoff's end wakes the dispatcher; rechecked now and then. */
+    private Duration idleWait(Optional<Instant> backoffEnd) {
+        Duration wait = settings.idleRecheck();
+        if (backoffEnd.isPresent()) {
+            Duration untilBackoff = Duration.between(clock.instant(), backoffEnd.get());
+            if (untilBackoff.compareTo(wait) < 0) {
+                wait = untilBackoff.isNegative() ? Duration.ZERO : untilBackoff;
+            }
+        }
+        return wait;
     }
 
     private boolean limitReached(int claimedTotal) {
@@ -285,9 +307,9 @@ public final class WorkerPool {
 
     private void stopWorkers() {
         chores.shutdownNow();
-        for (int i = 0; i < threads.size(); i++) {
-            ready.add(STOP);
-        }
+        watcher.stop();
+        // Every grind has ended by now (or is being stopped after a store failure): the threads wait in take().
+        threads.forEach(Thread::interrupt);
         stopped.countDown();
     }
 
@@ -303,8 +325,13 @@ public final class WorkerPool {
     /** Renews every running claim; a claim found lost stops its grind at once, before anyone else starts one. */
     private void renewHeartbeats() {
         try {
-            for (Running r : running.values()) {
-                if (!store.renew(r.lease())) {
+            List<Lease> leases = running.values().stream().map(Running::lease).toList();
+            if (leases.isEmpty()) {
+                return;
+            }
+            for (Lease lost : store.renew(leases)) {
+                Running r = running.get(lost.taskId());
+                if (r != null && r.lease().equals(lost)) {
                     r.control().stop("claim lost (taken over, cancelled or removed)");
                 }
             }
@@ -313,13 +340,13 @@ public final class WorkerPool {
         }
     }
 
-    /** Ends claims of dead or hung workers anywhere in the workspace, so their tasks run again. */
+    /** Ends claims of dead or hung workers anywhere in the store, so their tasks run again. */
     private void reapStaleClaims() {
         if (stopClaiming) {
             return;
         }
         try {
-            store.reap().forEach(t -> {
+            reaper.reap().forEach(t -> {
                 listener.tookOver(t);
                 wakeDispatcher();
             });

@@ -194,7 +194,7 @@ class BadInputCampaignTest {
             FileTaskStore store = new FileTaskStore(WORKSPACE, Clock.systemUTC(),
                     StoreSettings.withLease(Duration.ofSeconds(2), RetryPolicy.DEFAULT));
 
-            List<Takeover> takeovers = store.reap();
+            List<Takeover> takeovers = new io.vivarium.worker.StaleClaimReaper(store).reap();
 
             assertThat(takeovers).extracting(Takeover::reason).containsExactly(Takeover.Reason.LEASE_EXPIRED);
             assertThat(store.snapshot().statusOf("keep_1")).isEqualTo(TaskStatus.PENDING);

@@ -40,6 +40,8 @@ final class ClaimLocks {
     static final class HeldClaim {
         final Path path;
         final Object fileKey;
+        /** The claim file's inode: what a {@code Lease} carries to name this claim and no later one. */
+        final long fence;
         private final FileChannel channel;
         private volatile Claim record;
         private volatile boolean lost;
@@ -47,6 +49,7 @@ final class ClaimLocks {
         private HeldClaim(Path path, Object fileKey, FileChannel channel, Claim record) {
             this.path = path;
             this.fileKey = fileKey;
+            this.fence = fenceOf(fileKey);
             this.channel = channel;
             this.record = record;
         }
@@ -59,6 +62,10 @@ final class ClaimLocks {
     /** What a claim file that this JVM does not hold tells about its owner. */
     record Inspection(State state, Claim record, Object fileKey, FileTime modified) {
         enum State { GONE, OURS, OWNER_ALIVE, OWNER_DEAD }
+
+        long fence() {
+            return fenceOf(fileKey);
+        }
     }
 
     Optional<HeldClaim> tryAcquire(Path lockFile, Claim record) {
@@ -245,6 +252,20 @@ final class ClaimLocks {
             return null;
         }
     }
+
+    /**
+     * A claim file's identity as a number. The key's text is {@code (dev=…,ino=…)} on Linux; the inode alone is
+     * enough within one {@code task_locks/} directory, and the hash covers file systems that say otherwise.
+     */
+    static long fenceOf(Object fileKey) {
+        if (fileKey == null) {
+            return 0;
+        }
+        java.util.regex.Matcher inode = INODE.matcher(fileKey.toString());
+        return inode.find() ? Long.parseUnsignedLong(inode.group(1)) : fileKey.hashCode();
+    }
+
+    private static final java.util.regex.Pattern INODE = java.util.regex.Pattern.compile("ino=(\\d+)");
 
     private static Object fileKey(Path file) throws IOException {
         try {

@@ -1,15 +1,18 @@
 package io.vivarium.store.file;
 
-import io.vivarium.os.ProcessTree;
 import io.vivarium.store.Claim;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
 import io.vivarium.store.Snapshot;
+import io.vivarium.store.StaleClaim;
 import io.vivarium.store.StoreException;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
+import io.vivarium.store.TaskEntry;
+import io.vivarium.store.TaskPage;
+import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
@@ -25,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +40,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The embedded store: a workspace directory of plain files. Every change is a read-modify-write under the
@@ -53,7 +59,7 @@ public final class FileTaskStore implements TaskStore {
     private final JsonFile<ExecutionLog> log;
     private final ClaimFiles claimFiles;
     private final ClaimLocks claimLocks = new ClaimLocks();
-    private final String host = ProcessTree.hostName();
+    private static final long POLL_MILLIS = 5;
     /** In-progress tasks seen without a claim file, and since when; see {@link StoreSettings#missingClaimGrace()}. */
     private final Map<String, Instant> missingClaimSince = new ConcurrentHashMap<>();
 
@@ -85,6 +91,21 @@ public final class FileTaskStore implements TaskStore {
     // --- reading ---
 
     @Override
+    public Summary summary() {
+        return snapshot().summary();
+    }
+
+    @Override
+    public Optional<TaskEntry> find(String id) {
+        return snapshot().entry(id);
+    }
+
+    @Override
+    public TaskPage query(TaskQuery query) {
+        return snapshot().query(query);
+    }
+
+    @Override
     public Snapshot snapshot() {
         QueueDocument q = queue.read();
         ExecutionLog l = log.read();
@@ -100,9 +121,30 @@ public final class FileTaskStore implements TaskStore {
         return claims;
     }
 
+    // --- waiting for change ---
+
+    /** Two {@code stat}s and two 256-byte reads: cheap enough to poll every few milliseconds. */
     @Override
-    public Object stateVersion() {
-        return java.util.Arrays.asList(queue.currentIdentity(), log.currentIdentity());
+    public long version() {
+        return version(queue.currentIdentity(), log.currentIdentity());
+    }
+
+    @Override
+    public long awaitChange(long seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long now = version();
+        while (now == seen && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            now = version();
+        }
+        return now;
+    }
+
+    private static long version(Object queueIdentity, Object logIdentity) {
+        long q = JsonFile.versionOf(queueIdentity);
+        long l = JsonFile.versionOf(logIdentity);
+        boolean revisions = q >= 0 && l >= 0 && q < (1L << 31) && l < (1L << 32);
+        return revisions ? (q << 32) | l : 31 * q + l;
     }
 
     // --- definitions ---
@@ -159,21 +201,21 @@ public final class FileTaskStore implements TaskStore {
             List<Lease> lost = new ArrayList<>();
             Set<String> finishedHere = new HashSet<>();
             for (Finish finish : finished) {
-                HeldClaim held = (HeldClaim) finish.lease().handle();
+                Optional<HeldClaim> held = heldFor(finish.lease());
                 String id = finish.lease().taskId();
                 TaskRun run = change.runs.get(id);
                 Task task = change.tasks.get(id);
-                if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS
-                        || !Objects.equals(run.workerId(), worker.workerId()) || !claimLocks.owns(held)) {
+                if (held.isEmpty() || task == null || run == null || run.status() != TaskStatus.IN_PROGRESS
+                        || !Objects.equals(run.workerId(), worker.workerId()) || !claimLocks.owns(held.get())) {
                     lost.add(finish.lease());
-                    claimLocks.forget(held);
+                    held.ifPresent(claimLocks::forget);
                     continue;
                 }
                 change.put(id, afterFinish(task, run, finish, change.now));
                 finishedHere.add(id);
                 // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
                 // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
-                change.afterWrite(() -> claimLocks.release(held));
+                change.afterWrite(() -> claimLocks.release(held.get()));
             }
             blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
@@ -187,76 +229,111 @@ public final class FileTaskStore implements TaskStore {
                     claimOne(task, worker, change).ifPresent(claimed::add);
                 }
             }
-            change.ifWriteFails(() -> claimed.forEach(lease -> claimLocks.release((HeldClaim) lease.handle())));
+            change.ifWriteFails(() -> claimed.forEach(lease -> heldFor(lease).ifPresent(claimLocks::release)));
             change.finish();
             // Taken under the lock: the version this commit leaves behind, so that a write by anyone after it
             // (another thread of this JVM included) shows as news.
-            Object version = java.util.Arrays.asList(queue.lastIdentity(), log.lastIdentity());
-            return new CommitResult(claimed, lost, change.summary(),
-                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), runnableLeft, version);
+            long version = version(queue.lastIdentity(), log.lastIdentity());
+            return new CommitResult(claimed, lost, runnableLeft > 0,
+                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version);
         });
     }
 
     @Override
-    public boolean renew(Lease lease) {
-        HeldClaim held = (HeldClaim) lease.handle();
-        return claimLocks.update(held, held.record().renewedAt(clock.instant()));
+    public List<Lease> renew(List<Lease> leases) {
+        List<Lease> lost = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Lease lease : leases) {
+            Optional<HeldClaim> held = heldFor(lease);
+            if (held.isEmpty() || !claimLocks.update(held.get(), held.get().record().renewedAt(now))) {
+                lost.add(lease);
+            }
+        }
+        return lost;
     }
 
     @Override
-    public boolean recordGrindProcess(Lease lease, long pid, Instant startedAt) {
-        HeldClaim held = (HeldClaim) lease.handle();
-        return claimLocks.update(held, held.record().withGrind(pid, startedAt));
+    public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+        Optional<HeldClaim> held = heldFor(lease);
+        return held.isPresent() && claimLocks.update(held.get(), held.get().record().withGrind(pid, startedAt));
     }
 
+    private Optional<HeldClaim> heldFor(Lease lease) {
+        return claimLocks.heldAt(paths.claimFile(lease.taskId())).filter(held -> held.fence == lease.fence());
+    }
+
+    // --- recovery ---
+
+    /** Read without the workspace lock: {@link #abandon} checks every finding again under it. */
     @Override
-    public List<Takeover> reap() {
+    public List<StaleClaim> findStaleClaims() {
         if (!Files.isDirectory(paths.locks()) && !Files.exists(paths.log())) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<StaleClaim> stale = new ArrayList<>();
+        Set<String> claimedIds = new HashSet<>();
+        for (Path file : claimFiles.list()) {
+            String id = ClaimFiles.taskIdOf(file).orElseThrow();
+            claimedIds.add(id);
+            Inspection inspection = claimLocks.inspect(file);
+            staleReason(inspection, now).ifPresent(reason ->
+                    stale.add(new StaleClaim(id, inspection.record(), reason, inspection.fence())));
+        }
+        Set<String> unclaimed = new HashSet<>();
+        snapshot().runs().forEach((id, run) -> {
+            if (run.status() != TaskStatus.IN_PROGRESS || claimedIds.contains(id)
+                    || claimLocks.heldAt(paths.claimFile(id)).isPresent()) {
+                return;
+            }
+            unclaimed.add(id);
+            Instant since = missingClaimSince.computeIfAbsent(id, k -> now);
+            if (!since.plus(settings.missingClaimGrace()).isAfter(now)) {
+                Claim last = new Claim(id, run.workerId(), 0, null, run.startedAt(), null, null, null);
+                stale.add(new StaleClaim(id, last, Takeover.Reason.UNCLAIMED, 0));
+            }
+        });
+        missingClaimSince.keySet().retainAll(unclaimed);
+        return stale;
+    }
+
+    @Override
+    public List<Takeover> abandon(List<StaleClaim> stale) {
+        if (stale.isEmpty()) {
             return List.of();
         }
         return change(change -> {
             List<Takeover> takeovers = new ArrayList<>();
-            Set<String> claimedIds = new HashSet<>();
-            for (Path file : claimFiles.list()) {
-                String id = ClaimFiles.taskIdOf(file).orElseThrow();
-                claimedIds.add(id);
-                Inspection inspection = claimLocks.inspect(file);
-                Takeover.Reason reason = switch (inspection.state()) {
-                    case GONE, OURS -> null;
-                    case OWNER_DEAD -> Takeover.Reason.OWNER_DIED;
-                    case OWNER_ALIVE -> isStale(inspection, change.now) ? Takeover.Reason.LEASE_EXPIRED : null;
-                };
-                if (reason == null) {
-                    continue;
+            for (StaleClaim claim : stale) {
+                Path file = paths.claimFile(claim.taskId());
+                if (claim.reason() == Takeover.Reason.UNCLAIMED) {
+                    if (Files.exists(file) || claimLocks.heldAt(file).isPresent()) {
+                        continue;
+                    }
+                    missingClaimSince.remove(claim.taskId());
+                } else {
+                    // Claims are made and released only under this lock, so the claim inspected here stays put
+                    // until it is deleted.
+                    Inspection now = claimLocks.inspect(file);
+                    if (now.fence() != claim.fence() || staleReason(now, change.now).isEmpty()
+                            || !claimLocks.deleteIfSame(file, now.fileKey())) {
+                        continue;
+                    }
                 }
-                endGrindOf(inspection.record());
-                if (!claimLocks.deleteIfSame(file, inspection.fileKey())) {
-                    continue;
-                }
-                claimedIds.remove(id);
-                String previous = inspection.record() == null ? null : inspection.record().workerId();
-                requeue(change, id, reason);
-                takeovers.add(new Takeover(id, previous, reason));
-            }
-
-            Set<String> missing = new HashSet<>();
-            for (Map.Entry<String, TaskRun> entry : new ArrayList<>(change.runs.entrySet())) {
-                String id = entry.getKey();
-                if (entry.getValue().status() != TaskStatus.IN_PROGRESS || claimedIds.contains(id)
-                        || claimLocks.heldAt(paths.claimFile(id)).isPresent()) {
-                    continue;
-                }
-                missing.add(id);
-                Instant since = missingClaimSince.computeIfAbsent(id, k -> change.now);
-                if (!since.plus(settings.missingClaimGrace()).isAfter(change.now)) {
-                    requeue(change, id, Takeover.Reason.CLAIM_MISSING);
-                    takeovers.add(new Takeover(id, entry.getValue().workerId(), Takeover.Reason.CLAIM_MISSING));
-                    missing.remove(id);
+                if (requeue(change, claim.taskId(), claim.reason())) {
+                    takeovers.add(new Takeover(claim.taskId(), claim.previousWorker(), claim.reason()));
                 }
             }
-            missingClaimSince.keySet().retainAll(missing);
             return takeovers;
         });
+    }
+
+    private Optional<Takeover.Reason> staleReason(Inspection inspection, Instant now) {
+        return switch (inspection.state()) {
+            case GONE, OURS -> Optional.empty();
+            case OWNER_DEAD -> Optional.of(Takeover.Reason.OWNER_DIED);
+            case OWNER_ALIVE -> isStale(inspection, now) ? Optional.of(Takeover.Reason.LEASE_EXPIRED) : Optional.empty();
+        };
     }
 
     // --- user intents ---
@@ -306,20 +383,24 @@ public final class FileTaskStore implements TaskStore {
     }
 
     @Override
-    public TaskRun cancel(String id) {
+    public Cancellation cancel(String id) {
         return change(change -> {
             if (!change.tasks.containsKey(id)) {
                 throw new UnknownTaskException(id);
             }
             TaskRun run = change.runOf(id);
             TaskRun cancelled = run.cancel(id, change.now, run.budgetUsed());
-            if (run.status() == TaskStatus.IN_PROGRESS) {
-                stopClaim(paths.claimFile(id));
-            }
+            Optional<Claim> ended = run.status() == TaskStatus.IN_PROGRESS
+                    ? endClaim(paths.claimFile(id)) : Optional.empty();
             change.put(id, cancelled);
             blockUnrunnable(change);
-            return cancelled;
+            return new Cancellation(cancelled, ended);
         });
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held open between calls: claim channels belong to the leases, which their pools release.
     }
 
     // --- one read-modify-write of the log ---
@@ -355,10 +436,6 @@ public final class FileTaskStore implements TaskStore {
             ifWriteFails.add(action);
         }
 
-        Summary summary() {
-            return Summary.of(queue.tasks(), runs::get);
-        }
-
         void finish() {
             if (changed) {
                 try {
@@ -372,7 +449,7 @@ public final class FileTaskStore implements TaskStore {
         }
     }
 
-    private <R> R change(java.util.function.Function<Change, R> body) {
+    private <R> R change(Function<Change, R> body) {
         ensureLocksDirectory();
         return lock.callExclusive(() -> {
             Change change = new Change();
@@ -417,22 +494,23 @@ public final class FileTaskStore implements TaskStore {
         }
         TaskRun claimed = change.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
         change.put(task.id(), claimed);
-        return Optional.of(new Lease(task, claimed.attempts(), worker, held.get()));
+        return Optional.of(new Lease(task, claimed.attempts(), worker, held.get().fence));
     }
 
-    private void requeue(Change change, String id, Takeover.Reason reason) {
+    private boolean requeue(Change change, String id, Takeover.Reason reason) {
         TaskRun run = change.runs.get(id);
         Task task = change.tasks.get(id);
         if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS) {
-            return;
+            return false;
         }
         String why = switch (reason) {
             case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
             case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
                     + run.attempts();
-            case CLAIM_MISSING -> "claim file of attempt " + run.attempts() + " was removed";
+            case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
         };
         change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts()));
+        return true;
     }
 
     /**
@@ -447,29 +525,22 @@ public final class FileTaskStore implements TaskStore {
         return heartbeat.plus(settings.lease()).isBefore(now);
     }
 
-    /** Ends the grind of a claim being taken away, when it runs on this host. */
-    private void endGrindOf(Claim record) {
-        if (record != null && record.grindPid() != null && host.equals(record.host())) {
-            ProcessTree.killIfSame(record.grindPid(), record.grindStartedAt());
-        }
-    }
-
-    private void stopClaim(Path file) {
+    /** Removes a task's claim file, whoever holds it, and says what it held. */
+    private Optional<Claim> endClaim(Path file) {
         Optional<HeldClaim> ours = claimLocks.heldAt(file);
         if (ours.isPresent()) {
-            endGrindOf(ours.get().record());
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 throw new StoreException("cannot remove claim " + file + ": " + e.getMessage(), e);
             }
-            return;
+            return Optional.of(ours.get().record());
         }
         Inspection inspection = claimLocks.inspect(file);
-        if (inspection.state() != Inspection.State.GONE) {
-            endGrindOf(inspection.record());
-            claimLocks.deleteIfSame(file, inspection.fileKey());
+        if (inspection.state() != Inspection.State.GONE && claimLocks.deleteIfSame(file, inspection.fileKey())) {
+            return Optional.ofNullable(inspection.record());
         }
+        return Optional.empty();
     }
 
     private static Map<String, Task> index(QueueDocument q) {

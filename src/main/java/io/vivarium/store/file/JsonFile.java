@@ -63,6 +63,17 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
         }
     }
 
+    /**
+     * A number for {@link #currentIdentity()} or {@link #lastIdentity()}: the revision when the file has one (it
+     * grows with every write), a hash of the file's identity when it does not, 0 when there is no file.
+     */
+    static long versionOf(Object identity) {
+        if (!(identity instanceof Identity id)) {
+            return 0;
+        }
+        return id.revision() != null ? id.revision() : Long.MIN_VALUE | (id.hashCode() & 0xffffffffL);
+    }
+
     /** The revision written at the file's head, or null when it has none (written by hand or by an older tool). */
     private Long headRevision() {
         try (java.io.InputStream in = Files.newInputStream(path)) {
