@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vivarium.api.VivariumServer;
+import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.LlmException;
+import io.vivarium.llm.LlmSettings;
+import io.vivarium.plan.PlanRequest;
+import io.vivarium.plan.PlanResult;
+import io.vivarium.plan.Planner;
+import io.vivarium.plan.ScanSettings;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.file.FileTaskStore;
@@ -11,6 +18,8 @@ import io.vivarium.support.CliRun;
 import io.vivarium.support.Http;
 import io.vivarium.support.HoldLock;
 import io.vivarium.support.JavaProcess;
+import io.vivarium.support.LlmStandIn;
+import io.vivarium.support.RawHttp;
 import io.vivarium.support.ServerWorkspace;
 import io.vivarium.support.WorkspaceFiles;
 import io.vivarium.task.RetryPolicy;
@@ -26,10 +35,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -132,6 +144,58 @@ class BadInputCampaignTest {
             byte[] answer = socket.getInputStream().readNBytes(64);
             return new String(answer, StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** What a web page can make its visitor's browser send: a rebound name, a cross-site form or no-cors fetch. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            the report's rebinding curl       | POST | /grind               | evil.example.com:8420 | http://evil.example.com:8420 | -          | application/json                  | {"command": "touch pwned"}
+            rebound name reads the queue      | GET  | /tasks               | evil.example.com      | -                            | -          | -                                 | -
+            rebound name adds a task          | POST | /tasks               | 127.0.0.1.nip.io      | -                            | -          | application/json                  | {"id": "planted"}
+            cross-site form cancels a task    | POST | /tasks/keep_1/cancel | -                     | http://evil.example.com      | cross-site | application/x-www-form-urlencoded | a=1
+            cross-site text/plain retry       | POST | /tasks/keep_1/retry  | -                     | http://evil.example.com      | cross-site | text/plain                        | x
+            no-cors plan, no body, no type    | POST | /plan                | -                     | http://evil.example.com      | cross-site | -                                 | -
+            opaque origin grinds              | POST | /grind               | -                     | null                         | cross-site | application/json                  | {"command": "touch pwned"}
+            same-site fetch without Origin    | POST | /tasks               | -                     | -                            | same-site  | application/json                  | {"id": "planted"}
+            form post without Origin          | POST | /tasks               | -                     | -                            | -          | application/x-www-form-urlencoded | id=planted
+            text/plain cancel without Origin  | POST | /tasks/keep_1/cancel | -                     | -                            | -          | text/plain                        | x
+            untyped body on a DELETE          | DELETE | /tasks/keep_1      | -                     | -                            | -          | -                                 | x
+            """)
+    void hostileBrowserRequests(String name, String method, String path, String host, String origin, String site,
+                                String contentType, String body) {
+        Http.Response r = RawHttp.to(port).header("Host", host == null ? "127.0.0.1:" + port : host)
+                .header("Origin", origin).header("Sec-Fetch-Site", site).header("Content-Type", contentType)
+                .send(method, path, body);
+
+        assertClientError(r);
+        assertThat(r.status()).as(r.body()).isIn(403, 415);
+        assertThat(WORKSPACE.resolve("pwned")).doesNotExist();
+        assertThat(CliRun.in(WORKSPACE, "status").out()).contains("Cancelled:        0");
+    }
+
+    /** Answers cut off at max_tokens anywhere: the complete tasks (a dry run here) or a 502-kind refusal. */
+    @Test
+    void cutOffLlmAnswers() throws IOException {
+        String answer = LlmStandIn.GOOD_PLAN;
+        try (MockWebServer llm = new MockWebServer()) {
+            llm.start();
+            LlmSettings settings = LlmSettings.from(Map.of("VIVARIUM_LLM_BASE_URL", llm.url("/v1").toString(),
+                    "TOGETHER_API_KEY", "test-key", "VIVARIUM_LLM_MAX_RETRIES", "0"));
+            Planner planner = new Planner(new OpenAiChatModel(settings), settings,
+                    new FileTaskStore(WORKSPACE, Clock.systemUTC()), WORKSPACE, ScanSettings.defaults());
+            for (int cut = 1; cut < answer.length(); cut += 23) {
+                llm.enqueue(LlmStandIn.cutOff(answer.substring(0, cut)));
+                try {
+                    PlanResult result = planner.plan(new PlanRequest(null, null, true));
+                    assertThat(result.tasks()).isNotEmpty();
+                    assertThat(result.notes().get(0)).contains("cut off at max_tokens");
+                } catch (LlmException refused) {
+                    assertThat(refused.kind()).as(refused.getMessage()).isEqualTo(LlmException.Kind.BAD_ANSWER);
+                    assertThat(refused.getMessage()).contains("max_tokens");
+                }
+            }
+        }
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
     }
 
     @Test
