@@ -126,6 +126,23 @@ class WorkspaceFileSafetyTest {
         claims.release(held.get());
     }
 
+    @Test
+    void aDirectoryWithAClaimsNameIsNeverRemovedAndClaimingItsTaskIsRefusedNamingIt() throws Exception {
+        Path locks = Files.createDirectories(workspace.resolve("task_locks"));
+        Path directory = Files.createDirectories(locks.resolve("a.lock"));
+        Files.writeString(directory.resolve("inside"), "kept");
+        ClaimLocks claims = new ClaimLocks();
+
+        assertThatThrownBy(() -> claims.inspect(directory)).isInstanceOf(CorruptFileException.class)
+                .hasMessageContaining(directory.toString()).hasMessageContaining("a directory");
+        assertThatThrownBy(() -> claims.tryAcquire(directory, io.vivarium.store.Claim.of("a",
+                io.vivarium.store.WorkerIdentity.create(), CLOCK.instant())))
+                .isInstanceOf(CorruptFileException.class).hasMessageContaining(directory.toString());
+        assertThat(new ClaimFiles(WorkspacePaths.of(workspace)).deleteAll()).isZero();
+
+        assertThat(Files.readString(directory.resolve("inside"))).isEqualTo("kept");
+    }
+
     // --- item 8: a link at a temp name, a linked lock file or document ---
 
     @Test
