@@ -20,6 +20,7 @@ import io.vivarium.support.HoldLock;
 import io.vivarium.support.JavaProcess;
 import io.vivarium.support.LlmStandIn;
 import io.vivarium.support.RawHttp;
+import io.vivarium.support.OddFiles;
 import io.vivarium.support.ServerWorkspace;
 import io.vivarium.support.WorkspaceFiles;
 import io.vivarium.task.RetryPolicy;
@@ -241,6 +242,117 @@ class BadInputCampaignTest {
         CliRun.in(WORKSPACE, "clear");
         assertThat(Files.exists(locks.resolve("ghost.lock"))).isFalse();
         Files.delete(locks.resolve("not a task.lock"));
+    }
+
+    @Test
+    void aNamedPipeForAWorkspaceFileIsA500NamingItAtOnce() throws Exception {
+        for (String name : List.of("queue.json", "execution_log.json")) {
+            Path file = WORKSPACE.resolve(name);
+            byte[] whole = Files.readAllBytes(file);
+            Files.delete(file);
+            OddFiles.fifo(file);
+            try {
+                for (java.util.concurrent.Callable<Http.Response> request : List.<java.util.concurrent.Callable<Http.Response>>of(
+                        () -> http.get("/status"), () -> http.get("/tasks"), () -> http.post("/tasks", "{\"id\": \"new\"}"),
+                        () -> http.post("/tasks/keep_1/retry", null), () -> http.post("/tasks/keep_1/cancel", null))) {
+                    Http.Response r = OddFiles.within(Duration.ofSeconds(15), List.of(file), request);
+
+                    assertThat(r.status()).as(r.body()).isEqualTo(500);
+                    assertThat(r.json().get("path").asString()).isEqualTo(file.toString());
+                    assertThat(r.json().get("detail").asString()).contains("named pipe");
+                    assertThat(r.body()).doesNotContain("Exception", "\tat ");
+                }
+                CliRun status = OddFiles.within(Duration.ofSeconds(15), List.of(file), () -> CliRun.in(WORKSPACE, "status"));
+                assertThat(status.exitCode()).isEqualTo(2);
+                assertThat(status.errLines()).hasSize(1);
+            } finally {
+                Files.delete(file);
+                Files.write(file, whole);
+            }
+        }
+    }
+
+    @Test
+    void aLinkedTaskLocksIsRefusedNamingItAndNothingBehindItChanges(@TempDir Path outside) throws Exception {
+        Path locks = WORKSPACE.resolve("task_locks");
+        Path realLocks = Files.move(locks, WORKSPACE.resolve("task_locks.real"));
+        Files.writeString(outside.resolve("x.lock"), "precious");
+        Files.writeString(outside.resolve("keep_1.lock"), "precious");
+        OddFiles.link(locks, outside);
+        try {
+            for (Http.Response r : List.of(http.post("/tasks", "{\"id\": \"new\"}"),
+                    http.post("/tasks/keep_1/cancel", null), http.post("/tasks/keep_1/retry", null))) {
+                assertThat(r.status()).as(r.body()).isEqualTo(500);
+                assertThat(r.json().get("path").asString()).isEqualTo(locks.toString());
+                assertThat(r.json().get("detail").asString()).contains("symbolic link");
+            }
+            for (String verb : List.of("clear", "status", "worker")) {
+                CliRun run = verb.equals("worker") ? CliRun.in(WORKSPACE, "worker", "run") : CliRun.in(WORKSPACE, verb);
+                assertThat(run.exitCode()).as(verb + ": " + run.err()).isEqualTo(2);
+                assertThat(run.err()).contains(locks.toString());
+            }
+
+            assertThat(Files.readString(outside.resolve("x.lock"))).isEqualTo("precious");
+            assertThat(Files.readString(outside.resolve("keep_1.lock"))).isEqualTo("precious");
+            try (var listing = Files.list(outside)) {
+                assertThat(listing).hasSize(2);
+            }
+            assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+        } finally {
+            Files.delete(locks);
+            Files.move(realLocks, locks);
+        }
+    }
+
+    @Test
+    void aLinkAtATempNameOrForTheLockFileIsNeverFollowed(@TempDir Path outside) throws Exception {
+        Path victim = Files.writeString(outside.resolve("victim"), "precious");
+        Path tempLink = OddFiles.link(WORKSPACE.resolve(".queue.json.tmp"), victim);
+        try {
+            assertThat(http.post("/tasks", "{\"id\": \"via_link\"}").status()).isEqualTo(201);
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+            assertThat(WorkspaceFiles.queue(WORKSPACE).get("tasks")).hasSize(3);
+        } finally {
+            Files.delete(tempLink);
+        }
+
+        Path lockFile = WORKSPACE.resolve("task_locks/.workspace.lock");
+        byte[] before = WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"));
+        Files.delete(lockFile);
+        OddFiles.link(lockFile, outside.resolve("made-by-vivarium"));
+        try {
+            Http.Response r = http.post("/tasks", "{\"id\": \"refused\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(500);
+            assertThat(r.json().get("path").asString()).isEqualTo(lockFile.toString());
+            CliRun add = CliRun.in(WORKSPACE, "add", "refused", "grind");
+            assertThat(add.exitCode()).isEqualTo(2);
+            assertThat(add.err()).contains(lockFile.toString()).contains("symbolic link");
+            assertThat(outside.resolve("made-by-vivarium")).doesNotExist();
+            assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(before);
+        } finally {
+            Files.delete(lockFile);
+        }
+    }
+
+    @Test
+    void oddClaimFilesAreLeftOutOfStatusAndRemovedWithoutBeingFollowed(@TempDir Path outside) throws Exception {
+        Path locks = WORKSPACE.resolve("task_locks");
+        Path victim = Files.writeString(outside.resolve("victim"), "precious");
+        Path pipe = OddFiles.fifo(locks.resolve("keep_1.lock"));
+        OddFiles.sparse(locks.resolve("keep_2.lock"), 3L << 30);
+        OddFiles.link(locks.resolve("zero.lock"), Path.of("/dev/zero"));
+        OddFiles.link(locks.resolve("victim.lock"), victim);
+
+        CliRun status = OddFiles.within(Duration.ofSeconds(15), List.of(pipe), () -> CliRun.in(WORKSPACE, "status"));
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("Active claims: none");
+        CliRun clear = OddFiles.within(Duration.ofSeconds(15), List.of(pipe), () -> CliRun.in(WORKSPACE, "clear"));
+        assertThat(clear.exitCode()).as(clear.err()).isZero();
+
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        try (var listing = Files.list(locks)) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(".workspace.lock");
+        }
     }
 
     @Test

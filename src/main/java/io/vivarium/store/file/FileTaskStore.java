@@ -568,7 +568,7 @@ public final class FileTaskStore implements TaskStore {
 
     private void ensureLocksDirectory() {
         try {
-            Files.createDirectories(paths.locks());
+            SafeFiles.createDirectory(paths.locks());
         } catch (IOException e) {
             throw new StoreException("cannot create " + paths.locks() + ": " + e.getMessage(), e);
         }
