@@ -848,6 +848,19 @@ public abstract class TaskStoreContract {
         }
 
         @Test
+        void aTakeoverThatFailsATaskBlocksItsDependents() {
+            add(aTask("a").maxAttempts(1), aTask("b").dependsOn(List.of("a")));
+            OtherOwner owner = otherOwner();
+            owner.commit(List.of(), 1);
+            owner.crash();
+
+            reap();
+
+            assertThat(statusOf("b")).isEqualTo(TaskStatus.BLOCKED);
+            assertThat(runOf("b").error()).isEqualTo("dependency 'a' is failed");
+        }
+
+        @Test
         void aLiveOwnersClaimIsTakenOverOnlyOnceItsLeaseHasPassed() {
             add(aTask("a"));
             OtherOwner owner = otherOwner();
@@ -1030,6 +1043,21 @@ public abstract class TaskStoreContract {
             assertThat(again.attempt()).isEqualTo(1);
             assertThat(again.fence()).isNotEqualTo(cancelled.fence());
             assertThat(statusOf("b")).isEqualTo(TaskStatus.PENDING);
+        }
+
+        @Test
+        void aCancelledTaskRetriedAtOnceCanBeClaimedBeforeItsOldOwnerHearsOfTheCancel() {
+            add(aTask("a"));
+            Lease cancelled = claimOne("a");
+            store.cancel("a");
+            store.retry(List.of("a"));
+
+            Lease again = claimOne("a");
+
+            assertThat(store.renew(List.of(cancelled))).containsExactly(cancelled);
+            assertThat(finish(cancelled, OK).lost()).containsExactly(cancelled);
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.IN_PROGRESS);
+            assertThat(finish(again, OK).lost()).isEmpty();
         }
 
         @Test
