@@ -3,6 +3,7 @@ package io.vivarium.store;
 import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vivarium.support.MutableClock;
 import io.vivarium.task.GrindResult;
@@ -21,7 +22,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -33,7 +39,20 @@ import org.junit.jupiter.api.Test;
  * start another owner of claims that can die. Everything else goes through the {@code TaskStore} interface only.
  *
  * <p>Time is a {@link MutableClock} the tests move by hand: leases, heartbeats and backoff are tested without
- * sleeping. The only real waits are the bounded ones of {@link TaskStore#awaitChange}.
+ * sleeping, so a store must take "now" from the clock it is given, not from its database. The only real waits are
+ * the bounded ones of {@link TaskStore#awaitChange}.
+ *
+ * <p>A store joins by extending this class with a name ending in {@code Test}; for a database store, roughly:
+ * <pre>{@code
+ * class PostgresTaskStoreContractTest extends TaskStoreContract {
+ *     protected TaskStore createStore(Clock clock, StoreSettings settings) { emptyTheTables(); return open(clock, settings); }
+ *     protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) { return open(clock, settings); }
+ *     protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+ *         TaskStore other = open(clock, settings);
+ *         return OtherOwner.inThisJvm(other, () -> endTheSessionsOf(other)); // e.g. pg_terminate_backend
+ *     }
+ * }
+ * }</pre>
  */
 public abstract class TaskStoreContract {
 
@@ -89,6 +108,9 @@ public abstract class TaskStoreContract {
         /** {@link TaskStore#renew} as this worker: the leases it lost. */
         List<Lease> renew(List<Lease> leases);
 
+        /** {@link TaskStore#recordGrind} as this worker. */
+        boolean recordGrind(Lease lease, long pid, Instant startedAt);
+
         /** Dies on the spot, as under {@code kill -9} or a dropped database session: nothing is released. */
         void crash();
 
@@ -99,7 +121,9 @@ public abstract class TaskStoreContract {
         /**
          * An owner that is a second store instance in this JVM, for stores whose instances share nothing in
          * memory (a database store: each instance has its own sessions). {@code crash} must make the instance's
-         * claims look orphaned to the others, without the instance releasing them.
+         * claims look orphaned to the others, without the instance releasing them. Both instances run in one
+         * process on one host, so a store must tell its own claims from another instance's by something of the
+         * instance (its session), not by the process id or host name.
          */
         static OtherOwner inThisJvm(TaskStore instance, Runnable crash) {
             WorkerIdentity identity = WorkerIdentity.create();
@@ -117,6 +141,11 @@ public abstract class TaskStoreContract {
                 @Override
                 public List<Lease> renew(List<Lease> leases) {
                     return instance.renew(leases);
+                }
+
+                @Override
+                public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+                    return instance.recordGrind(lease, pid, startedAt);
                 }
 
                 @Override
@@ -496,8 +525,45 @@ public abstract class TaskStoreContract {
             assertThat(ids(here.claimed())).containsExactly("b");
             assertThat(runOf("a").workerId()).isEqualTo(owner.worker().workerId());
             assertThat(store.claims()).extracting(Claim::taskId, Claim::workerId).containsExactlyInAnyOrder(
-                    org.assertj.core.groups.Tuple.tuple("a", owner.worker().workerId()),
-                    org.assertj.core.groups.Tuple.tuple("b", worker.workerId()));
+                    tuple("a", owner.worker().workerId()),
+                    tuple("b", worker.workerId()));
+        }
+
+        @Test
+        void workersOfTwoInstancesCommittingAtOnceClaimEveryTaskExactlyOnce() throws Exception {
+            int tasks = 60;
+            store.add(IntStream.range(0, tasks).mapToObj(i -> aTask("t" + i).build()).toList());
+            List<TaskStore> instances = List.of(store, secondInstance());
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<List<String>>> workers = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    TaskStore instance = instances.get(w % 2);
+                    WorkerIdentity identity = WorkerIdentity.create();
+                    workers.add(threads.submit(() -> {
+                        go.await();
+                        List<String> mine = new ArrayList<>();
+                        List<Lease> got;
+                        do {
+                            got = instance.commit(identity, List.of(), 3).claimed();
+                            got.forEach(lease -> mine.add(lease.taskId()));
+                        } while (!got.isEmpty());
+                        return mine;
+                    }));
+                }
+                go.countDown();
+                List<String> claimed = new ArrayList<>();
+                for (Future<List<String>> w : workers) {
+                    claimed.addAll(w.get(2, TimeUnit.MINUTES));
+                }
+
+                assertThat(claimed).hasSize(tasks).doesNotHaveDuplicates();
+                assertThat(store.summary().inProgress()).isEqualTo(tasks);
+                assertThat(store.claims()).hasSize(tasks);
+            } finally {
+                threads.shutdownNow();
+            }
         }
 
         @Test
@@ -829,6 +895,26 @@ public abstract class TaskStoreContract {
             assertThat(run.error()).contains(owner.worker().workerId());
             assertThat(store.claims()).isEmpty();
             assertThat(claimOne("a").attempt()).isEqualTo(2);
+        }
+
+        @Test
+        void aStaleClaimCarriesTheOwnersHostAndGrindSoThatAReaperThereCanEndIt() {
+            add(aTask("a"));
+            OtherOwner owner = otherOwner();
+            Lease theirs = owner.commit(List.of(), 1).claimed().get(0);
+            Instant grindStart = START.plusMillis(30);
+            assertThat(owner.recordGrind(theirs, 4242, grindStart)).isTrue();
+            clock.advance(LEASE.plusSeconds(1));
+
+            List<StaleClaim> stale = store.findStaleClaims();
+
+            assertThat(stale).singleElement().extracting(StaleClaim::claim).satisfies(claim -> {
+                assertThat(claim.workerId()).isEqualTo(owner.worker().workerId());
+                assertThat(claim.host()).isEqualTo(owner.worker().host());
+                assertThat(claim.pid()).isEqualTo(owner.worker().pid());
+                assertThat(claim.grindPid()).isEqualTo(4242L);
+                assertThat(claim.grindStartedAt()).isEqualTo(grindStart);
+            });
         }
 
         @Test

@@ -95,6 +95,11 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
     }
 
     @Override
+    public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+        return Boolean.parseBoolean(ask("grind " + clock.instant() + " " + pid + " " + ref(lease) + " " + startedAt));
+    }
+
+    @Override
     public void crash() {
         process.destroyForcibly();
         try {
@@ -195,6 +200,8 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
                                 + r.nextBackoffEnd().map(Instant::toString).orElse("") + "|" + r.version();
                     }
                     case "renew" -> join(store.renew(rest.stream().map(ref -> childLease(store, worker, ref)).toList()));
+                    case "grind" -> Boolean.toString(store.recordGrind(childLease(store, worker, rest.get(0)),
+                            Long.parseLong(words[2]), Instant.parse(rest.get(1))));
                     default -> throw new IllegalArgumentException("unknown command " + words[0]);
                 });
             } catch (RuntimeException e) {
