@@ -168,8 +168,20 @@ public abstract class TaskStoreContract {
 
     @AfterEach
     void closeEverything() throws Exception {
+        Exception first = null;
         for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
