@@ -1133,6 +1133,18 @@ public abstract class TaskStoreContract {
     class UserRetries {
 
         @Test
+        void retryRefusesARunningTaskSoItsClaimCannotOutliveIt() {
+            add(aTask("a"));
+            Lease lease = claimOne("a");
+
+            assertThatThrownBy(() -> store.retry(List.of("a"))).isInstanceOf(IllegalTransitionException.class)
+                    .hasMessageContaining("cancel it first");
+
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.IN_PROGRESS);
+            assertThat(store.renew(List.of(lease))).isEmpty();
+        }
+
+        @Test
         void retryPutsAFailedTaskBackWithFreshAttemptsAndUnblocksItsDependents() {
             add(aTask("a").maxAttempts(1), aTask("b").dependsOn(List.of("a")), aTask("c").dependsOn(List.of("b")));
             finish(claimOne("a"), BROKEN);
