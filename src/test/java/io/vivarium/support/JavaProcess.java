@@ -17,6 +17,15 @@ public final class JavaProcess {
     }
 
     public static Process start(Path logFile, java.util.Map<String, String> env, Class<?> main, String... args) {
+        ProcessBuilder builder = builder(main, args)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(env);
+        return start(builder);
+    }
+
+    /** The command line of a child JVM, for callers that talk to it through its standard streams. */
+    public static ProcessBuilder builder(Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xshare:auto");
@@ -25,11 +34,11 @@ public final class JavaProcess {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    public static Process start(ProcessBuilder builder) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            builder.environment().putAll(env);
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -35,12 +37,18 @@ final class ClaimLocks {
 
     private static final ConcurrentHashMap<Path, HeldClaim> HELD = new ConcurrentHashMap<>();
     private static final ReentrantReadWriteLock FILE_ACCESS = new ReentrantReadWriteLock();
+    /** Starts at random so that a lease of another JVM, handed to this one, cannot match a claim held here. */
+    private static final AtomicLong NEXT_FENCE = new AtomicLong(ThreadLocalRandom.current().nextLong() >>> 1);
 
     /** A claim this JVM holds: its locked channel stays open until the claim is released or lost. */
     static final class HeldClaim {
         final Path path;
         final Object fileKey;
-        /** The claim file's inode: what a {@code Lease} carries to name this claim and no later one. */
+        /**
+         * What a {@code Lease} carries to name this claim and no later one. Not the inode: once a released claim's
+         * channel is closed, the next claim file of the same task may get the same inode, and the old lease would
+         * then pass for the new claim.
+         */
         final long fence;
         private final FileChannel channel;
         private volatile Claim record;
@@ -49,7 +57,7 @@ final class ClaimLocks {
         private HeldClaim(Path path, Object fileKey, FileChannel channel, Claim record) {
             this.path = path;
             this.fileKey = fileKey;
-            this.fence = fenceOf(fileKey);
+            this.fence = NEXT_FENCE.getAndIncrement();
             this.channel = channel;
             this.record = record;
         }

@@ -324,6 +324,7 @@ public final class FileTaskStore implements TaskStore {
                     takeovers.add(new Takeover(claim.taskId(), claim.previousWorker(), claim.reason()));
                 }
             }
+            blockUnrunnable(change);
             return takeovers;
         });
     }
@@ -529,12 +530,12 @@ public final class FileTaskStore implements TaskStore {
     private Optional<Claim> endClaim(Path file) {
         Optional<HeldClaim> ours = claimLocks.heldAt(file);
         if (ours.isPresent()) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new StoreException("cannot remove claim " + file + ": " + e.getMessage(), e);
+            // Forgotten now, not when its worker next renews: a retry may give the task to this JVM at once.
+            boolean owned = claimLocks.owns(ours.get());
+            claimLocks.release(ours.get());
+            if (owned) {
+                return Optional.of(ours.get().record());
             }
-            return Optional.of(ours.get().record());
         }
         Inspection inspection = claimLocks.inspect(file);
         if (inspection.state() != Inspection.State.GONE && claimLocks.deleteIfSame(file, inspection.fileKey())) {

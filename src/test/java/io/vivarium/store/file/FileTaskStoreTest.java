@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vivarium.store.CorruptFileException;
-import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.Snapshot;
-import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.support.WorkspaceFiles;
 import java.nio.file.Files;
@@ -32,44 +30,17 @@ class FileTaskStoreTest {
     }
 
     @Test
-    void emptyWorkspaceReadsAsAnEmptyQueue() {
-        Snapshot snapshot = store().snapshot();
+    void readingAnEmptyWorkspaceWritesNothing() {
+        assertThat(store().snapshot().tasks()).isEmpty();
 
-        assertThat(snapshot.tasks()).isEmpty();
-        assertThat(snapshot.summary().totalTasks()).isZero();
         assertThat(workspace.resolve("queue.json")).doesNotExist();
+        assertThat(workspace.resolve("execution_log.json")).doesNotExist();
     }
 
     @Test
-    void addIsAllOrNothing() {
+    void createdAtIsWrittenInTheOriginalTimestampFormat() {
         store().add(List.of(aTask("a").build()));
 
-        assertThatThrownBy(() -> store().add(List.of(aTask("b").build(), aTask("a").build())))
-                .isInstanceOf(DuplicateTaskException.class);
-        assertThatThrownBy(() -> store().add(List.of(aTask("c").build(), aTask("c").build())))
-                .isInstanceOf(DuplicateTaskException.class);
-
-        assertThat(store().snapshot().tasks()).extracting(t -> t.id()).containsExactly("a");
-    }
-
-    @Test
-    void dependenciesMustExistAndNotFormACycle() {
-        store().add(List.of(aTask("a").build()));
-
-        store().add(List.of(aTask("c").dependsOn(List.of("b")).build(), aTask("b").dependsOn(List.of("a")).build()));
-
-        assertThatThrownBy(() -> store().add(List.of(aTask("x").dependsOn(List.of("y")).build(),
-                aTask("y").dependsOn(List.of("x")).build())))
-                .isInstanceOf(InvalidTaskException.class)
-                .hasMessageContaining("dependency cycle");
-        assertThat(store().snapshot().tasks()).extracting(t -> t.id()).containsExactly("a", "c", "b");
-    }
-
-    @Test
-    void createdAtIsStampedFromTheClock() {
-        store().add(List.of(aTask("a").build()));
-
-        assertThat(store().snapshot().tasks().get(0).createdAt()).isEqualTo(CLOCK.instant());
         assertThat(WorkspaceFiles.queue(workspace).get("tasks").get(0).get("created_at").asString())
                 .isEqualTo("2026-01-15T10:30:00.000000+00:00");
     }
