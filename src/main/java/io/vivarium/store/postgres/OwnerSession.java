@@ -31,6 +31,7 @@ final class OwnerSession implements AutoCloseable {
     private static final long RECONNECT_MILLIS = 1_000;
     private static final long POLL_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int KEY_ATTEMPTS = 10;
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     private final Database database;
     private final Object signal = new Object();
@@ -204,6 +205,35 @@ final class OwnerSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the server has ended the session: it does so a moment after the connection closes, and until
+     * then the lock still says the owner is alive. Closing is then final for everyone at once.
+     */
+    private void awaitLockReleased() {
+        long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline && database.read(this::lockHeld)) {
+                Thread.sleep(2);
+            }
+        } catch (RuntimeException unreachable) {
+            // The database is out of reach: the server ends the session when it notices, as after a crash.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean lockHeld(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ?::oid AND objid = ?::oid
+                   AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
+            ps.setInt(1, LOCK_SPACE);
+            ps.setInt(2, ownerKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     private static void closeQuietly(Connection c) {
         if (c != null) {
             try {
@@ -230,6 +260,7 @@ final class OwnerSession implements AutoCloseable {
             } catch (SQLException ignored) {
                 // already gone
             }
+            awaitLockReleased();
         }
         if (running != null) {
             running.interrupt();

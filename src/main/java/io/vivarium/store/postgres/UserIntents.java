@@ -23,10 +23,10 @@ import java.util.Optional;
  */
 final class UserIntents {
 
-    private static final String BY_ID = "SELECT " + TaskRow.COLUMNS + """
-             FROM vivarium_task WHERE id = ANY (?::text[]) ORDER BY seq FOR UPDATE""";
-    private static final String FAILED = "SELECT " + TaskRow.COLUMNS + """
-             FROM vivarium_task WHERE status = 'failed' ORDER BY seq FOR UPDATE""";
+    private static final String BY_ID = "SELECT " + TaskRow.COLUMNS
+            + " FROM vivarium_task WHERE id = ANY (?::text[]) ORDER BY seq FOR UPDATE";
+    private static final String FAILED = "SELECT " + TaskRow.COLUMNS
+            + " FROM vivarium_task WHERE status = 'failed' ORDER BY seq FOR UPDATE";
     private static final String ONE_WITH_CLAIM = "SELECT " + TaskRow.COLUMNS + ", " + ClaimColumns.COLUMNS
             + " FROM vivarium_task WHERE id = ? FOR UPDATE";
 
