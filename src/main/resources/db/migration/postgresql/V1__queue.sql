@@ -8,6 +8,8 @@ CREATE TABLE vivarium_task (
     id               text NOT NULL UNIQUE,
     definition       json NOT NULL,
     run              json,
+    -- When the task's run entry was first written: the entry order of execution_log.json.
+    logged           bigint,
     status           text NOT NULL DEFAULT 'pending'
                      CHECK (status IN ('pending', 'in_progress', 'completed', 'failed', 'blocked', 'cancelled')),
     priority         smallint NOT NULL,
@@ -38,6 +40,7 @@ CREATE INDEX vivarium_task_status ON vivarium_task (status, seq);
 CREATE INDEX vivarium_task_dependents ON vivarium_task USING gin (depends_on) WHERE depends_on <> '{}';
 
 CREATE SEQUENCE vivarium_fence;
+CREATE SEQUENCE vivarium_logged;
 CREATE SEQUENCE vivarium_owner AS integer CYCLE;
 
 -- One row: a counter that every committed change increments (workers wait on it, notified through

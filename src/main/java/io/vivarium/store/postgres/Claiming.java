@@ -30,10 +30,11 @@ final class Claiming {
     private static final String ANY_LEFT = "SELECT 1" + RUNNABLE + " LIMIT 1";
     private static final String CLAIM = """
             UPDATE vivarium_task t
-               SET run = u.run::json, status = 'in_progress', not_before = NULL, budget_used = 0,
+               SET run = u.run::json, logged = coalesce(t.logged, u.logged), status = 'in_progress', not_before = NULL, budget_used = 0,
                    fence = nextval('vivarium_fence'), owner_key = ?, worker_id = ?, claim_pid = ?, claim_host = ?,
                    claimed_at = ?, heartbeat_at = ?, grind_pid = NULL, grind_started_at = NULL
-              FROM unnest(?::bigint[], ?::text[]) AS u(seq, run)
+              FROM (SELECT x.*, nextval('vivarium_logged') AS logged
+                      FROM unnest(?::bigint[], ?::text[]) AS x(seq, run)) AS u
              WHERE t.seq = u.seq
             RETURNING t.seq, t.fence""";
     private static final String NEXT_BACKOFF_END = """

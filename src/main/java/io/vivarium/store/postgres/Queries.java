@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Reading the queue: counts, one task, a filtered page, everything, the claims. Each is one statement or two. */
 final class Queries {
@@ -36,7 +37,7 @@ final class Queries {
                    OR strpos(lower(coalesce(description, '')), lower(?::text)) > 0)""";
     private static final String PAGE = "SELECT " + TaskRow.COLUMNS + MATCHING + " ORDER BY seq OFFSET ? LIMIT ?";
     private static final String COUNT = "SELECT count(*)" + MATCHING;
-    private static final String ALL = "SELECT id, definition, run FROM vivarium_task ORDER BY seq";
+    private static final String ALL = "SELECT id, definition, run, logged FROM vivarium_task ORDER BY seq";
     private static final String CLAIMS = "SELECT " + ClaimColumns.COLUMNS
             + " FROM vivarium_task WHERE status = 'in_progress' ORDER BY seq";
     private static final String VERSION = "SELECT version FROM vivarium_state";
@@ -106,9 +107,10 @@ final class Queries {
         return 6;
     }
 
+    /** Tasks in queue order, run entries in the order they were first written, as in the workspace files. */
     static Snapshot snapshot(Connection connection) throws SQLException {
         List<Task> tasks = new ArrayList<>();
-        Map<String, TaskRun> runs = new LinkedHashMap<>();
+        TreeMap<Long, Map.Entry<String, TaskRun>> runsAsLogged = new TreeMap<>();
         try (PreparedStatement ps = connection.prepareStatement(ALL)) {
             // Streamed in batches rather than held whole by the driver; a cursor needs a transaction.
             ps.setFetchSize(1000);
@@ -118,11 +120,13 @@ final class Queries {
                     tasks.add(task);
                     TaskRun run = Documents.run(rs);
                     if (run != null) {
-                        runs.put(task.id(), run);
+                        runsAsLogged.put(rs.getLong("logged"), Map.entry(task.id(), run));
                     }
                 }
             }
         }
+        Map<String, TaskRun> runs = new LinkedHashMap<>();
+        runsAsLogged.values().forEach(e -> runs.put(e.getKey(), e.getValue()));
         return new Snapshot(tasks, runs);
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Writes tasks' new run entries, in one statement for a batch. Every state but a claim ends the task's claim, so
- * the claim's columns are cleared with it; the columns the queries read are taken from the entry itself.
+ * the claim's columns are cleared with it; the columns the queries read are taken from the entry itself. A task's
+ * first entry is numbered in the order given, as the log file would list it (the numbers of later ones go unused).
  */
 final class RunWrites {
 
@@ -19,12 +20,13 @@ final class RunWrites {
 
     private static final String UPDATE = """
             UPDATE vivarium_task t
-               SET run = u.run::json, status = u.status, not_before = u.not_before::timestamptz,
+               SET run = u.run::json, logged = coalesce(t.logged, u.logged), status = u.status, not_before = u.not_before::timestamptz,
                    budget_used = u.budget_used, fence = NULL, owner_key = NULL, worker_id = NULL, claim_pid = NULL,
                    claim_host = NULL, claimed_at = NULL, heartbeat_at = NULL, grind_pid = NULL,
                    grind_started_at = NULL
-              FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[])
-                   AS u(seq, run, status, not_before, budget_used)
+              FROM (SELECT x.*, nextval('vivarium_logged') AS logged
+                      FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[])
+                           AS x(seq, run, status, not_before, budget_used)) AS u
              WHERE t.seq = u.seq""";
 
     private RunWrites() {
@@ -35,7 +37,7 @@ final class RunWrites {
             return;
         }
         List<RunChange> ordered = new ArrayList<>(changes);
-        // Rows are locked in queue order everywhere, so two transactions never wait on each other in a circle.
+        // Entries first written together are listed in queue order, as the file store would list them.
         ordered.sort(Comparator.comparingLong(RunChange::seq));
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
