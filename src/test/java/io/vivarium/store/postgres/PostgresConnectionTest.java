@@ -136,6 +136,19 @@ class PostgresConnectionTest {
     }
 
     @Test
+    void theSchemaVersionThatSkipsFlywayIsTheNewestMigration() throws Exception {
+        Path migrations = Path.of(Schema.class.getResource("/db/migration/postgresql").toURI());
+        int newest;
+        try (var files = java.nio.file.Files.list(migrations)) {
+            newest = files.map(f -> f.getFileName().toString())
+                    .map(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                    .max(Integer::compare).orElseThrow();
+        }
+
+        assertThat(Schema.CURRENT).isEqualTo(newest);
+    }
+
+    @Test
     void theCliReportsAStoreItCannotOpenInOneLineWithExitTwo() {
         String url = url(db.name(), PostgresServer.USER, "wrong-pw");
 
