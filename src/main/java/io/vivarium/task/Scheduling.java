@@ -90,8 +90,16 @@ public final class Scheduling {
     }
 
     private static Optional<String> blockingReason(Task task, Map<String, TaskStatus> status) {
+        return blockingReason(task, status::get);
+    }
+
+    /**
+     * Why {@code task} can never run, if it cannot: its first dependency that failed, was cancelled, is blocked
+     * itself or is not in the queue ({@code statusOf} answers null). For stores that look at a few tasks at a time.
+     */
+    public static Optional<String> blockingReason(Task task, Function<String, TaskStatus> statusOf) {
         for (String dep : task.dependsOn()) {
-            TaskStatus depStatus = status.get(dep);
+            TaskStatus depStatus = statusOf.apply(dep);
             if (depStatus == null) {
                 return Optional.of("dependency '" + dep + "' is not in the queue");
             }

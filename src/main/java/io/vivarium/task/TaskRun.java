@@ -69,6 +69,18 @@ public record TaskRun(
                 outcome.error(), outcome.exitCode(), retryAt, outcome.output(), extra);
     }
 
+    /**
+     * The end of an attempt, whichever way it went: completed, or failed. A failure that may be tried again, with
+     * attempts left out of {@code maxAttempts}, goes back to pending until {@code retry}'s backoff ends.
+     */
+    public TaskRun attemptEnded(String taskId, Instant now, GrindResult outcome, int maxAttempts, RetryPolicy retry) {
+        if (outcome.succeeded()) {
+            return complete(taskId, now, outcome);
+        }
+        boolean again = outcome.retryable() && attempts < maxAttempts;
+        return fail(taskId, now, outcome, again ? retry.nextAttemptAt(attempts, now) : null);
+    }
+
     /** The worker gave the task back unfinished (shutdown); the attempt does not count. */
     public TaskRun release(String taskId) {
         require(taskId, TaskStatus.PENDING);

@@ -1,18 +1,176 @@
 package io.vivarium.store.postgres;
 
-import io.vivarium.store.StoreException;
+import io.vivarium.store.Claim;
+import io.vivarium.store.CommitResult;
+import io.vivarium.store.Finish;
+import io.vivarium.store.Lease;
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.StaleClaim;
 import io.vivarium.store.StoreLocation;
 import io.vivarium.store.StoreSettings;
+import io.vivarium.store.Takeover;
+import io.vivarium.store.TaskEntry;
+import io.vivarium.store.TaskPage;
+import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
+import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.postgres.Claiming.Claimed;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
-/** The PostgreSQL store: one queue shared by workers on many machines. */
-public final class PostgresTaskStore {
+/**
+ * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
+ * task model's intent methods compute every new state, as in the file store; the rows carry the same JSON as the
+ * workspace files. The work is split by operation: {@link Claiming}, {@link Finishing}, {@link Dependents},
+ * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}; liveness and
+ * wake-ups are the {@link OwnerSession}'s.
+ */
+public final class PostgresTaskStore implements TaskStore {
 
-    private PostgresTaskStore() {
+    private final Database database;
+    private final StoreSettings settings;
+    private final OwnerSession session;
+
+    private PostgresTaskStore(Database database, StoreSettings settings) {
+        this.database = database;
+        this.settings = settings;
+        this.session = new OwnerSession(database);
     }
 
+    /** Connects, and creates or upgrades the schema; fails in one line if the database cannot be used. */
     public static TaskStore open(StoreLocation location, Clock clock, StoreSettings settings) {
-        throw new StoreException("the PostgreSQL store is not built yet: " + location.describe());
+        Database database = Database.open(ConnectionSettings.of(location), clock);
+        try {
+            Schema.migrate(database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return new PostgresTaskStore(database, settings);
+    }
+
+    // --- reading ---
+
+    @Override
+    public Summary summary() {
+        return database.read(Queries::summary);
+    }
+
+    @Override
+    public Optional<TaskEntry> find(String id) {
+        return database.read(c -> Queries.find(c, id));
+    }
+
+    @Override
+    public TaskPage query(TaskQuery query) {
+        return database.read(c -> Queries.query(c, query));
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        // In a transaction, so that the rows stream through a cursor.
+        return database.change(tx -> Queries.snapshot(tx.connection));
+    }
+
+    @Override
+    public List<Claim> claims() {
+        return database.read(Queries::claims);
+    }
+
+    // --- waiting for change ---
+
+    @Override
+    public long version() {
+        return database.read(Queries::version);
+    }
+
+    @Override
+    public long awaitChange(long seen, Duration timeout) throws InterruptedException {
+        return session.awaitChange(seen, timeout, this::version);
+    }
+
+    // --- definitions ---
+
+    @Override
+    public void add(List<Task> tasks) {
+        if (!tasks.isEmpty()) {
+            database.change(tx -> {
+                Definitions.add(tx, tasks);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public ClearResult clear() {
+        return database.change(Definitions::clear);
+    }
+
+    // --- worker lifecycle ---
+
+    @Override
+    public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
+        int ownerKey = maxClaims > 0 ? session.ownerKey() : session.ownerKeyIfStarted();
+        return database.change(tx -> {
+            List<Lease> lost = Finishing.record(tx, finished, settings.retry());
+            Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims);
+            Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);
+            return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version());
+        });
+    }
+
+    @Override
+    public List<Lease> renew(List<Lease> leases) {
+        return leases.isEmpty() ? List.of() : database.change(tx -> Heartbeats.renew(tx, leases));
+    }
+
+    @Override
+    public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+        return database.change(tx -> Heartbeats.recordGrind(tx, lease, pid, startedAt));
+    }
+
+    // --- recovery ---
+
+    @Override
+    public List<StaleClaim> findStaleClaims() {
+        return database.change(tx -> Recovery.find(tx, session.ownerKeyIfStarted(), settings.lease()));
+    }
+
+    @Override
+    public List<Takeover> abandon(List<StaleClaim> stale) {
+        if (stale.isEmpty()) {
+            return List.of();
+        }
+        return database.change(tx -> Recovery.abandon(tx, session.ownerKeyIfStarted(), settings.lease(), stale));
+    }
+
+    // --- user intents ---
+
+    @Override
+    public List<String> retry(Collection<String> ids) {
+        return database.change(tx -> UserIntents.retry(tx, ids));
+    }
+
+    @Override
+    public List<String> retryFailed() {
+        return database.change(UserIntents::retryFailed);
+    }
+
+    @Override
+    public Cancellation cancel(String id) {
+        return database.change(tx -> UserIntents.cancel(tx, id));
+    }
+
+    /** Ends the session (its claims' owner is then gone, visibly) and closes the pool. */
+    @Override
+    public void close() {
+        session.close();
+        database.close();
     }
 }

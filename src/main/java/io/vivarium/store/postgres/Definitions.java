@@ -1,0 +1,130 @@
+package io.vivarium.store.postgres;
+
+import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.TaskStore.ClearResult;
+import io.vivarium.task.DependencyGraph;
+import io.vivarium.task.Task;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.util.PSQLException;
+
+/** Adding tasks to the queue, all or none, and emptying it. */
+final class Definitions {
+
+    private static final String EXISTING = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[])";
+    /** Key-share locked: a clear cannot remove a dependency between this check and the insert. */
+    private static final String DEPENDENCIES = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[]) FOR KEY SHARE";
+    private static final String INSERT = """
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description)
+            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description
+              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[])
+                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, position)
+             ORDER BY u.position""";
+    private static final String CLEAR = """
+            WITH gone AS (DELETE FROM vivarium_task RETURNING status)
+            SELECT count(*) AS tasks, count(*) FILTER (WHERE status = 'in_progress') AS claims FROM gone""";
+
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Key \\(id\\)=\\((.*)\\) already exists");
+
+    private Definitions() {
+    }
+
+    static void add(Tx tx, List<Task> tasks) throws SQLException {
+        // Stamped in the transaction that adds them: created_at is when the task entered the queue.
+        List<Task> stamped = tasks.stream()
+                .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(tx.now).build())
+                .toList();
+        List<String> ids = stamped.stream().map(Task::id).toList();
+        Set<String> seen = new HashSet<>(select(tx, EXISTING, ids));
+        for (Task task : stamped) {
+            if (!seen.add(task.id())) {
+                throw new DuplicateTaskException(task.id());
+            }
+        }
+        Set<String> outside = new LinkedHashSet<>();
+        stamped.forEach(t -> outside.addAll(t.dependsOn()));
+        outside.removeAll(ids);
+        // A task already in the queue cannot depend on one being added, so a cycle lies within the batch: the
+        // existing dependencies count only as names that exist.
+        List<Task> existing = select(tx, DEPENDENCIES, outside).stream().map(id -> Task.grind(id).build()).toList();
+        DependencyGraph.checkAppend(existing, stamped);
+        insert(tx, stamped);
+        tx.changed();
+        Dependents.blockIfUnrunnable(tx, stamped.stream().filter(t -> !t.dependsOn().isEmpty()).map(Task::id).toList());
+    }
+
+    static ClearResult clear(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(CLEAR); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            tx.changed();
+            return new ClearResult(rs.getInt("tasks"), rs.getInt("claims"));
+        }
+    }
+
+    private static void insert(Tx tx, List<Task> tasks) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<String> definitions = new ArrayList<>();
+        List<Short> priorities = new ArrayList<>();
+        List<String> dependencies = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        for (Task task : tasks) {
+            ids.add(task.id());
+            definitions.add(Documents.json(task));
+            priorities.add((short) task.priority().ordinal());
+            // Ids never hold a comma (TaskId's rule).
+            dependencies.add(String.join(",", task.dependsOn()));
+            descriptions.add(task.description());
+        }
+        try (PreparedStatement ps = tx.prepare(INSERT)) {
+            ps.setArray(1, tx.texts(ids));
+            ps.setArray(2, tx.texts(definitions));
+            ps.setArray(3, tx.connection.createArrayOf("int2", priorities.toArray()));
+            ps.setArray(4, tx.texts(dependencies));
+            ps.setArray(5, tx.texts(descriptions));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (Failures.isUniqueViolation(e)) {
+                // Added by someone else since this transaction looked.
+                throw new DuplicateTaskException(duplicateId(e).orElse(ids.get(0)));
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<String> duplicateId(SQLException e) {
+        if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                && psql.getServerErrorMessage().getDetail() != null) {
+            Matcher key = DUPLICATE_KEY.matcher(psql.getServerErrorMessage().getDetail());
+            if (key.find()) {
+                return Optional.of(key.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> select(Tx tx, String sql, Collection<String> ids) throws SQLException {
+        List<String> found = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = tx.prepare(sql)) {
+            ps.setArray(1, tx.texts(ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString("id"));
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,76 @@
+package io.vivarium.store.postgres;
+
+import io.vivarium.store.Finish;
+import io.vivarium.store.Lease;
+import io.vivarium.store.postgres.RunWrites.RunChange;
+import io.vivarium.task.RetryPolicy;
+import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records a batch of finished grinds in one transaction, each only if its claim still holds: the row must still be
+ * in progress under the lease's fence, or the finish is lost (the task was taken over, cancelled or retried).
+ */
+final class Finishing {
+
+    private static final String HELD = "SELECT " + TaskRow.COLUMNS + """
+             FROM vivarium_task
+            WHERE id = ANY (?::text[]) AND status = 'in_progress'
+            ORDER BY seq FOR UPDATE""";
+
+    private Finishing() {
+    }
+
+    /** Returns the leases whose claim was lost; their finishes record nothing. */
+    static List<Lease> record(Tx tx, List<Finish> finished, RetryPolicy retry) throws SQLException {
+        if (finished.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TaskRow> held = held(tx, finished);
+        List<Lease> lost = new ArrayList<>();
+        List<RunChange> changes = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (Finish finish : finished) {
+            Lease lease = finish.lease();
+            // Removed as it is used: the same lease finished twice in one batch records once.
+            TaskRow row = held.remove(lease.taskId());
+            if (row == null || row.fence() != lease.fence()) {
+                lost.add(lease);
+                continue;
+            }
+            TaskRun before = row.runOrPending();
+            TaskRun after = finish.isRelease()
+                    ? before.release(row.id())
+                    : before.attemptEnded(row.id(), tx.now, finish.result(), row.task().maxAttempts(), retry);
+            changes.add(new RunChange(row.seq(), after));
+            if (after.status() == TaskStatus.FAILED) {
+                failed.add(row.id());
+            }
+        }
+        RunWrites.write(tx, changes);
+        Dependents.blockDependentsOf(tx, failed);
+        return lost;
+    }
+
+    private static Map<String, TaskRow> held(Tx tx, List<Finish> finished) throws SQLException {
+        List<String> ids = finished.stream().map(f -> f.lease().taskId()).distinct().toList();
+        Map<String, TaskRow> rows = new HashMap<>();
+        try (PreparedStatement ps = tx.prepare(HELD)) {
+            ps.setArray(1, tx.texts(ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TaskRow row = TaskRow.read(rs);
+                    rows.put(row.id(), row);
+                }
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,65 @@
+package io.vivarium.store.postgres;
+
+import io.vivarium.task.TaskRun;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes tasks' new run entries, in one statement for a batch. Every state but a claim ends the task's claim, so
+ * the claim's columns are cleared with it; the columns the queries read are taken from the entry itself. A task's
+ * first entry is numbered in the order given, as the log file would list it (the numbers of later ones go unused).
+ */
+final class RunWrites {
+
+    /** A task's new run entry. */
+    record RunChange(long seq, TaskRun run) {
+    }
+
+    private static final String UPDATE = """
+            UPDATE vivarium_task t
+               SET run = u.run::json, logged = coalesce(t.logged, u.logged), status = u.status, not_before = u.not_before::timestamptz,
+                   budget_used = u.budget_used, fence = NULL, owner_key = NULL, worker_id = NULL, claim_pid = NULL,
+                   claim_host = NULL, claimed_at = NULL, heartbeat_at = NULL, grind_pid = NULL,
+                   grind_started_at = NULL
+              FROM (SELECT x.*, nextval('vivarium_logged') AS logged
+                      FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[])
+                           AS x(seq, run, status, not_before, budget_used)) AS u
+             WHERE t.seq = u.seq""";
+
+    private RunWrites() {
+    }
+
+    static void write(Tx tx, List<RunChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<RunChange> ordered = new ArrayList<>(changes);
+        // Entries first written together are listed in queue order, as the file store would list them.
+        ordered.sort(Comparator.comparingLong(RunChange::seq));
+        List<Long> seqs = new ArrayList<>();
+        List<String> runs = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        List<String> notBefore = new ArrayList<>();
+        List<Double> budgets = new ArrayList<>();
+        for (RunChange change : ordered) {
+            TaskRun run = change.run();
+            seqs.add(change.seq());
+            runs.add(Documents.json(run));
+            statuses.add(run.status().wireName());
+            notBefore.add(run.notBefore() == null ? null : run.notBefore().toString());
+            budgets.add(run.budgetOrZero());
+        }
+        try (PreparedStatement ps = tx.prepare(UPDATE)) {
+            ps.setArray(1, tx.longs(seqs));
+            ps.setArray(2, tx.texts(runs));
+            ps.setArray(3, tx.texts(statuses));
+            ps.setArray(4, tx.texts(notBefore));
+            ps.setArray(5, tx.doubles(budgets));
+            ps.executeUpdate();
+        }
+        tx.changed();
+    }
+}

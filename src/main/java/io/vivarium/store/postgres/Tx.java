@@ -1,0 +1,95 @@
+package io.vivarium.store.postgres;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+
+/**
+ * One transaction: its connection, the moment it works at (from the store's clock), and whether it changed
+ * anything. A transaction that changed something ends by incrementing the store's version and announcing it, in
+ * the same commit, so that a waiting worker that hears of a change finds it already visible.
+ */
+final class Tx {
+
+    private static final String BUMP = """
+            WITH bumped AS (UPDATE vivarium_state SET version = version + 1 RETURNING version)
+            SELECT version, pg_notify('%s', version::text) FROM bumped""".formatted(OwnerSession.CHANNEL);
+
+    final Connection connection;
+    /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
+    final Instant now;
+    private boolean changed;
+    private Long version;
+
+    Tx(Connection connection, Instant now) {
+        this.connection = connection;
+        this.now = now.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    void changed() {
+        if (version != null) {
+            throw new IllegalStateException("a change after the version was taken would go unannounced");
+        }
+        changed = true;
+    }
+
+    /** Increments and announces the version, once, if this transaction changed anything. */
+    void announce() throws SQLException {
+        if (changed && version == null) {
+            version = single(BUMP);
+        }
+    }
+
+    /** The version this transaction leaves behind: incremented if it changed anything, else as read. */
+    long version() throws SQLException {
+        announce();
+        if (version == null) {
+            version = single("SELECT version FROM vivarium_state");
+        }
+        return version;
+    }
+
+    PreparedStatement prepare(String sql) throws SQLException {
+        return connection.prepareStatement(sql);
+    }
+
+    Array texts(Collection<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray());
+    }
+
+    Array longs(Collection<Long> values) throws SQLException {
+        return connection.createArrayOf("bigint", values.toArray());
+    }
+
+    Array doubles(Collection<Double> values) throws SQLException {
+        return connection.createArrayOf("float8", values.toArray());
+    }
+
+    private long single(String sql) throws SQLException {
+        try (PreparedStatement ps = prepare(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}
