@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param workers embedded workers; 0 serves the API only
  * @param grindThreads how many {@code POST /grind} requests run at once; more wait in a queue of the same size
+ * @param grindEnv Vivarium's secrets that command grinds may see; the others are withheld from them
  */
 @Validated
 @ConfigurationProperties("vivarium")
@@ -27,6 +29,7 @@ public record VivariumProperties(
         @DefaultValue("5s") Duration shutdownGrace,
         @DefaultValue("0.01") @Positive double ratePerSecond,
         @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
+        @DefaultValue Set<String> grindEnv,
         @DefaultValue @Valid Api api) {
 
     /** @param token when set, every endpoint but health needs {@code Authorization: Bearer <token>} */
