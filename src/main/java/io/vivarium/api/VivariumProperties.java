@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param grindThreads how many {@code POST /grind} requests run at once; more wait in a queue of the same size
  * @param allowedHosts host names (or addresses) besides loopback ones that requests may be addressed to when no
  *                     token is set, and that may send state-changing requests from a browser page
+ * @param grindEnv Vivarium's secrets that command grinds may see; the others are withheld from them
  */
 @Validated
 @ConfigurationProperties("vivarium")
@@ -31,6 +33,7 @@ public record VivariumProperties(
         @DefaultValue("5s") Duration shutdownGrace,
         @DefaultValue("0.01") @Positive double ratePerSecond,
         @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
+        @DefaultValue Set<String> grindEnv,
         @DefaultValue @Valid Api api,
         @DefaultValue List<String> allowedHosts,
         @DefaultValue Store store) {

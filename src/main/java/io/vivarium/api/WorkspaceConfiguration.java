@@ -48,7 +48,7 @@ class WorkspaceConfiguration {
     @Bean
     GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm) {
         return new GrindEngine(properties.workspace(),
-                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT),
+                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT, properties.grindEnv()),
                 llm.hasKey() ? new PromptGrinds(chatModel, llm) : null);
     }
 

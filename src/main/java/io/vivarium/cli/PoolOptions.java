@@ -27,6 +27,11 @@ final class PoolOptions {
             description = "What a command grind costs per second at medium intensity (default: ${DEFAULT-VALUE}).")
     double dollarsPerSecond;
 
+    @Option(names = "--grind-env", paramLabel = "NAMES", defaultValue = "${VIVARIUM_GRIND_ENV:-}",
+            description = "Vivarium secrets that command grinds may see, comma-separated (e.g. TOGETHER_API_KEY); "
+                    + "the rest are withheld from them (default: none).")
+    String grindEnv;
+
     StoreSettings storeSettings() {
         Duration lease = seconds("--lease", leaseSeconds, 0.5);
         Duration base = seconds("--backoff", backoffSeconds, 0);
@@ -38,7 +43,11 @@ final class PoolOptions {
         if (!(dollarsPerSecond > 0) || !Double.isFinite(dollarsPerSecond)) {
             throw new UserInputException("--rate must be a positive number of dollars per second");
         }
-        return new GrindSettings(dollarsPerSecond, GrindSettings.DEFAULT_OUTPUT_LIMIT);
+        try {
+            return new GrindSettings(dollarsPerSecond, GrindSettings.DEFAULT_OUTPUT_LIMIT, GrindSettings.names(grindEnv));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--" + e.getMessage());
+        }
     }
 
     Duration grace() {

@@ -64,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
                 "--vivarium.lease=" + store.lease().toMillis() + "ms",
                 "--vivarium.backoff=" + store.retry().base().toMillis() + "ms",
                 "--vivarium.shutdown-grace=" + pool.grace().toMillis() + "ms",
-                "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond()));
+                "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond(),
+                "--vivarium.grind-env=" + String.join(",", pool.grindSettings().grindEnv())));
         VivariumServer.runUntilShutdown(properties);
         return Cli.OK;
     }

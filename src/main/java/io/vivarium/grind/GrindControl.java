@@ -2,7 +2,6 @@ package io.vivarium.grind;
 
 import io.vivarium.os.ProcessTree;
 import java.time.Instant;
-import java.util.function.BiConsumer;
 
 /**
  * The caller's hold on a running grind: it learns the grind's process (to record it in the claim) and can stop
@@ -10,17 +9,25 @@ import java.util.function.BiConsumer;
  */
 public final class GrindControl {
 
-    private final BiConsumer<Long, Instant> onProcessStart;
+    /** Told a grind's process before the process may do anything, so that a takeover can always find it. */
+    @FunctionalInterface
+    public interface ProcessStarted {
+
+        /** @return false when the process could not be recorded (the claim is gone): the grind must not run */
+        boolean record(long pid, Instant startedAt);
+    }
+
+    private final ProcessStarted onProcessStart;
     private volatile String stopReason;
     private volatile Process process;
     private volatile Runnable onStop = () -> { };
 
-    public GrindControl(BiConsumer<Long, Instant> onProcessStart) {
+    public GrindControl(ProcessStarted onProcessStart) {
         this.onProcessStart = onProcessStart;
     }
 
     public static GrindControl none() {
-        return new GrindControl((pid, start) -> { });
+        return new GrindControl((pid, start) -> true);
     }
 
     /** Stops the grind; the first reason given is the one reported. */
@@ -53,11 +60,20 @@ public final class GrindControl {
         return stopReason != null;
     }
 
-    void attach(Process started) {
+    /**
+     * Records the started process; true when it may go ahead. The process is held at its gate meanwhile, so a
+     * crash before this returns leaves nothing running that the claim does not name.
+     */
+    boolean attach(Process started) {
         process = started;
-        onProcessStart.accept(started.pid(), started.toHandle().info().startInstant().orElse(Instant.now()));
+        if (!onProcessStart.record(started.pid(), started.toHandle().info().startInstant().orElse(Instant.now()))) {
+            stop("claim lost before start");
+            return false;
+        }
         if (stopReason != null) {
             ProcessTree.kill(started.toHandle());
+            return false;
         }
+        return true;
     }
 }

@@ -4,6 +4,8 @@ import io.vivarium.os.ProcessTree;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Money;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,13 +15,35 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs grinds: a task's command (as {@code sh -c} in the workspace, in a process group of its own), else its
- * prompt, else nothing. A command is stopped when it reaches its budget, its timeout, or is stopped by the caller,
- * and its whole process tree goes with it.
+ * Runs grinds: a task's command (as {@code sh -c} in the workspace, in a process group of its own, without
+ * Vivarium's secrets in its environment), else its prompt, else nothing. A command starts only once the caller has
+ * recorded its process; it is stopped when it reaches its budget, its timeout, or is stopped by the caller; and
+ * however it ends, or if this JVM dies, its whole process group goes with it.
  */
 public final class GrindEngine implements GrindRunner {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    /** With setsid the grind leads a process group of its own, which its watchdog and every kill can reach. */
+    private static final boolean GROUPED = Files.isExecutable(SETSID);
+
+    /**
+     * The grind's first step: wait for a go line on stdin, a pipe from this JVM that gets it only once the caller
+     * has recorded the grind's pid (in the claim), so a takeover can always find a grind that does anything. If
+     * the pipe closes first (this JVM died), exit having done nothing.
+     */
+    private static final String GATE = "read -r go || exit 125\n";
+
+    /**
+     * A child that keeps reading the pipe: its end-of-file, when the grind is over or this JVM dies (even by
+     * {@code kill -9}), kills the whole group, so no grind and no background child of one outlives its worker.
+     */
+    private static final String WATCHDOG = "exec 3<&0\n{ while read -r _; do :; done <&3; kill -KILL -$$; } &\n";
+
+    /** The user's command replaces the gate's shell, so it keeps the recorded pid, and reads /dev/null as before. */
+    private static final String RUN = "exec sh -c \"$1\" </dev/null 3<&-\n";
+
+    private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Path workspace;
     private final GrindSettings settings;
@@ -57,14 +81,13 @@ public final class GrindEngine implements GrindRunner {
         boolean budgetBinds = request.timeout() == null || budgetTime.compareTo(request.timeout()) <= 0;
         Duration limit = budgetBinds ? budgetTime : request.timeout();
 
-        long startNanos = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(launch(request.command()))
+                .directory(workspace.toFile())
+                .redirectErrorStream(true);
+        settings.withholdSecrets(builder.environment());
         Process process;
         try {
-            process = new ProcessBuilder(shell(request.command()))
-                    .directory(workspace.toFile())
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            process = builder.start();
         } catch (IOException e) {
             return GrindResult.failure(0, "cannot start command: " + e.getMessage(), null, null);
         }
@@ -72,21 +95,30 @@ public final class GrindEngine implements GrindRunner {
         Thread reader = new Thread(() -> output.drain(process.getInputStream()), "grind-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
-        control.attach(process);
 
+        long startNanos = System.nanoTime();
         boolean exited;
         try {
+            if (control.attach(process)) {
+                go(process);
+                startNanos = System.nanoTime();
+            }
             exited = process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             control.stop("worker interrupted");
             exited = false;
+        } catch (RuntimeException e) {
+            // The caller could not record the process: it never got its go, and it must not linger.
+            ProcessTree.kill(process.toHandle());
+            end(process, reader);
+            throw e;
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         if (!exited) {
             ProcessTree.kill(process.toHandle());
         }
-        awaitQuietly(process, reader);
+        end(process, reader);
 
         String tail = output.text();
         if (control.isStopped()) {
@@ -111,18 +143,37 @@ public final class GrindEngine implements GrindRunner {
                 "exit code " + code + (last.isEmpty() ? "" : ": " + last), code, tail);
     }
 
-    private static List<String> shell(String command) {
+    /** {@code [setsid] sh -c GATE vivarium-grind COMMAND}: the user's command behind its gate (see {@link #GATE}). */
+    private static List<String> launch(String command) {
         List<String> argv = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
+        if (GROUPED) {
             argv.add(SETSID.toString());
         }
-        argv.add("sh");
-        argv.add("-c");
-        argv.add(command);
+        argv.addAll(List.of("sh", "-c", GROUPED ? GATE + WATCHDOG + RUN : GATE + RUN, "vivarium-grind", command));
         return argv;
     }
 
-    private static void awaitQuietly(Process process, Thread reader) {
+    /** Lets the gated command run. A process that is already gone (stopped meanwhile) has nothing to be told. */
+    private static void go(Process process) {
+        try {
+            OutputStream pipe = process.getOutputStream();
+            pipe.write(GO);
+            pipe.flush();
+        } catch (IOException e) {
+            // It was killed at its gate: waitFor() sees it end.
+        }
+    }
+
+    /**
+     * Ends the grind's group and waits for it: closing the go pipe is the watchdog's cue to kill the whole group
+     * (background children included), and the output reaches end-of-file once the last of them is gone.
+     */
+    private static void end(Process process, Thread reader) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // Already closed: the watchdog has its end-of-file.
+        }
         try {
             process.waitFor(5, TimeUnit.SECONDS);
             reader.join(2000);

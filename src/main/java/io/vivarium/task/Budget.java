@@ -1,6 +1,9 @@
 package io.vivarium.task;
 
-/** The budget rules shared by tasks and ad-hoc grinds: {@code 0 < min <= max}, finite, in dollars. */
+/**
+ * The budget rules shared by tasks and ad-hoc grinds: {@code 0 < min <= max}, finite, in dollars, and no finer
+ * than the meter counts ({@link Money}: whole micro-dollars), so that what is charged is what was asked for.
+ */
 public final class Budget {
 
     /** A cap on a single grind, so that a typo such as {@code --max 1e9} is refused rather than honoured. */
@@ -13,6 +16,7 @@ public final class Budget {
         if (!Double.isFinite(min) || min <= 0) {
             throw new InvalidTaskException("min_budget", "min_budget must be greater than 0 (got " + plain(min) + ")");
         }
+        checkMeterable("min_budget", min);
         if (!Double.isFinite(max) || max < min) {
             throw new InvalidTaskException("max_budget",
                     "max_budget (" + plain(max) + ") must be at least min_budget (" + plain(min) + ")");
@@ -20,6 +24,15 @@ public final class Budget {
         if (max > MAX_DOLLARS) {
             throw new InvalidTaskException("max_budget",
                     "max_budget must be at most " + plain(MAX_DOLLARS) + " (got " + plain(max) + ")");
+        }
+        checkMeterable("max_budget", max);
+    }
+
+    /** A budget of 1e-7 would be charged 0, and one of 0.0000015 more than itself: both are refused. */
+    private static void checkMeterable(String field, double dollars) {
+        if (Money.round(dollars) != dollars) {
+            throw new InvalidTaskException(field, field + " must be a whole number of micro-dollars, the meter's unit: "
+                    + "at least " + plain(Money.MICRO_DOLLAR) + ", at most 6 decimal places (got " + plain(dollars) + ")");
         }
     }
 

@@ -3,6 +3,9 @@ package io.vivarium.task;
 /** Dollar amounts are metered to the micro-dollar; rounding once here keeps sums and files free of float noise. */
 public final class Money {
 
+    /** The meter's unit: budgets are whole numbers of it. */
+    public static final double MICRO_DOLLAR = 0.000_001;
+
     private Money() {
     }
 

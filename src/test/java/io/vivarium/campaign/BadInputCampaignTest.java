@@ -103,6 +103,37 @@ class BadInputCampaignTest {
         assertClientError(http.post("/tasks", body));
     }
 
+    /** Finer than the meter's micro-dollar: once charged $0.0000, now refused wherever a budget comes in. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e-7", "0.0000015", "0.00009999"})
+    void budgetsTheMeterCannotChargeAreRefused(String dollars) {
+        Http.Response task = http.post("/tasks", "{\"id\": \"tiny\", \"min_budget\": " + dollars + "}");
+        Http.Response grindMin = http.post("/grind", "{\"min_budget\": " + dollars + "}");
+        CliRun add = CliRun.in(WORKSPACE, "add", "tiny", "grind", "--min", dollars);
+
+        assertClientError(task);
+        assertThat(task.json().get("field").asString()).isEqualTo("min_budget");
+        assertClientError(grindMin);
+        assertThat(grindMin.json().get("field").asString()).isEqualTo("min_budget");
+        assertThat(grindMin.json().get("detail").asString()).contains("whole number of micro-dollars");
+        assertThat(add.exitCode()).isEqualTo(2);
+        assertThat(add.errLines()).singleElement().asString()
+                .startsWith("vivarium add: --min: min_budget must be a whole number of micro-dollars");
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+    }
+
+    @Test
+    void aGrindEnvThatIsNotANameListIsOneLine() {
+        for (String verb : new String[] {"start", "worker run", "serve --port 0"}) {
+            List<String> args = new ArrayList<>(List.of(verb.split(" ")));
+            args.addAll(List.of("--grind-env", "TOGETHER_API_KEY;rm -rf /"));
+            CliRun run = CliRun.in(WORKSPACE, args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(verb).isEqualTo(2);
+            assertThat(run.errLines()).as(verb).singleElement().asString().contains("--grind-env lists environment variable names");
+        }
+    }
+
     @Test
     void anOversizedBodyIs413() {
         String big = "{\"command\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";

@@ -107,7 +107,10 @@ class GrindEngineTest {
     @Test
     void theCallerCanStopARunningGrindAndLearnsItsProcess() throws Exception {
         AtomicLong pid = new AtomicLong();
-        GrindControl control = new GrindControl((p, started) -> pid.set(p));
+        GrindControl control = new GrindControl((p, started) -> {
+            pid.set(p);
+            return true;
+        });
 
         CompletableFuture<GrindResult> running = CompletableFuture.supplyAsync(
                 () -> engine(0.01).run(command("sleep 60", 0.01, 10), control));

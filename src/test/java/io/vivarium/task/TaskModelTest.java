@@ -73,6 +73,33 @@ class TaskModelTest {
                 .isInstanceOf(InvalidTaskException.class).extracting("field").isEqualTo("max_budget");
     }
 
+    @ParameterizedTest
+    @ValueSource(doubles = {1e-7, 0.00009999, 0.0000015, 0.000000000001})
+    void budgetsFinerThanTheMetersMicroDollarAreRefusedNamingTheField(double dollars) {
+        assertThatThrownBy(() -> aTask("t").minBudget(dollars).maxBudget(1.0).build())
+                .isInstanceOf(InvalidTaskException.class).extracting("field").isEqualTo("min_budget");
+        assertThatThrownBy(() -> aTask("t").minBudget(0.000001).maxBudget(1e-6 + dollars).build())
+                .isInstanceOf(InvalidTaskException.class)
+                .hasMessageContaining("max_budget must be a whole number of micro-dollars")
+                .extracting("field").isEqualTo("max_budget");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.000001, 0.000015, 0.0001, 0.05, 0.1, 0.3, 123.456789, 1000})
+    void budgetsInWholeMicroDollarsAreKeptExactly(double dollars) {
+        Task task = aTask("t").minBudget(dollars).maxBudget(dollars).build();
+
+        assertThat(task.minBudget()).isEqualTo(dollars);
+        assertThat(Money.round(task.minBudget())).as("what the meter charges at least").isEqualTo(dollars);
+    }
+
+    @Test
+    void theSmallestBudgetIsOneMicroDollarAndSaysSo() {
+        assertThatThrownBy(() -> aTask("t").minBudget(1e-7).build())
+                .hasMessage("min_budget must be a whole number of micro-dollars, the meter's unit: at least 0.000001, "
+                        + "at most 6 decimal places (got 0.0000001)");
+    }
+
     @Test
     void duplicateDependenciesCollapse() {
         assertThat(aTask("t").dependsOn(List.of("a", "b", "a")).build().dependsOn()).containsExactly("a", "b");
