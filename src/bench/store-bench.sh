@@ -19,7 +19,7 @@ RESULTS="$OUT/$(date -u +%Y%m%dT%H%M%S).jsonl"
 for store in $STORES; do
   for n in $SIZES; do
     for run in $(seq 1 "$RUNS"); do
-      line=$(java -Xmx1g -cp "$CP" io.vivarium.bench.StoreBench "$store" "$n" "$WORKERS" "$OUT" 2>>"$OUT/stderr.log" | tail -1)
+      line=$(java -Xmx1g -cp "$CP" io.vivarium.bench.StoreBench "$store" "$n" "$WORKERS" "$OUT" 2>>"$OUT/stderr.log" | grep "^{\"case\"" | tail -1)
       echo "$line" | tee -a "$RESULTS"
       rm -rf "$OUT"/store-bench-*
     done

@@ -44,7 +44,7 @@ public final class WorkerPool {
     private final PoolListener listener;
     private final WorkerIdentity identity = WorkerIdentity.create();
 
-    private final LinkedBlockingQueue<Lease> ready = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Ready> ready = new LinkedBlockingQueue<>();
     private final StaleClaimReaper reaper;
     private final ChangeWatcher watcher;
     private final ConcurrentLinkedQueue<Finish> finished = new ConcurrentLinkedQueue<>();
@@ -60,6 +60,10 @@ public final class WorkerPool {
     private volatile RuntimeException fatal;
 
     private record Running(Lease lease, GrindControl control) {
+    }
+
+    /** A claimed task waiting for a worker thread, and when it was claimed. */
+    private record Ready(Lease lease, long claimedNanos) {
     }
 
     public WorkerPool(TaskStore store, GrindRunner engine, WorkerSettings settings, Clock clock, PoolListener listener) {
@@ -150,12 +154,13 @@ public final class WorkerPool {
 
     private void workLoop() {
         while (true) {
-            Lease lease;
+            Ready next;
             try {
-                lease = ready.take();
+                next = ready.take();
             } catch (InterruptedException e) {
                 return;
             }
+            Lease lease = next.lease();
             if (releaseRunning || stopClaiming) {
                 finish(Finish.released(lease));
                 continue;
@@ -164,8 +169,11 @@ public final class WorkerPool {
             GrindControl control = new GrindControl((pid, start) -> store.recordGrind(lease, pid, start));
             running.put(lease.taskId(), new Running(lease, control));
             GrindResult result;
-            // A claim lost while waiting in the queue (removed by hand, cancelled) must not start a second run.
-            if (!store.renew(List.of(lease)).isEmpty()) {
+            // A claim lost while it waited here (removed by hand, cancelled) must not start a second run. One claimed
+            // within the last heartbeat is as fresh as a renewal would make it: the heartbeat renewer checks it soon
+            // enough, as it does every running grind, and a store round trip per task is saved.
+            boolean waited = System.nanoTime() - next.claimedNanos() > settings.heartbeatInterval().toNanos();
+            if (waited && !store.renew(List.of(lease)).isEmpty()) {
                 control.stop("claim lost before start");
                 result = GrindResult.failure(0, "claim lost before start", null, null);
             } else {
@@ -215,9 +223,9 @@ public final class WorkerPool {
                 drainInto(batch);
                 boolean stopping = stopClaiming;
                 if (stopping) {
-                    List<Lease> queued = new ArrayList<>();
+                    List<Ready> queued = new ArrayList<>();
                     ready.drainTo(queued);
-                    queued.forEach(l -> batch.add(Finish.released(l)));
+                    queued.forEach(r -> batch.add(Finish.released(r.lease())));
                 }
                 int afterBatch = inFlight - batch.size();
                 int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch.size() - afterBatch);
@@ -251,10 +259,11 @@ public final class WorkerPool {
                 inFlight = afterBatch;
                 batch.clear();
                 result.lost().forEach(listener::lost);
+                long claimedNanos = System.nanoTime();
                 for (Lease lease : result.claimed()) {
                     inFlight++;
                     claimedTotal++;
-                    ready.add(lease);
+                    ready.add(new Ready(lease, claimedNanos));
                 }
                 committedOnce = true;
                 seenVersion = result.version();
