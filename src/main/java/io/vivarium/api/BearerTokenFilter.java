@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * With {@code VIVARIUM_API_TOKEN} set, every request but health must carry {@code Authorization: Bearer <token>}.
+ * With {@code VIVARIUM_API_TOKEN} set, every request but health and the dashboard's static page must carry
+ * {@code Authorization: Bearer <token>}.
  * Compared in constant time; the token is never logged or echoed.
  */
 @Component
@@ -33,7 +34,8 @@ class BearerTokenFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return expected == null || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+        return expected == null || path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+                || DashboardPage.isPublic(path);
     }
 
     @Override
