@@ -23,6 +23,7 @@ const view = {
 // ---------- start, token ----------
 
 async function boot() {
+  if (document.hidden) return;
   try {
     const {data} = await get('/overview');
     renderOverview(data);
@@ -32,6 +33,7 @@ async function boot() {
   }
   refreshTasks();
   view.stream?.stop();
+  if (document.hidden) return;
   view.stream = openStream('/events', {
     onEvent: onLiveEvent,
     onState: setLive,
@@ -39,10 +41,30 @@ async function boot() {
   });
 }
 
+// A browser opens at most six connections to one server over HTTP/1.1, and each open page holds one for its
+// stream: a hidden tab or a page left for another one (kept in the back/forward cache) lets its stream go,
+// and takes it up again, with a fresh look at everything, when it is shown.
+function pause() {
+  view.stream?.stop();
+  view.stream = null;
+  if ($('#live').dataset.state !== 'locked') setLive('paused');
+}
+
+function resume() {
+  if (!view.stream && !document.hidden && $('#live').dataset.state !== 'locked') boot();
+}
+
+document.addEventListener('visibilitychange', () => (document.hidden ? pause() : resume()));
+window.addEventListener('pagehide', pause);
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) resume();
+});
+
 function askForToken() {
   const refused = token.get() !== null;
   token.clear();
   view.stream?.stop();
+  view.stream = null;
   setLive('locked');
   const dialog = $('#token-dialog');
   const form = $('#token-form');
@@ -81,7 +103,9 @@ function onLiveEvent(name, data) {
 function setLive(state) {
   const el = $('#live');
   el.dataset.state = state;
-  el.textContent = {live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', locked: 'Locked'}[state];
+  el.textContent = {
+    live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', locked: 'Locked', paused: 'Paused',
+  }[state];
   el.title = state === 'live' ? 'Changes appear as they happen' : '';
 }
 
