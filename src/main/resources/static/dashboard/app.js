@@ -117,12 +117,13 @@ function renderOverview(overview) {
   const summary = overview.summary;
 
   const tiles = [h('button', {
-    type: 'button', class: 'tile total', 'aria-pressed': String(view.status === ''), onclick: () => setStatus(''),
+    type: 'button', class: 'tile total', 'aria-pressed': String(view.status === ''), dataset: {focusKey: 'tile:all'},
+    onclick: () => setStatus(''),
   }, h('span', {class: 'tile-label'}, 'All tasks'), h('span', {class: 'tile-count'}, count(summary.total_tasks)))];
   for (const state of STATES) {
     tiles.push(h('button', {
       type: 'button', class: `tile state-${state}`, 'aria-pressed': String(view.status === state),
-      dataset: {state}, onclick: () => setStatus(view.status === state ? '' : state),
+      dataset: {state, focusKey: `tile:${state}`}, onclick: () => setStatus(view.status === state ? '' : state),
     }, h('span', {class: 'tile-label'}, STATE_LABELS[state]), h('span', {class: 'tile-count'}, count(summary[state]))));
   }
   replace($('#counts'), tiles);
@@ -209,7 +210,7 @@ function renderWorkers(workers) {
         c.stale ? h('span', {class: 'chip stale'}, 'stale: lease expired') : null)))))));
 }
 
-function taskLink(id, focusKey = null) {
+function taskLink(id, focusKey = `task:${id}`) {
   return h('button', {type: 'button', class: 'link mono', dataset: {focusKey},
     onclick: () => openTask(id)}, id);
 }
@@ -285,7 +286,6 @@ async function loadTasks() {
 }
 
 function renderRows(tasks) {
-  const focusKey = document.activeElement?.dataset?.focusKey;
   replace($('#task-rows'), tasks.map(({task, status, run}) => h('tr', {dataset: {taskId: task.id, status}},
     h('th', {scope: 'row'}, taskLink(task.id, `row:${task.id}`)),
     h('td', {}, badge(status)),
@@ -308,8 +308,6 @@ function renderRows(tasks) {
   $('#page-info').textContent = `${count(first)}–${count(last)} of ${count(view.total)}`;
   $('#page-prev').disabled = view.offset === 0;
   $('#page-next').disabled = last >= view.total;
-
-  if (focusKey) document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
 function rowActions(id, status) {
@@ -369,10 +367,10 @@ function renderTask(story) {
       h('span', {class: 'chip'}, kind),
       h('span', {class: 'chip'}, `${task.intensity} intensity`),
       h('div', {class: 'story-actions'},
-        h('button', {type: 'button', disabled: !RETRYABLE.has(status), dataset: {action: 'retry'},
+        h('button', {type: 'button', disabled: !RETRYABLE.has(status), dataset: {action: 'retry', focusKey: 'story:retry'},
           onclick: () => retryTask(task.id)}, status === 'completed' ? 'Run again' : 'Retry'),
         h('button', {type: 'button', class: 'danger-quiet', disabled: !CANCELLABLE.has(status),
-          dataset: {action: 'cancel'}, onclick: () => cancelTask(task.id)}, 'Cancel'))),
+          dataset: {action: 'cancel', focusKey: 'story:cancel'}, onclick: () => cancelTask(task.id)}, 'Cancel'))),
     task.description ? h('p', {class: 'story-desc'}, task.description) : null,
     story.waiting ? h('p', {class: `callout wait-${story.waiting.kind}`}, story.waiting.detail,
       story.waiting.until ? [' ', since(story.waiting.until, '· ')] : null) : null,

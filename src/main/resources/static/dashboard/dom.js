@@ -28,9 +28,16 @@ export function append(el, children) {
   return el;
 }
 
+/**
+ * New content for el. Live updates rebuild parts of the page every few seconds; whatever had the keyboard focus
+ * inside el gets it back on its replacement (the element with the same data-focus-key).
+ */
 export function replace(el, ...children) {
+  const focused = el.contains(document.activeElement) ? document.activeElement.dataset?.focusKey : null;
   el.replaceChildren();
-  return append(el, children);
+  append(el, children);
+  if (focused) el.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+  return el;
 }
 
 export const $ = (selector, root = document) => root.querySelector(selector);

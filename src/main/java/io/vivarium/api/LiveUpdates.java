@@ -66,10 +66,6 @@ class LiveUpdates implements SmartLifecycle {
         return emitter;
     }
 
-    int clientCount() {
-        return clients.size();
-    }
-
     private void run() {
         Object seen = null;
         while (!Thread.currentThread().isInterrupted()) {

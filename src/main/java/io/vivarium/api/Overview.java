@@ -115,17 +115,20 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     private static List<Worker> workers(List<Claim> claims, Instant now, Duration lease, Optional<LocalPool> local) {
-        Map<String, Worker> byId = new LinkedHashMap<>();
-        local.ifPresent(pool -> byId.put(pool.identity().workerId(), new Worker(pool.identity().workerId(),
-                pool.identity().host(), pool.identity().pid(), pool.threads(), new ArrayList<>())));
+        Map<String, List<Claim>> byWorker = new LinkedHashMap<>();
+        local.ifPresent(pool -> byWorker.put(pool.identity().workerId(), new ArrayList<>()));
         claims.stream()
                 .sorted(Comparator.comparing(Claim::workerId).thenComparing(Claim::taskId))
-                .forEach(claim -> byId.computeIfAbsent(claim.workerId(),
-                                id -> new Worker(id, claim.host(), claim.pid(), null, new ArrayList<>()))
-                        .claims().add(ClaimView.of(claim, now, lease)));
-        return byId.values().stream()
-                .map(w -> new Worker(w.workerId(), w.host(), w.pid(), w.threads(), List.copyOf(w.claims())))
-                .toList();
+                .forEach(claim -> byWorker.computeIfAbsent(claim.workerId(), id -> new ArrayList<>()).add(claim));
+        List<Worker> workers = new ArrayList<>();
+        byWorker.forEach((id, held) -> {
+            boolean ours = local.isPresent() && local.get().identity().workerId().equals(id);
+            String host = ours ? local.get().identity().host() : held.get(0).host();
+            long pid = ours ? local.get().identity().pid() : held.get(0).pid();
+            workers.add(new Worker(id, host, pid, ours ? local.get().threads() : null,
+                    held.stream().map(claim -> ClaimView.of(claim, now, lease)).toList()));
+        });
+        return workers;
     }
 
     private static Next next(Snapshot snapshot, Instant now) {

@@ -29,6 +29,7 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -314,6 +315,10 @@ class DashboardBrowserTest {
         keys(browser, Keys.TAB);
         await().atMost(Dashboard.PATIENCE).ignoreExceptions()
                 .until(() -> browser.switchTo().activeElement().getText().equals("by_keyboard"));
+        WebElement focused = browser.switchTo().activeElement();
+        CliRun.in(WORKSPACE, "add", "meanwhile", "grind"); // the table is rebuilt; the focus stays where it was
+        await().atMost(Dashboard.PATIENCE).until(() -> ExpectedConditions.stalenessOf(focused).apply(browser));
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("by_keyboard");
 
         keys(browser, Keys.ENTER);
         await().atMost(Dashboard.PATIENCE).until(() -> page.find("#task-body").getText().contains("opened without a mouse"));
