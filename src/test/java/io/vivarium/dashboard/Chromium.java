@@ -75,12 +75,16 @@ public final class Chromium implements BeforeAllCallback, AfterAllCallback, Para
     }
 
     static void requireInstalled() {
-        List<Path> missing = java.util.stream.Stream.of(BROWSER, DRIVER).filter(p -> !Files.isExecutable(p)).toList();
+        requireInstalled(List.of(BROWSER, DRIVER), System.getenv("CI"));
+    }
+
+    static void requireInstalled(List<Path> programs, String ci) {
+        List<Path> missing = programs.stream().filter(p -> !Files.isExecutable(p)).toList();
         if (missing.isEmpty()) {
             return;
         }
         String message = "the dashboard's browser tests need " + missing + " (Debian: " + INSTALL + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if ("true".equalsIgnoreCase(ci)) {
             throw new IllegalStateException(message + "; CI=true, so this is a failure, not a skip");
         }
         throw new TestAbortedException("skipped: " + message);

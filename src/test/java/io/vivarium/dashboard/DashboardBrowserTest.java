@@ -32,6 +32,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -44,6 +45,7 @@ import tools.jackson.databind.JsonNode;
         properties = {"vivarium.workers=0", "vivarium.api.token=", "vivarium.llm.api-key=test-key",
                 "vivarium.llm.max-retries=0", "vivarium.llm.timeout-seconds=5"})
 @ExtendWith(Chromium.class)
+@Import(SentRequests.class)
 class DashboardBrowserTest {
 
     static final Path WORKSPACE = ServerWorkspace.create("dashboard");
@@ -143,6 +145,7 @@ class DashboardBrowserTest {
     @Test
     void cancelAndRetryFromThePageChangeTheExecutionLog(ChromeDriver browser) {
         CliRun.in(WORKSPACE, "add", "changeable", "grind", "--command", "true");
+        SentRequests.SENT.clear();
         Dashboard page = Dashboard.open(browser, port).awaitLive();
 
         page.awaitRow("changeable", "pending");
@@ -154,6 +157,16 @@ class DashboardBrowserTest {
         await().atMost(Dashboard.PATIENCE).until(() -> logStatus("changeable").equals("pending"));
         page.awaitRow("changeable", "pending");
         assertThat(WorkspaceFiles.log(WORKSPACE).get("tasks").get("changeable").get("attempts").asInt()).isZero();
+
+        // What a guard against cross-site requests sees: this origin, same-origin fetch metadata, a JSON body.
+        assertThat(SentRequests.SENT).filteredOn(r -> r.path().startsWith("/tasks/changeable/"))
+                .extracting(SentRequests.Sent::path).containsExactly("/tasks/changeable/cancel", "/tasks/changeable/retry");
+        assertThat(SentRequests.SENT).filteredOn(r -> r.path().startsWith("/tasks/changeable/")).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.origin()).isEqualTo(page.base());
+            assertThat(r.fetchSite()).isEqualTo("same-origin");
+            assertThat(r.contentType()).startsWith("application/json");
+        });
     }
 
     @Test
