@@ -34,6 +34,7 @@ async function boot() {
   refreshTasks();
   view.stream?.stop();
   if (document.hidden) return;
+  setLive('connecting');
   view.stream = openStream('/events', {
     onEvent: onLiveEvent,
     onState: setLive,

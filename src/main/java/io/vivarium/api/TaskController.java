@@ -10,6 +10,7 @@ import io.vivarium.task.TaskStatus;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,7 +114,7 @@ class TaskController {
 
     private static String link(TaskStatus status, String search, int offset, int limit, String rel) {
         UriComponentsBuilder uri = UriComponentsBuilder.fromPath("/tasks");
-        Map<String, Object> values = new java.util.HashMap<>();
+        Map<String, Object> values = new HashMap<>();
         if (status != null) {
             uri.queryParam("status", "{status}");
             values.put("status", status.wireName());
