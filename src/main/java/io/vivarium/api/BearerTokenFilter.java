@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * With {@code VIVARIUM_API_TOKEN} set, every request but health must carry {@code Authorization: Bearer <token>}.
- * The scheme is matched in any case (RFC 9110 §11.1); the token is compared in constant time, and never logged or
- * echoed.
+ * With {@code VIVARIUM_API_TOKEN} set, every request but health and the dashboard's static page must carry
+ * {@code Authorization: Bearer <token>}. The scheme is matched in any case (RFC 9110 §11.1); the token is compared
+ * in constant time, and never logged or echoed.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -35,7 +35,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return expected == null || FilterSupport.isHealth(request);
+        return expected == null || FilterSupport.isHealth(request) || DashboardPage.isPublic(request.getRequestURI());
     }
 
     @Override

@@ -1,0 +1,157 @@
+package io.vivarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vivarium.store.Claim;
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.WorkerIdentity;
+import io.vivarium.task.Money;
+import io.vivarium.task.Priority;
+import io.vivarium.task.Scheduling;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * The dashboard's overview, computed once per change for every client: counts, spend and pace, the workers
+ * holding claims, the task that runs next and why the others wait.
+ *
+ * @param now the server's clock, so that a page can age heartbeats without trusting its own clock
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Overview(Instant now, Summary summary, Pace pace, Spend spend, List<Worker> workers, Next next,
+                       Waiting waiting) {
+
+    static final int WAITING_EXAMPLES = 8;
+    static final int TOP_SPENDERS = 5;
+    private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+    private static final Duration SPEND_WINDOW = Duration.ofHours(1);
+
+    /** Tasks finished in the last minute (per second) and dollars charged by attempts that ended in the last hour. */
+    public record Pace(double tasksPerSecond, int finishedLastMinute, double spendLastHour) {
+    }
+
+    /**
+     * Where the money goes: the total charged so far, what the running tasks may still charge at most (the sum of
+     * their caps), and the tasks that cost the most.
+     */
+    public record Spend(double total, double runningCap, List<Spender> top) {
+    }
+
+    public record Spender(String id, double budgetUsed, double maxBudget) {
+    }
+
+    /** A worker seen through its claims; {@code threads} only for this server's own pool, which may be idle. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Worker(String workerId, String host, long pid, Integer threads, List<ClaimView> claims) {
+    }
+
+    public record Next(String id, String description, Priority priority) {
+    }
+
+    /** How many tasks wait for each reason, and the first few of them in queue order. */
+    public record Waiting(int dependency, int backoff, int blocked, List<WaitReason> examples) {
+    }
+
+    static Overview of(Snapshot snapshot, List<Claim> claims, Instant now, Duration lease,
+                       Optional<LocalPool> local) {
+        Summary summary = snapshot.summary();
+        return new Overview(now, summary, pace(snapshot, now), spend(snapshot, summary),
+                workers(claims, now, lease, local), next(snapshot, now), waiting(snapshot, now));
+    }
+
+    /** This server's embedded worker pool, listed even while it holds no claim. */
+    record LocalPool(WorkerIdentity identity, int threads) {
+    }
+
+    private static Pace pace(Snapshot snapshot, Instant now) {
+        Instant minuteAgo = now.minus(RATE_WINDOW);
+        Instant hourAgo = now.minus(SPEND_WINDOW);
+        int finished = 0;
+        double spend = 0;
+        for (TaskRun run : snapshot.runs().values()) {
+            Instant ended = run.completedAt();
+            if (ended == null || ended.isAfter(now)) {
+                continue;
+            }
+            if (ended.isAfter(minuteAgo)) {
+                finished++;
+            }
+            if (ended.isAfter(hourAgo)) {
+                spend += run.budgetOrZero();
+            }
+        }
+        return new Pace(Math.round(finished * 100.0 / RATE_WINDOW.toSeconds()) / 100.0, finished, Money.round(spend));
+    }
+
+    private static Spend spend(Snapshot snapshot, Summary summary) {
+        double runningCap = 0;
+        PriorityQueue<Spender> top = new PriorityQueue<>(
+                Comparator.comparingDouble(Spender::budgetUsed));
+        for (Task task : snapshot.tasks()) {
+            TaskRun run = snapshot.runOf(task.id());
+            if (run.status() == TaskStatus.IN_PROGRESS) {
+                runningCap += task.maxBudget();
+            }
+            if (run.budgetOrZero() > 0) {
+                top.add(new Spender(task.id(), run.budgetOrZero(), task.maxBudget()));
+                if (top.size() > TOP_SPENDERS) {
+                    top.poll();
+                }
+            }
+        }
+        List<Spender> most = new ArrayList<>(top);
+        most.sort(Comparator.comparingDouble(Spender::budgetUsed).reversed());
+        return new Spend(summary.budgetUsed(), Money.round(runningCap), most);
+    }
+
+    private static List<Worker> workers(List<Claim> claims, Instant now, Duration lease, Optional<LocalPool> local) {
+        Map<String, List<Claim>> byWorker = new LinkedHashMap<>();
+        local.ifPresent(pool -> byWorker.put(pool.identity().workerId(), new ArrayList<>()));
+        claims.stream()
+                .sorted(Comparator.comparing(Claim::workerId).thenComparing(Claim::taskId))
+                .forEach(claim -> byWorker.computeIfAbsent(claim.workerId(), id -> new ArrayList<>()).add(claim));
+        List<Worker> workers = new ArrayList<>();
+        byWorker.forEach((id, held) -> {
+            boolean ours = local.isPresent() && local.get().identity().workerId().equals(id);
+            String host = ours ? local.get().identity().host() : held.get(0).host();
+            long pid = ours ? local.get().identity().pid() : held.get(0).pid();
+            workers.add(new Worker(id, host, pid, ours ? local.get().threads() : null,
+                    held.stream().map(claim -> ClaimView.of(claim, now, lease)).toList()));
+        });
+        return workers;
+    }
+
+    private static Next next(Snapshot snapshot, Instant now) {
+        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
+        if (runnable.isEmpty()) {
+            return null;
+        }
+        Task first = runnable.get(0);
+        return new Next(first.id(), first.description(), first.priority());
+    }
+
+    private static Waiting waiting(Snapshot snapshot, Instant now) {
+        int[] counts = new int[WaitReason.Kind.values().length];
+        List<WaitReason> examples = new ArrayList<>();
+        for (Task task : snapshot.tasks()) {
+            WaitReason.of(snapshot, task, snapshot.runOf(task.id()), now).ifPresent(reason -> {
+                counts[reason.kind().ordinal()]++;
+                if (examples.size() < WAITING_EXAMPLES) {
+                    examples.add(reason);
+                }
+            });
+        }
+        return new Waiting(counts[WaitReason.Kind.DEPENDENCY.ordinal()], counts[WaitReason.Kind.BACKOFF.ordinal()],
+                counts[WaitReason.Kind.BLOCKED.ordinal()], examples);
+    }
+}

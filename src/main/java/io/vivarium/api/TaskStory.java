@@ -1,0 +1,35 @@
+package io.vivarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vivarium.store.Claim;
+import io.vivarium.store.Snapshot;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One task's whole story for {@code GET /tasks/{id}}: {@link TaskView}'s fields, plus the tasks that wait on it,
+ * its live claim while it runs, and why it waits when it does.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> dependents, ClaimView claim,
+                        WaitReason waiting) {
+
+    static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease) {
+        TaskRun run = snapshot.runOf(task.id());
+        List<String> dependents = snapshot.tasks().stream()
+                .filter(t -> t.dependsOn().contains(task.id()))
+                .map(Task::id)
+                .toList();
+        ClaimView claim = claims.stream()
+                .filter(c -> c.taskId().equals(task.id()))
+                .findFirst()
+                .map(c -> ClaimView.of(c, now, lease))
+                .orElse(null);
+        return new TaskStory(task, run.status(), run, dependents, claim,
+                WaitReason.of(snapshot, task, run, now).orElse(null));
+    }
+}
