@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
                 RetryCommand.class,
                 CancelCommand.class,
                 ClearCommand.class,
-                ExportCommand.class,
                 AutoComplete.GenerateCompletion.class
         },
         footer = {"", "Run 'vivarium COMMAND --help' for a command's options.",

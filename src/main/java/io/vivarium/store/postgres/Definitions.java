@@ -9,11 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,8 +29,7 @@ final class Definitions {
             SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description
               FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[])
                    WITH ORDINALITY AS u(id, definition, priority, depends_on, description, position)
-             ORDER BY u.position
-            RETURNING id, seq""";
+             ORDER BY u.position""";
     private static final String CLEAR = """
             WITH gone AS (DELETE FROM vivarium_task RETURNING status)
             SELECT count(*) AS tasks, count(*) FILTER (WHERE status = 'in_progress') AS claims FROM gone""";
@@ -74,8 +71,7 @@ final class Definitions {
         }
     }
 
-    /** Inserts tasks as they are, in this order, as the last ones of the queue; returns each one's place. */
-    static Map<String, Long> insert(Tx tx, List<Task> tasks) throws SQLException {
+    private static void insert(Tx tx, List<Task> tasks) throws SQLException {
         List<String> ids = new ArrayList<>();
         List<String> definitions = new ArrayList<>();
         List<Short> priorities = new ArrayList<>();
@@ -95,13 +91,7 @@ final class Definitions {
             ps.setArray(3, tx.connection.createArrayOf("int2", priorities.toArray()));
             ps.setArray(4, tx.texts(dependencies));
             ps.setArray(5, tx.texts(descriptions));
-            Map<String, Long> places = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    places.put(rs.getString("id"), rs.getLong("seq"));
-                }
-            }
-            return places;
+            ps.executeUpdate();
         } catch (SQLException e) {
             if (Failures.isUniqueViolation(e)) {
                 // Added by someone else since this transaction looked.

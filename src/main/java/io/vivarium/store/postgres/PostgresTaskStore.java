@@ -44,7 +44,7 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     /** Connects, and creates or upgrades the schema; fails in one line if the database cannot be used. */
-    public static PostgresTaskStore open(StoreLocation location, Clock clock, StoreSettings settings) {
+    public static TaskStore open(StoreLocation location, Clock clock, StoreSettings settings) {
         Database database = Database.open(ConnectionSettings.of(location), clock);
         try {
             Schema.migrate(database);
@@ -166,17 +166,6 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public Cancellation cancel(String id) {
         return database.change(tx -> UserIntents.cancel(tx, id));
-    }
-
-    /**
-     * Moves a whole queue in, as {@link #snapshot()} gives it from any store: tasks in their order, run entries as
-     * they were logged. Only into an empty store, and only with no task in progress.
-     */
-    public void load(Snapshot snapshot) {
-        database.change(tx -> {
-            Loading.load(tx, snapshot, database.settings());
-            return null;
-        });
     }
 
     /** Ends the session (its claims' owner is then gone, visibly) and closes the pool. */

@@ -4,13 +4,13 @@ import io.vivarium.task.TaskRun;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Writes tasks' new run entries, in one statement for a batch. Every state but a claim ends the task's claim, so
  * the claim's columns are cleared with it; the columns the queries read are taken from the entry itself. A task's
- * first entry is numbered in the order the changes are given, which is the order the log file would list them in
- * (callers give queue order where the file store would); later entries keep their number.
+ * first entry is numbered in the order given, as the log file would list it (the numbers of later ones go unused).
  */
 final class RunWrites {
 
@@ -36,12 +36,15 @@ final class RunWrites {
         if (changes.isEmpty()) {
             return;
         }
+        List<RunChange> ordered = new ArrayList<>(changes);
+        // Entries first written together are listed in queue order, as the file store would list them.
+        ordered.sort(Comparator.comparingLong(RunChange::seq));
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         List<String> notBefore = new ArrayList<>();
         List<Double> budgets = new ArrayList<>();
-        for (RunChange change : changes) {
+        for (RunChange change : ordered) {
             TaskRun run = change.run();
             seqs.add(change.seq());
             runs.add(Documents.json(run));
