@@ -8,9 +8,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -19,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * body is cut off where it passes the limit, so no client can make the server buffer without bound.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     static final long LIMIT = 1024 * 1024;
@@ -35,7 +35,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > LIMIT) {
-            reject(response, request.getRequestURI());
+            FilterSupport.problem(request, response, 413, "Content Too Large",
+                    "the request body is larger than " + LIMIT + " bytes", Map.of());
             return;
         }
         chain.doFilter(new HttpServletRequestWrapper(request) {
@@ -44,14 +45,6 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
                 return new Limited(super.getInputStream());
             }
         }, response);
-    }
-
-    static void reject(HttpServletResponse response, String uri) throws IOException {
-        response.setStatus(413);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"title\":\"Content Too Large\",\"status\":413,\"detail\":\"the request body "
-                + "is larger than " + LIMIT + " bytes\",\"instance\":\""
-                + uri.replace("\"", "%22").replace("\\", "%5C") + "\"}");
     }
 
     private static final class Limited extends ServletInputStream {

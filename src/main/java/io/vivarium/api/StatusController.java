@@ -17,6 +17,6 @@ class StatusController {
     /** The same summary as {@code status --json}. */
     @GetMapping("/status")
     Summary status() {
-        return store.snapshot().summary();
+        return store.summary();
     }
 }

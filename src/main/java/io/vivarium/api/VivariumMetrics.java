@@ -90,7 +90,7 @@ public class VivariumMetrics implements PoolListener {
         long now = System.nanoTime();
         if (cached == null || now - cached.at() > SUMMARY_TTL_NANOS) {
             try {
-                cached = new CachedSummary(store.snapshot().summary(), now);
+                cached = new CachedSummary(store.summary(), now);
             } catch (RuntimeException unreadable) {
                 return cached == null ? new Summary(0, 0, 0, 0, 0, 0, 0, 0) : cached.summary();
             }

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param workers embedded workers; 0 serves the API only
  * @param grindThreads how many {@code POST /grind} requests run at once; more wait in a queue of the same size
+ * @param allowedHosts host names (or addresses) besides loopback ones that requests may be addressed to when no
+ *                     token is set, and that may send state-changing requests from a browser page
  */
 @Validated
 @ConfigurationProperties("vivarium")
@@ -29,6 +32,7 @@ public record VivariumProperties(
         @DefaultValue("0.01") @Positive double ratePerSecond,
         @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
         @DefaultValue @Valid Api api,
+        @DefaultValue List<String> allowedHosts,
         @DefaultValue Store store) {
 
     /** @param url a PostgreSQL URL; unset keeps the queue in the workspace's files */

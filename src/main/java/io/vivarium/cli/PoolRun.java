@@ -11,7 +11,6 @@ import io.vivarium.worker.PoolListener;
 import io.vivarium.worker.WorkerPool;
 import io.vivarium.worker.WorkerSettings;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;

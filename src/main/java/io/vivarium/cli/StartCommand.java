@@ -68,10 +68,10 @@ final class StartCommand implements Callable<Integer> {
                         spec.commandLine().getErr());
         run.run();
         TaskStore store = run.store();
-        Snapshot snapshot = store.snapshot();
         out.println();
-        new StatusReport(snapshot, store.claims(), run.lease(), context.clock()).print(out, workspace.location().describe());
-        Summary summary = snapshot.summary();
+        StatusReport report = StatusReport.of(store, run.lease(), context.clock());
+        report.print(out, workspace.location().describe());
+        Summary summary = report.summary();
         return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
     }
 

@@ -1,13 +1,10 @@
 package io.vivarium.cli;
 
-import io.vivarium.store.Claim;
-import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.file.WorkspaceJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,15 +50,13 @@ final class StatusCommand implements Callable<Integer> {
         TaskStore store = workspace.openStore(context.clock());
         PrintWriter out = spec.commandLine().getOut();
         do {
-            Snapshot snapshot = store.snapshot();
             if (json) {
-                out.println(WorkspaceJson.mapper().writeValueAsString(snapshot.summary()));
+                out.println(WorkspaceJson.mapper().writeValueAsString(store.summary()));
             } else {
                 if (watch) {
                     out.print("\033[H\033[2J");
                 }
-                List<Claim> claims = store.claims();
-                new StatusReport(snapshot, claims, Duration.ofSeconds(leaseSeconds), clock())
+                StatusReport.of(store, Duration.ofSeconds(leaseSeconds), clock())
                         .print(out, workspace.location().describe());
             }
             out.flush();

@@ -1,26 +1,37 @@
 package io.vivarium.cli;
 
 import io.vivarium.store.Claim;
-import io.vivarium.store.Snapshot;
+import io.vivarium.store.TaskEntry;
+import io.vivarium.store.TaskPage;
+import io.vivarium.store.TaskQuery;
+import io.vivarium.store.TaskStore;
 import io.vivarium.task.Summary;
-import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** The human layout of {@code status}: totals with percentages, then failed and blocked tasks, then claims. */
-record StatusReport(Snapshot snapshot, List<Claim> claims, Duration lease, Clock clock) {
+/**
+ * The human layout of {@code status}: totals with percentages, then failed and blocked tasks (the first
+ * {@value #LISTED} of each), then claims. Read through the store's queries, so a large queue is not read whole.
+ */
+record StatusReport(Summary summary, TaskPage failed, TaskPage blocked, List<Claim> claims, Duration lease,
+                    Clock clock) {
 
     private static final int MAX_ERROR_LENGTH = 160;
+    static final int LISTED = 50;
+
+    static StatusReport of(TaskStore store, Duration lease, Clock clock) {
+        return new StatusReport(store.summary(), store.query(TaskQuery.inState(TaskStatus.FAILED).page(0, LISTED)),
+                store.query(TaskQuery.inState(TaskStatus.BLOCKED).page(0, LISTED)), store.claims(), lease, clock);
+    }
 
     void print(PrintWriter out, String workspace) {
-        Summary s = snapshot.summary();
+        Summary s = summary;
         out.printf("Vivarium status: %s%n", workspace);
         out.printf("  Total tasks:  %5d%n", s.totalTasks());
         for (TaskStatus status : List.of(TaskStatus.COMPLETED, TaskStatus.IN_PROGRESS, TaskStatus.PENDING,
@@ -30,22 +41,24 @@ record StatusReport(Snapshot snapshot, List<Claim> claims, Duration lease, Clock
             out.printf(Locale.ROOT, "  %-13s %5d  (%5.1f%%)%n", label(status) + ":", n, percent);
         }
         out.printf(Locale.ROOT, "  Budget used:  $%.4f%n", s.budgetUsed());
-        printTasksIn(out, TaskStatus.FAILED, "Failed tasks");
-        printTasksIn(out, TaskStatus.BLOCKED, "Blocked tasks");
+        printTasks(out, failed, "Failed tasks", true);
+        printTasks(out, blocked, "Blocked tasks", false);
         printClaims(out);
     }
 
-    private void printTasksIn(PrintWriter out, TaskStatus status, String heading) {
-        List<Task> tasks = snapshot.tasks().stream().filter(t -> snapshot.statusOf(t.id()) == status).toList();
-        if (tasks.isEmpty() && status != TaskStatus.FAILED) {
+    private static void printTasks(PrintWriter out, TaskPage page, String heading, boolean evenIfNone) {
+        if (page.total() == 0 && !evenIfNone) {
             return;
         }
         out.println();
-        out.println(heading + ":" + (tasks.isEmpty() ? " none" : ""));
-        for (Task task : tasks) {
-            TaskRun run = snapshot.runOf(task.id());
-            out.printf("  %s  (attempts %d/%d)  %s%n", task.id(), run.attempts(), task.maxAttempts(),
+        out.println(heading + ":" + (page.total() == 0 ? " none" : ""));
+        for (TaskEntry entry : page.items()) {
+            TaskRun run = entry.run();
+            out.printf("  %s  (attempts %d/%d)  %s%n", entry.id(), run.attempts(), entry.task().maxAttempts(),
                     oneLine(run.error() == null ? "no error recorded" : run.error()));
+        }
+        if (page.total() > page.items().size()) {
+            out.printf("  … and %d more (GET /tasks?status=…)%n", page.total() - page.items().size());
         }
     }
 

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
                 RetryCommand.class,
                 CancelCommand.class,
                 ClearCommand.class,
+                MoveCommands.Import.class,
+                MoveCommands.Export.class,
                 AutoComplete.GenerateCompletion.class
         },
         footer = {"", "Run 'vivarium COMMAND --help' for a command's options.",

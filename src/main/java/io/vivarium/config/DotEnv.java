@@ -1,8 +1,12 @@
 package io.vivarium.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class DotEnv {
 
+    /** Far more than any real {@code .env}. */
+    private static final int MAX_BYTES = 1 << 20;
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*$");
 
     private DotEnv() {
@@ -44,7 +50,7 @@ public final class DotEnv {
             return;
         }
         try {
-            parse(Files.readAllLines(file)).forEach((key, value) -> {
+            parse(readLines(file)).forEach((key, value) -> {
                 if (!environment.containsKey(key) && System.getProperty(key) == null) {
                     System.setProperty(key, value);
                 }
@@ -66,6 +72,24 @@ public final class DotEnv {
         }
         String env = environment.get("VIVARIUM_WORKSPACE");
         return Path.of(env == null || env.isBlank() ? "." : env);
+    }
+
+    /**
+     * The file's lines, if it is of a sane size: a huge file (or a link to one) would exhaust the heap. The caller
+     * has checked it is a regular file, since opening a named pipe blocks until someone writes to it. A link is
+     * followed: a user may keep {@code .env} in another folder and link it here, and reading changes nothing there.
+     */
+    private static List<String> readLines(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (in.size() > MAX_BYTES) {
+                throw new IOException(file + " is larger than " + MAX_BYTES + " bytes");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) in.size());
+            while (buffer.hasRemaining() && in.read(buffer) > 0) {
+                // read until the buffer is full or the file ends
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).lines().toList();
+        }
     }
 
     private static String unquote(String value) {

@@ -10,6 +10,7 @@ import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.Money;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,9 @@ public final class Planner {
             {"tasks": [{"id": "short_snake_case_id", "description": "what to do and why, one or two sentences", \
             "priority": "high|medium|low", "depends_on": ["id of a task in this plan that must finish first"], \
             "files": ["path/of/file.py"]}]}""";
+
+    /** Room for about ten tasks; an answer that needs more is cut off, and keeps the tasks it completed. */
+    static final int MAX_ANSWER_TOKENS = 2048;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -61,8 +65,16 @@ public final class Planner {
         Set<String> queueIds = queueIds();
         String user = userMessage(request, found, queueIds);
         ChatCompletion answer = model.complete(new ChatRequest(
-                List.of(ChatMessage.system(SYSTEM), ChatMessage.user(user)), 2048, true));
-        List<PlannedTask> planned = PlanParser.parse(answer.content());
+                List.of(ChatMessage.system(SYSTEM), ChatMessage.user(user)), MAX_ANSWER_TOKENS, true));
+        boolean stoppedAtLimit = "length".equals(answer.finishReason());
+        PlanParser.Parsed parsed;
+        try {
+            parsed = PlanParser.parse(answer.content());
+        } catch (PlanException unusable) {
+            throw stoppedAtLimit ? new PlanException(unusable.kind(), unusable.getMessage()
+                    + " (the model stopped at max_tokens=" + MAX_ANSWER_TOKENS + ")") : unusable;
+        }
+        List<PlannedTask> planned = parsed.tasks();
         PlanRules.Outcome outcome = PlanRules.apply(planned, queueIds, request.maxTasks(), request.goal());
         if (!request.dryRun()) {
             try {
@@ -73,9 +85,15 @@ public final class Planner {
                 store.add(outcome.tasks());
             }
         }
+        List<String> notes = new ArrayList<>();
+        if (parsed.cutOff()) {
+            notes.add("the model's answer was cut off" + (stoppedAtLimit ? " at max_tokens=" + MAX_ANSWER_TOKENS : "")
+                    + "; kept the " + planned.size() + " complete task(s) it proposed before that");
+        }
+        notes.addAll(outcome.notes());
         return new PlanResult(outcome.tasks(), request.dryRun(), found.files().size(), answer.model(),
                 answer.usage().promptTokens(), answer.usage().completionTokens(),
-                Money.round(llm.costOf(answer.usage())), outcome.notes());
+                Money.round(llm.costOf(answer.usage())), notes);
     }
 
     private Set<String> queueIds() {

@@ -12,6 +12,12 @@ public class CorruptFileException extends StoreException {
         this.path = path;
     }
 
+    /** For a file that is refused for what it is rather than what it holds; {@code message} is the whole line. */
+    protected CorruptFileException(String message, Path path) {
+        super(message);
+        this.path = path;
+    }
+
     public Path path() {
         return path;
     }

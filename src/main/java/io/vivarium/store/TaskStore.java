@@ -52,6 +52,13 @@ public interface TaskStore extends AutoCloseable {
     /** Empties the queue and the run states and ends every claim. */
     ClearResult clear();
 
+    /**
+     * Fills an empty store with these tasks and run states as they are, history included: how a queue moves from
+     * one store to another ({@code export}, {@code import}). Refuses a store that holds any task, and a snapshot
+     * with a task in progress (its claim cannot move with it).
+     */
+    void load(Snapshot snapshot);
+
     // --- worker lifecycle ---
 
     /**

@@ -8,7 +8,11 @@ public class IllegalTransitionException extends IllegalStateException {
     private final TaskStatus to;
 
     public IllegalTransitionException(String taskId, TaskStatus from, TaskStatus to) {
-        super("task '" + taskId + "' is " + from + " and cannot become " + to);
+        this(taskId, from, to, null);
+    }
+
+    public IllegalTransitionException(String taskId, TaskStatus from, TaskStatus to, String hint) {
+        super("task '" + taskId + "' is " + from + " and cannot become " + to + (hint == null ? "" : ": " + hint));
         this.taskId = taskId;
         this.from = from;
         this.to = to;

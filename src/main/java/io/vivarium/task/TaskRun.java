@@ -111,8 +111,14 @@ public record TaskRun(
                 "cancelled by user", null, null, output, extra);
     }
 
-    /** Back to pending with a fresh attempt count, as the user asked. */
+    /**
+     * Back to pending with a fresh attempt count, as the user asked. A running task is cancelled first: retried in
+     * place, its claim and grind would live on beside the next run.
+     */
     public TaskRun retry(String taskId) {
+        if (status == TaskStatus.IN_PROGRESS) {
+            throw new IllegalTransitionException(taskId, status, TaskStatus.PENDING, "cancel it first");
+        }
         require(taskId, TaskStatus.PENDING);
         return new TaskRun(null, TaskStatus.PENDING, 0, null, null, null, null, null, null, null, null, extra);
     }

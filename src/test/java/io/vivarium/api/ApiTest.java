@@ -189,6 +189,7 @@ class ApiTest {
 
     @Test
     void longGrindsNeverMakeStatusWait() throws Exception {
+        http.get("/status"); // the first call pays for class loading; what is measured is waiting behind grinds
         List<CompletableFuture<Http.Response>> grinds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             grinds.add(CompletableFuture.supplyAsync(() -> http.post("/grind",

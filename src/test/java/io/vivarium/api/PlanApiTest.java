@@ -185,4 +185,39 @@ class PlanApiTest {
         assertThat(http.post("/plan", "{\"dry_run\": \"maybe\"}").json().get("field").asString()).isEqualTo("dry_run");
         assertThat(http.post("/plan", "{\"goals\": \"x\"}").json().get("field").asString()).isEqualTo("goals");
     }
+
+    @Test
+    void aCutOffAnswerQueuesItsCompleteTasksOrIs502NamingTheCause() {
+        planAnswer.set(LlmStandIn.cutOff("[{\"id\": \"task_001\", \"description\": \"Add tests for parser.py\"}, "
+                + "{\"id\": \"task_002\", \"description\": \"Add te"));
+
+        Http.Response kept = http.post("/plan", null);
+
+        assertThat(kept.status()).as(kept.body()).isEqualTo(201);
+        assertThat(kept.json().get("tasks")).hasSize(1);
+        assertThat(kept.json().get("notes").get(0).asString()).contains("cut off at max_tokens=2048");
+        assertThat(WorkspaceFiles.queue(WORKSPACE).get("tasks")).hasSize(1);
+
+        byte[] before = WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"));
+        planAnswer.set(LlmStandIn.cutOff("[{\"id\": \"task_001\", \"description\": \"Add te"));
+
+        Http.Response refused = http.post("/plan", null);
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.json().get("detail").asString()).contains("cut off before its first task was complete")
+                .contains("max_tokens=2048");
+        assertThat(refused.body()).doesNotContain("Exception");
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonAsksTheModelNothing() {
+        int asked = LLM.getRequestCount();
+
+        for (String contentType : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
+            Http.Response r = http.postRaw("/plan", contentType, "{}");
+            assertThat(r.status()).as(r.body()).isEqualTo(415);
+        }
+        assertThat(LLM.getRequestCount()).isEqualTo(asked);
+    }
 }

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vivarium.api.VivariumServer;
+import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.LlmException;
+import io.vivarium.llm.LlmSettings;
+import io.vivarium.plan.PlanRequest;
+import io.vivarium.plan.PlanResult;
+import io.vivarium.plan.Planner;
+import io.vivarium.plan.ScanSettings;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.file.FileTaskStore;
@@ -11,6 +18,9 @@ import io.vivarium.support.CliRun;
 import io.vivarium.support.Http;
 import io.vivarium.support.HoldLock;
 import io.vivarium.support.JavaProcess;
+import io.vivarium.support.LlmStandIn;
+import io.vivarium.support.RawHttp;
+import io.vivarium.support.OddFiles;
 import io.vivarium.support.ServerWorkspace;
 import io.vivarium.support.WorkspaceFiles;
 import io.vivarium.task.RetryPolicy;
@@ -26,10 +36,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -134,6 +147,58 @@ class BadInputCampaignTest {
         }
     }
 
+    /** What a web page can make its visitor's browser send: a rebound name, a cross-site form or no-cors fetch. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            the report's rebinding curl       | POST | /grind               | evil.example.com:8420 | http://evil.example.com:8420 | -          | application/json                  | {"command": "touch pwned"}
+            rebound name reads the queue      | GET  | /tasks               | evil.example.com      | -                            | -          | -                                 | -
+            rebound name adds a task          | POST | /tasks               | 127.0.0.1.nip.io      | -                            | -          | application/json                  | {"id": "planted"}
+            cross-site form cancels a task    | POST | /tasks/keep_1/cancel | -                     | http://evil.example.com      | cross-site | application/x-www-form-urlencoded | a=1
+            cross-site text/plain retry       | POST | /tasks/keep_1/retry  | -                     | http://evil.example.com      | cross-site | text/plain                        | x
+            no-cors plan, no body, no type    | POST | /plan                | -                     | http://evil.example.com      | cross-site | -                                 | -
+            opaque origin grinds              | POST | /grind               | -                     | null                         | cross-site | application/json                  | {"command": "touch pwned"}
+            same-site fetch without Origin    | POST | /tasks               | -                     | -                            | same-site  | application/json                  | {"id": "planted"}
+            form post without Origin          | POST | /tasks               | -                     | -                            | -          | application/x-www-form-urlencoded | id=planted
+            text/plain cancel without Origin  | POST | /tasks/keep_1/cancel | -                     | -                            | -          | text/plain                        | x
+            untyped body on a DELETE          | DELETE | /tasks/keep_1      | -                     | -                            | -          | -                                 | x
+            """)
+    void hostileBrowserRequests(String name, String method, String path, String host, String origin, String site,
+                                String contentType, String body) {
+        Http.Response r = RawHttp.to(port).header("Host", host == null ? "127.0.0.1:" + port : host)
+                .header("Origin", origin).header("Sec-Fetch-Site", site).header("Content-Type", contentType)
+                .send(method, path, body);
+
+        assertClientError(r);
+        assertThat(r.status()).as(r.body()).isIn(403, 415);
+        assertThat(WORKSPACE.resolve("pwned")).doesNotExist();
+        assertThat(CliRun.in(WORKSPACE, "status").out()).contains("Cancelled:        0");
+    }
+
+    /** Answers cut off at max_tokens anywhere: the complete tasks (a dry run here) or a 502-kind refusal. */
+    @Test
+    void cutOffLlmAnswers() throws IOException {
+        String answer = LlmStandIn.GOOD_PLAN;
+        try (MockWebServer llm = new MockWebServer()) {
+            llm.start();
+            LlmSettings settings = LlmSettings.from(Map.of("VIVARIUM_LLM_BASE_URL", llm.url("/v1").toString(),
+                    "TOGETHER_API_KEY", "test-key", "VIVARIUM_LLM_MAX_RETRIES", "0"));
+            Planner planner = new Planner(new OpenAiChatModel(settings), settings,
+                    new FileTaskStore(WORKSPACE, Clock.systemUTC()), WORKSPACE, ScanSettings.defaults());
+            for (int cut = 1; cut < answer.length(); cut += 23) {
+                llm.enqueue(LlmStandIn.cutOff(answer.substring(0, cut)));
+                try {
+                    PlanResult result = planner.plan(new PlanRequest(null, null, true));
+                    assertThat(result.tasks()).isNotEmpty();
+                    assertThat(result.notes().get(0)).contains("cut off at max_tokens");
+                } catch (LlmException refused) {
+                    assertThat(refused.kind()).as(refused.getMessage()).isEqualTo(LlmException.Kind.BAD_ANSWER);
+                    assertThat(refused.getMessage()).contains("max_tokens");
+                }
+            }
+        }
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+    }
+
     @Test
     void truncatedFilesAreReportedAndNeverOverwritten() throws IOException {
         Path queueFile = WORKSPACE.resolve("queue.json");
@@ -177,6 +242,117 @@ class BadInputCampaignTest {
         CliRun.in(WORKSPACE, "clear");
         assertThat(Files.exists(locks.resolve("ghost.lock"))).isFalse();
         Files.delete(locks.resolve("not a task.lock"));
+    }
+
+    @Test
+    void aNamedPipeForAWorkspaceFileIsA500NamingItAtOnce() throws Exception {
+        for (String name : List.of("queue.json", "execution_log.json")) {
+            Path file = WORKSPACE.resolve(name);
+            byte[] whole = Files.readAllBytes(file);
+            Files.delete(file);
+            OddFiles.fifo(file);
+            try {
+                for (java.util.concurrent.Callable<Http.Response> request : List.<java.util.concurrent.Callable<Http.Response>>of(
+                        () -> http.get("/status"), () -> http.get("/tasks"), () -> http.post("/tasks", "{\"id\": \"new\"}"),
+                        () -> http.post("/tasks/keep_1/retry", null), () -> http.post("/tasks/keep_1/cancel", null))) {
+                    Http.Response r = OddFiles.within(Duration.ofSeconds(15), List.of(file), request);
+
+                    assertThat(r.status()).as(r.body()).isEqualTo(500);
+                    assertThat(r.json().get("path").asString()).isEqualTo(file.toString());
+                    assertThat(r.json().get("detail").asString()).contains("named pipe");
+                    assertThat(r.body()).doesNotContain("Exception", "\tat ");
+                }
+                CliRun status = OddFiles.within(Duration.ofSeconds(15), List.of(file), () -> CliRun.in(WORKSPACE, "status"));
+                assertThat(status.exitCode()).isEqualTo(2);
+                assertThat(status.errLines()).hasSize(1);
+            } finally {
+                Files.delete(file);
+                Files.write(file, whole);
+            }
+        }
+    }
+
+    @Test
+    void aLinkedTaskLocksIsRefusedNamingItAndNothingBehindItChanges(@TempDir Path outside) throws Exception {
+        Path locks = WORKSPACE.resolve("task_locks");
+        Path realLocks = Files.move(locks, WORKSPACE.resolve("task_locks.real"));
+        Files.writeString(outside.resolve("x.lock"), "precious");
+        Files.writeString(outside.resolve("keep_1.lock"), "precious");
+        OddFiles.link(locks, outside);
+        try {
+            for (Http.Response r : List.of(http.post("/tasks", "{\"id\": \"new\"}"),
+                    http.post("/tasks/keep_1/cancel", null), http.post("/tasks/keep_1/retry", null))) {
+                assertThat(r.status()).as(r.body()).isEqualTo(500);
+                assertThat(r.json().get("path").asString()).isEqualTo(locks.toString());
+                assertThat(r.json().get("detail").asString()).contains("symbolic link");
+            }
+            for (String verb : List.of("clear", "status", "worker")) {
+                CliRun run = verb.equals("worker") ? CliRun.in(WORKSPACE, "worker", "run") : CliRun.in(WORKSPACE, verb);
+                assertThat(run.exitCode()).as(verb + ": " + run.err()).isEqualTo(2);
+                assertThat(run.err()).contains(locks.toString());
+            }
+
+            assertThat(Files.readString(outside.resolve("x.lock"))).isEqualTo("precious");
+            assertThat(Files.readString(outside.resolve("keep_1.lock"))).isEqualTo("precious");
+            try (var listing = Files.list(outside)) {
+                assertThat(listing).hasSize(2);
+            }
+            assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+        } finally {
+            Files.delete(locks);
+            Files.move(realLocks, locks);
+        }
+    }
+
+    @Test
+    void aLinkAtATempNameOrForTheLockFileIsNeverFollowed(@TempDir Path outside) throws Exception {
+        Path victim = Files.writeString(outside.resolve("victim"), "precious");
+        Path tempLink = OddFiles.link(WORKSPACE.resolve(".queue.json.tmp"), victim);
+        try {
+            assertThat(http.post("/tasks", "{\"id\": \"via_link\"}").status()).isEqualTo(201);
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+            assertThat(WorkspaceFiles.queue(WORKSPACE).get("tasks")).hasSize(3);
+        } finally {
+            Files.delete(tempLink);
+        }
+
+        Path lockFile = WORKSPACE.resolve("task_locks/.workspace.lock");
+        byte[] before = WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"));
+        Files.delete(lockFile);
+        OddFiles.link(lockFile, outside.resolve("made-by-vivarium"));
+        try {
+            Http.Response r = http.post("/tasks", "{\"id\": \"refused\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(500);
+            assertThat(r.json().get("path").asString()).isEqualTo(lockFile.toString());
+            CliRun add = CliRun.in(WORKSPACE, "add", "refused", "grind");
+            assertThat(add.exitCode()).isEqualTo(2);
+            assertThat(add.err()).contains(lockFile.toString()).contains("symbolic link");
+            assertThat(outside.resolve("made-by-vivarium")).doesNotExist();
+            assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(before);
+        } finally {
+            Files.delete(lockFile);
+        }
+    }
+
+    @Test
+    void oddClaimFilesAreLeftOutOfStatusAndRemovedWithoutBeingFollowed(@TempDir Path outside) throws Exception {
+        Path locks = WORKSPACE.resolve("task_locks");
+        Path victim = Files.writeString(outside.resolve("victim"), "precious");
+        Path pipe = OddFiles.fifo(locks.resolve("keep_1.lock"));
+        OddFiles.sparse(locks.resolve("keep_2.lock"), 3L << 30);
+        OddFiles.link(locks.resolve("zero.lock"), Path.of("/dev/zero"));
+        OddFiles.link(locks.resolve("victim.lock"), victim);
+
+        CliRun status = OddFiles.within(Duration.ofSeconds(15), List.of(pipe), () -> CliRun.in(WORKSPACE, "status"));
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("Active claims: none");
+        CliRun clear = OddFiles.within(Duration.ofSeconds(15), List.of(pipe), () -> CliRun.in(WORKSPACE, "clear"));
+        assertThat(clear.exitCode()).as(clear.err()).isZero();
+
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        try (var listing = Files.list(locks)) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(".workspace.lock");
+        }
     }
 
     @Test

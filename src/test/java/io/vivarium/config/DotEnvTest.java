@@ -2,8 +2,10 @@ package io.vivarium.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vivarium.support.OddFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,23 @@ class DotEnvTest {
         } finally {
             System.clearProperty("VIVARIUM_TEST_FROM_FILE");
         }
+    }
+
+    @Test
+    void aNamedPipeOrAHugeFileAsDotEnvIsTakenAsNoneAtOnce(@TempDir Path workspace) throws Exception {
+        Path file = OddFiles.fifo(workspace.resolve(".env"));
+        OddFiles.within(Duration.ofSeconds(10), List.of(file), () -> {
+            DotEnv.exposeAsSystemProperties(workspace, Map.of());
+            return null;
+        });
+
+        Files.delete(file);
+        Path huge = OddFiles.sparse(workspace.resolve("huge.env"), 3L << 30);
+        OddFiles.link(file, huge);
+        OddFiles.within(Duration.ofSeconds(10), List.of(), () -> {
+            DotEnv.exposeAsSystemProperties(workspace, Map.of());
+            return null;
+        });
     }
 
     @Test

@@ -252,4 +252,31 @@ class PlannerTest {
                 .extracting(e -> ((LlmException) e).kind()).isEqualTo(LlmException.Kind.NOT_CONFIGURED);
         assertThat(llm.getRequestCount()).isZero();
     }
+
+    @Test
+    void anAnswerCutOffAtMaxTokensQueuesItsCompleteTasksAndSaysSo() {
+        llm.enqueue(LlmStandIn.cutOff("{\"tasks\": [{\"id\": \"a\", \"description\": \"Do A\"}, "
+                + "{\"id\": \"b\", \"description\": \"Do B\", \"depends_on\": [\"a\"]}, {\"id\": \"task_003\", \"description\": \"Add te"));
+
+        PlanResult result = planner().plan(new PlanRequest(null, null, false));
+
+        assertThat(result.tasks()).extracting(Task::id).containsExactly("a", "b");
+        assertThat(result.notes()).first().asString()
+                .contains("cut off at max_tokens=" + Planner.MAX_ANSWER_TOKENS).contains("kept the 2 complete task");
+        assertThat(store.snapshot().tasks()).extracting(Task::id).containsExactly("existing", "docs", "a", "b");
+        assertThat(store.snapshot().task("b").orElseThrow().dependsOn()).containsExactly("a");
+    }
+
+    @Test
+    void anAnswerCutOffBeforeItsFirstTaskIsABadAnswerThatSaysWhy() {
+        byte[] before = queueBytes();
+        llm.enqueue(LlmStandIn.cutOff("[{\"id\": \"task_001\", \"description\": \"Add te"));
+
+        assertThatThrownBy(() -> planner().plan(new PlanRequest(null, null, false)))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("cut off before its first task was complete")
+                .hasMessageContaining("max_tokens=" + Planner.MAX_ANSWER_TOKENS)
+                .extracting(e -> ((LlmException) e).kind()).isEqualTo(LlmException.Kind.BAD_ANSWER);
+        assertThat(queueBytes()).isEqualTo(before);
+    }
 }

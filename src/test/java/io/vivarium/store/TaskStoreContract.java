@@ -3,6 +3,7 @@ package io.vivarium.store;
 import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vivarium.support.MutableClock;
 import io.vivarium.task.GrindResult;
@@ -21,7 +22,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -33,7 +39,20 @@ import org.junit.jupiter.api.Test;
  * start another owner of claims that can die. Everything else goes through the {@code TaskStore} interface only.
  *
  * <p>Time is a {@link MutableClock} the tests move by hand: leases, heartbeats and backoff are tested without
- * sleeping. The only real waits are the bounded ones of {@link TaskStore#awaitChange}.
+ * sleeping, so a store must take "now" from the clock it is given, not from its database. The only real waits are
+ * the bounded ones of {@link TaskStore#awaitChange}.
+ *
+ * <p>A store joins by extending this class with a name ending in {@code Test}; for a database store, roughly:
+ * <pre>{@code
+ * class PostgresTaskStoreContractTest extends TaskStoreContract {
+ *     protected TaskStore createStore(Clock clock, StoreSettings settings) { emptyTheTables(); return open(clock, settings); }
+ *     protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) { return open(clock, settings); }
+ *     protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+ *         TaskStore other = open(clock, settings);
+ *         return OtherOwner.inThisJvm(other, () -> endTheSessionsOf(other)); // e.g. pg_terminate_backend
+ *     }
+ * }
+ * }</pre>
  */
 public abstract class TaskStoreContract {
 
@@ -89,6 +108,9 @@ public abstract class TaskStoreContract {
         /** {@link TaskStore#renew} as this worker: the leases it lost. */
         List<Lease> renew(List<Lease> leases);
 
+        /** {@link TaskStore#recordGrind} as this worker. */
+        boolean recordGrind(Lease lease, long pid, Instant startedAt);
+
         /** Dies on the spot, as under {@code kill -9} or a dropped database session: nothing is released. */
         void crash();
 
@@ -99,7 +121,9 @@ public abstract class TaskStoreContract {
         /**
          * An owner that is a second store instance in this JVM, for stores whose instances share nothing in
          * memory (a database store: each instance has its own sessions). {@code crash} must make the instance's
-         * claims look orphaned to the others, without the instance releasing them.
+         * claims look orphaned to the others, without the instance releasing them. Both instances run in one
+         * process on one host, so a store must tell its own claims from another instance's by something of the
+         * instance (its session), not by the process id or host name.
          */
         static OtherOwner inThisJvm(TaskStore instance, Runnable crash) {
             WorkerIdentity identity = WorkerIdentity.create();
@@ -117,6 +141,11 @@ public abstract class TaskStoreContract {
                 @Override
                 public List<Lease> renew(List<Lease> leases) {
                     return instance.renew(leases);
+                }
+
+                @Override
+                public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+                    return instance.recordGrind(lease, pid, startedAt);
                 }
 
                 @Override
@@ -139,8 +168,20 @@ public abstract class TaskStoreContract {
 
     @AfterEach
     void closeEverything() throws Exception {
+        Exception first = null;
         for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -496,8 +537,45 @@ public abstract class TaskStoreContract {
             assertThat(ids(here.claimed())).containsExactly("b");
             assertThat(runOf("a").workerId()).isEqualTo(owner.worker().workerId());
             assertThat(store.claims()).extracting(Claim::taskId, Claim::workerId).containsExactlyInAnyOrder(
-                    org.assertj.core.groups.Tuple.tuple("a", owner.worker().workerId()),
-                    org.assertj.core.groups.Tuple.tuple("b", worker.workerId()));
+                    tuple("a", owner.worker().workerId()),
+                    tuple("b", worker.workerId()));
+        }
+
+        @Test
+        void workersOfTwoInstancesCommittingAtOnceClaimEveryTaskExactlyOnce() throws Exception {
+            int tasks = 60;
+            store.add(IntStream.range(0, tasks).mapToObj(i -> aTask("t" + i).build()).toList());
+            List<TaskStore> instances = List.of(store, secondInstance());
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<List<String>>> workers = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    TaskStore instance = instances.get(w % 2);
+                    WorkerIdentity identity = WorkerIdentity.create();
+                    workers.add(threads.submit(() -> {
+                        go.await();
+                        List<String> mine = new ArrayList<>();
+                        List<Lease> got;
+                        do {
+                            got = instance.commit(identity, List.of(), 3).claimed();
+                            got.forEach(lease -> mine.add(lease.taskId()));
+                        } while (!got.isEmpty());
+                        return mine;
+                    }));
+                }
+                go.countDown();
+                List<String> claimed = new ArrayList<>();
+                for (Future<List<String>> w : workers) {
+                    claimed.addAll(w.get(2, TimeUnit.MINUTES));
+                }
+
+                assertThat(claimed).hasSize(tasks).doesNotHaveDuplicates();
+                assertThat(store.summary().inProgress()).isEqualTo(tasks);
+                assertThat(store.claims()).hasSize(tasks);
+            } finally {
+                threads.shutdownNow();
+            }
         }
 
         @Test
@@ -736,6 +814,23 @@ public abstract class TaskStoreContract {
         }
 
         @Test
+        void aCancelMadeElsewhereReachesTheOwnerAtItsNextHeartbeat() {
+            add(aTask("a"));
+            OtherOwner owner = otherOwner();
+            Lease theirs = owner.commit(List.of(), 1).claimed().get(0);
+
+            TaskStore.Cancellation cancellation = store.cancel("a");
+
+            assertThat(cancellation.endedClaim()).hasValueSatisfying(claim ->
+                    assertThat(claim.workerId()).isEqualTo(owner.worker().workerId()));
+            assertThat(owner.renew(List.of(theirs))).extracting(Lease::taskId).containsExactly("a");
+            assertThat(owner.commit(List.of(Finish.done(theirs, OK)), 0).lost())
+                    .extracting(Lease::taskId).containsExactly("a");
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(runOf("a").result()).isNull();
+        }
+
+        @Test
         void aLateFinishUnderTheLeaseOfADeadOwnerRecordsNothing() {
             add(aTask("a"));
             OtherOwner owner = otherOwner();
@@ -832,6 +927,26 @@ public abstract class TaskStoreContract {
         }
 
         @Test
+        void aStaleClaimCarriesTheOwnersHostAndGrindSoThatAReaperThereCanEndIt() {
+            add(aTask("a"));
+            OtherOwner owner = otherOwner();
+            Lease theirs = owner.commit(List.of(), 1).claimed().get(0);
+            Instant grindStart = START.plusMillis(30);
+            assertThat(owner.recordGrind(theirs, 4242, grindStart)).isTrue();
+            clock.advance(LEASE.plusSeconds(1));
+
+            List<StaleClaim> stale = store.findStaleClaims();
+
+            assertThat(stale).singleElement().extracting(StaleClaim::claim).satisfies(claim -> {
+                assertThat(claim.workerId()).isEqualTo(owner.worker().workerId());
+                assertThat(claim.host()).isEqualTo(owner.worker().host());
+                assertThat(claim.pid()).isEqualTo(owner.worker().pid());
+                assertThat(claim.grindPid()).isEqualTo(4242L);
+                assertThat(claim.grindStartedAt()).isEqualTo(grindStart);
+            });
+        }
+
+        @Test
         void aDeadOwnersTaskWithNoAttemptLeftFails() {
             add(aTask("a").maxAttempts(1), aTask("b"));
             OtherOwner owner = otherOwner();
@@ -891,6 +1006,24 @@ public abstract class TaskStoreContract {
             assertThat(store.findStaleClaims()).isEmpty();
             assertThat(store.renew(List.of(lease))).isEmpty();
             assertThat(statusOf("a")).isEqualTo(TaskStatus.IN_PROGRESS);
+        }
+
+        @Test
+        void abandonLeavesAClaimRenewedSinceItWasFound() {
+            add(aTask("a"));
+            OtherOwner owner = otherOwner();
+            Lease theirs = owner.commit(List.of(), 1).claimed().get(0);
+            clock.advance(LEASE.plusSeconds(1));
+            List<StaleClaim> found = store.findStaleClaims();
+            assertThat(found).extracting(StaleClaim::reason).containsExactly(Takeover.Reason.LEASE_EXPIRED);
+
+            assertThat(owner.renew(List.of(theirs))).isEmpty();
+            List<Takeover> takeovers = store.abandon(found);
+
+            assertThat(takeovers).isEmpty();
+            assertThat(runOf("a").workerId()).isEqualTo(owner.worker().workerId());
+            assertThat(owner.commit(List.of(Finish.done(theirs, OK)), 0).lost()).isEmpty();
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.COMPLETED);
         }
 
         @Test
@@ -998,6 +1131,18 @@ public abstract class TaskStoreContract {
 
     @Nested
     class UserRetries {
+
+        @Test
+        void retryRefusesARunningTaskSoItsClaimCannotOutliveIt() {
+            add(aTask("a"));
+            Lease lease = claimOne("a");
+
+            assertThatThrownBy(() -> store.retry(List.of("a"))).isInstanceOf(IllegalTransitionException.class)
+                    .hasMessageContaining("cancel it first");
+
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.IN_PROGRESS);
+            assertThat(store.renew(List.of(lease))).isEmpty();
+        }
 
         @Test
         void retryPutsAFailedTaskBackWithFreshAttemptsAndUnblocksItsDependents() {
@@ -1130,6 +1275,18 @@ public abstract class TaskStoreContract {
         }
 
         @Test
+        void clearEndsTheClaimsOfOtherOwnersToo() {
+            add(aTask("a"), aTask("b"));
+            OtherOwner owner = otherOwner();
+            Lease theirs = owner.commit(List.of(), 1).claimed().get(0);
+
+            assertThat(store.clear()).isEqualTo(new TaskStore.ClearResult(2, 1));
+
+            assertThat(store.claims()).isEmpty();
+            assertThat(owner.renew(List.of(theirs))).extracting(Lease::taskId).containsExactly("a");
+        }
+
+        @Test
         void theSameIdsCanBeAddedAgainAfterAClear() {
             add(aTask("a"));
             finish(claimOne("a"), OK);
@@ -1197,15 +1354,14 @@ public abstract class TaskStoreContract {
         }
 
         @Test
-        void anotherInstanceSeesTheSameVersionAndItsChanges() {
+        void aWriteThroughAnotherInstanceChangesThisInstancesVersion() {
             TaskStore second = secondInstance();
             add(aTask("a"));
-            long before = second.version();
-            assertThat(before).isEqualTo(store.version());
+            long before = store.version();
 
             second.add(List.of(aTask("b").build()));
 
-            assertThat(store.version()).isNotEqualTo(before).isEqualTo(second.version());
+            assertThat(store.version()).isNotEqualTo(before);
             assertThat(store.find("b")).isPresent();
         }
     }

@@ -17,9 +17,18 @@ public final class LlmStandIn {
     }
 
     public static MockResponse completion(String content, int promptTokens, int completionTokens) {
+        return completion(content, promptTokens, completionTokens, "stop");
+    }
+
+    /** An answer the endpoint stopped at {@code max_tokens}: {@code finish_reason} is {@code length}. */
+    public static MockResponse cutOff(String content) {
+        return completion(content, 1200, 2048, "length");
+    }
+
+    private static MockResponse completion(String content, int promptTokens, int completionTokens, String finishReason) {
         String body = JSON.writeValueAsString(Map.of(
                 "id", "cmpl-1", "object", "chat.completion", "model", "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-                "choices", java.util.List.of(Map.of("index", 0, "finish_reason", "stop",
+                "choices", java.util.List.of(Map.of("index", 0, "finish_reason", finishReason,
                         "message", Map.of("role", "assistant", "content", content))),
                 "usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
                         "total_tokens", promptTokens + completionTokens)));

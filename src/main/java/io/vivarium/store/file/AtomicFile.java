@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
 /**
  * Replaces a file so that readers see the old bytes or the new ones, never a mix, and a crash keeps one of them:
  * write a temp file beside it, fsync, rename over the target, fsync the directory.
- * Callers hold the workspace lock, which is what makes the fixed temp name safe.
+ *
+ * <p>The temp file gets a fresh name and is created exclusively ({@code O_CREAT|O_EXCL}, which never follows a
+ * link): a link or file planted at a predictable name cannot redirect the write out of the workspace. The rename
+ * replaces the target's name itself, so a link there is replaced, not written through.
  */
 final class AtomicFile {
 
@@ -19,20 +24,21 @@ final class AtomicFile {
     }
 
     static void replace(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        try (out) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(true);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            // A full disk: the old file is intact; give back the space the half-written copy holds.
+            // A full disk, say: the old file is intact; give back the space the half-written copy holds.
             Files.deleteIfExists(temp);
             throw e;
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
     }
 

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Closing any descriptor of a file drops every lock this JVM holds on it. So this JVM never opens a claim file
  * it holds (those are answered from {@link #HELD}), and opening any other claim file waits while a claim is being
  * created ({@link #FILE_ACCESS}).
+ *
+ * <p>Only regular files are claims: that is the only kind this class makes. Any other entry with a claim's name (a
+ * link, a named pipe) is never opened; it reads as the claim of a dead owner, so it is removed like one, by an
+ * unlink inside the real {@code task_locks/} that cannot reach what a link points to.
  */
 final class ClaimLocks {
 
@@ -76,15 +81,16 @@ final class ClaimLocks {
         }
     }
 
+    /** Creates the claim file; empty when the name is taken. Called under the workspace lock. */
     Optional<HeldClaim> tryAcquire(Path lockFile, Claim record) {
-        if (Files.exists(lockFile)) {
+        if (!removeIfNotAClaim(lockFile)) {
             return Optional.empty();
         }
         Path temp = lockFile.resolveSibling("." + lockFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
         FileChannel channel = null;
         try {
             channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             channel.lock();
             write(channel, record);
             Object key = fileKey(temp);
@@ -152,7 +158,7 @@ final class ClaimLocks {
     void release(HeldClaim held) {
         try {
             if (owns(held)) {
-                Files.deleteIfExists(held.path);
+                SafeFiles.unlinkIfSame(held.path.getParent(), held.path.getFileName(), held.fileKey);
             }
         } catch (IOException e) {
             throw new StoreException("cannot remove claim " + held.path + ": " + e.getMessage(), e);
@@ -179,7 +185,18 @@ final class ClaimLocks {
             if (held != null) {
                 return new Inspection(Inspection.State.OURS, held.record, held.fileKey, null);
             }
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            BasicFileAttributes entry = SafeFiles.entry(lockFile);
+            if (entry == null) {
+                return new Inspection(Inspection.State.GONE, null, null, null);
+            }
+            if (!entry.isRegularFile()) {
+                if (entry.isDirectory()) {
+                    throw directoryInstead(lockFile);
+                }
+                return new Inspection(Inspection.State.OWNER_DEAD, null, entry.fileKey(), entry.lastModifiedTime());
+            }
+            try (FileChannel channel = SafeFiles.openRegular(lockFile, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
                 Object key = fileKey(lockFile);
                 FileTime modified = Files.getLastModifiedTime(lockFile);
                 Claim record = read(channel);
@@ -207,8 +224,9 @@ final class ClaimLocks {
             if (held != null) {
                 return Optional.of(held.record);
             }
-            return Optional.ofNullable(parse(Files.readAllBytes(lockFile)));
-        } catch (IOException e) {
+            return Optional.ofNullable(parse(SafeFiles.readRegular(lockFile, SafeFiles.MAX_CLAIM_BYTES)));
+        } catch (IOException | UnusableFileException e) {
+            // Gone, or no claim at all (a link, a pipe, a file too long to be one): nothing to show.
             return Optional.empty();
         } finally {
             FILE_ACCESS.readLock().unlock();
@@ -218,13 +236,7 @@ final class ClaimLocks {
     /** Removes a claim file if it is still the one that was inspected; a newer claim under the name survives. */
     boolean deleteIfSame(Path lockFile, Object fileKey) {
         try {
-            if (fileKey != null && Objects.equals(fileKey(lockFile), fileKey)) {
-                Files.deleteIfExists(lockFile);
-                return true;
-            }
-            return false;
-        } catch (NoSuchFileException e) {
-            return false;
+            return SafeFiles.unlinkIfSame(lockFile.getParent(), lockFile.getFileName(), fileKey);
         } catch (IOException e) {
             throw new StoreException("cannot remove claim " + lockFile + ": " + e.getMessage(), e);
         }
@@ -242,7 +254,7 @@ final class ClaimLocks {
 
     private static Claim read(FileChannel channel) throws IOException {
         long size = channel.size();
-        if (size <= 0 || size > 64 * 1024) {
+        if (size <= 0 || size > SafeFiles.MAX_CLAIM_BYTES) {
             return null;
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) size);
@@ -276,11 +288,36 @@ final class ClaimLocks {
     private static final java.util.regex.Pattern INODE = java.util.regex.Pattern.compile("ino=(\\d+)");
 
     private static Object fileKey(Path file) throws IOException {
+        BasicFileAttributes entry = SafeFiles.entry(file);
+        return entry == null ? null : entry.fileKey();
+    }
+
+    /**
+     * True when the name is free for a new claim: nothing is there, or something that is no claim (a dangling
+     * link, a named pipe) was there and has been unlinked. False when a claim file holds the name.
+     */
+    private static boolean removeIfNotAClaim(Path lockFile) {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
+            BasicFileAttributes entry = SafeFiles.entry(lockFile);
+            if (entry == null) {
+                return true;
+            }
+            if (entry.isRegularFile()) {
+                return false;
+            }
+            if (entry.isDirectory()) {
+                throw directoryInstead(lockFile);
+            }
+            SafeFiles.unlinkIfSame(lockFile.getParent(), lockFile.getFileName(), entry.fileKey());
+            return SafeFiles.entry(lockFile) == null;
+        } catch (IOException e) {
+            throw new StoreException("cannot check claim " + lockFile + ": " + e.getMessage(), e);
         }
+    }
+
+    private static UnusableFileException directoryInstead(Path lockFile) {
+        return new UnusableFileException(lockFile, "a directory where a claim file belongs: Vivarium never removes "
+                + "a directory there");
     }
 
     private static void closeQuietly(FileChannel channel) {

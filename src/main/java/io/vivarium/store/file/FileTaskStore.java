@@ -5,6 +5,7 @@ import io.vivarium.store.CommitResult;
 import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
+import io.vivarium.store.Loading;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StaleClaim;
 import io.vivarium.store.StoreException;
@@ -188,6 +189,22 @@ public final class FileTaskStore implements TaskStore {
             log.write(l.cleared(emptied));
             int claims = claimFiles.deleteAll();
             return new ClearResult(q.tasks().size(), claims);
+        });
+    }
+
+    @Override
+    public void load(Snapshot snapshot) {
+        Loading.check(snapshot);
+        lock.runExclusive(() -> {
+            QueueDocument q = queue.read();
+            ExecutionLog l = log.read();
+            if (!q.tasks().isEmpty()) {
+                throw new StoreException(paths.queue() + " already holds " + q.tasks().size()
+                        + " tasks: clear it first, or choose another workspace");
+            }
+            QueueDocument loaded = q.withTasks(snapshot.tasks());
+            queue.write(loaded);
+            log.write(l.with(snapshot.runs(), loaded));
         });
     }
 
@@ -552,7 +569,7 @@ public final class FileTaskStore implements TaskStore {
 
     private void ensureLocksDirectory() {
         try {
-            Files.createDirectories(paths.locks());
+            SafeFiles.createDirectory(paths.locks());
         } catch (IOException e) {
             throw new StoreException("cannot create " + paths.locks() + ": " + e.getMessage(), e);
         }

@@ -55,12 +55,8 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
 
     /** The file's identity and revision on disk now; different after every write. */
     Object currentIdentity() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-            return new Identity(a.fileKey(), a.size(), a.lastModifiedTime(), headRevision());
-        } catch (IOException e) {
-            return null;
-        }
+        BasicFileAttributes a = SafeFiles.entryOrNull(path);
+        return a == null ? null : new Identity(a.fileKey(), a.size(), a.lastModifiedTime(), headRevision());
     }
 
     /**
@@ -74,13 +70,13 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
         return id.revision() != null ? id.revision() : Long.MIN_VALUE | (id.hashCode() & 0xffffffffL);
     }
 
-    /** The revision written at the file's head, or null when it has none (written by hand or by an older tool). */
+    /**
+     * The revision written at the file's head, or null when it has none (written by hand or by an older tool) or
+     * is not a regular file (which {@link #read()} refuses).
+     */
     private Long headRevision() {
-        try (java.io.InputStream in = Files.newInputStream(path)) {
-            return headRevision(in.readNBytes(HEAD_BYTES));
-        } catch (IOException e) {
-            return null;
-        }
+        byte[] head = SafeFiles.head(path, HEAD_BYTES);
+        return head == null ? null : headRevision(head);
     }
 
     private static Long headRevision(byte[] bytes) {
@@ -92,12 +88,14 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
     T read() {
         BasicFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            return empty.get();
+            attributes = SafeFiles.entry(path);
         } catch (IOException e) {
             throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
         }
+        if (attributes == null) {
+            return empty.get();
+        }
+        SafeFiles.requireRegular(path, attributes, SafeFiles.MAX_DOCUMENT_BYTES);
         Cached<T> hit = cached;
         if (hit != null && hit.matches(attributes) && hit.value.revision().equals(headRevision())) {
             seen = hit.identity();
@@ -119,7 +117,8 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
         try {
             byte[] bytes = WorkspaceJson.mapper().writeValueAsBytes(value);
             AtomicFile.replace(path, appendNewline(bytes));
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
             Cached<T> written = new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value);
             cached = written;
             seen = written.identity();
@@ -130,7 +129,7 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
 
     private byte[] readBytes() {
         try {
-            return Files.readAllBytes(path);
+            return SafeFiles.readRegular(path, SafeFiles.MAX_DOCUMENT_BYTES);
         } catch (NoSuchFileException e) {
             return new byte[0];
         } catch (IOException e) {

@@ -4,8 +4,7 @@ import io.vivarium.store.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -20,6 +19,9 @@ import java.util.function.Supplier;
  *
  * <p>There is exactly one instance per lock file per JVM, and its channel is never closed: closing any channel on a
  * file can drop every lock this JVM holds on that file, and a second {@code lock()} from the same JVM throws.
+ *
+ * <p>The lock file and its directory are never followed through a link: both are checked on every acquisition,
+ * and everything done under the lock inside {@code task_locks/} relies on that check.
  */
 final class WorkspaceLock {
 
@@ -69,6 +71,7 @@ final class WorkspaceLock {
     private FileLock acquireFileLock() {
         try {
             while (true) {
+                SafeFiles.createDirectory(file.getParent());
                 FileChannel ch = openChannel();
                 FileLock lock = ch.lock();
                 // Someone deleted or replaced the lock file while we waited: a lock on the old inode excludes no one.
@@ -85,21 +88,21 @@ final class WorkspaceLock {
 
     private FileChannel openChannel() throws IOException {
         if (channel == null || !channel.isOpen()) {
-            Files.createDirectories(file.getParent());
+            BasicFileAttributes entry = SafeFiles.entry(file);
+            if (entry != null) {
+                SafeFiles.requireRegular(file, entry, Long.MAX_VALUE);
+            }
             // The previous channel, if any, stays open on purpose (see class comment); it is one descriptor.
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             channelFileKey = currentFileKey();
         }
         return channel;
     }
 
     private Object currentFileKey() throws IOException {
-        try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+        BasicFileAttributes entry = SafeFiles.entry(file);
+        return entry == null ? null : entry.fileKey();
     }
 
     private static void release(FileLock lock) {

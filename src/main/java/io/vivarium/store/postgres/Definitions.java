@@ -1,6 +1,8 @@
 package io.vivarium.store.postgres;
 
 import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.StoreException;
 import io.vivarium.store.TaskStore.ClearResult;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Task;
@@ -9,9 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -33,6 +37,9 @@ final class Definitions {
     private static final String CLEAR = """
             WITH gone AS (DELETE FROM vivarium_task RETURNING status)
             SELECT count(*) AS tasks, count(*) FILTER (WHERE status = 'in_progress') AS claims FROM gone""";
+
+    private static final String COUNT = "SELECT count(*) FROM vivarium_task";
+    private static final String SEQUENCES = "SELECT id, seq FROM vivarium_task";
 
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Key \\(id\\)=\\((.*)\\) already exists");
 
@@ -61,6 +68,37 @@ final class Definitions {
         insert(tx, stamped);
         tx.changed();
         Dependents.blockIfUnrunnable(tx, stamped.stream().filter(t -> !t.dependsOn().isEmpty()).map(Task::id).toList());
+    }
+
+    /** Fills an empty queue with tasks and their run entries as they are: the entries keep their log order. */
+    static void load(Tx tx, Snapshot snapshot) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(COUNT); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long existing = rs.getLong(1);
+            if (existing > 0) {
+                throw new StoreException("the database already holds " + existing
+                        + " tasks: clear it first (vivarium clear --store …), or choose another database");
+            }
+        }
+        if (snapshot.tasks().isEmpty()) {
+            return;
+        }
+        insert(tx, snapshot.tasks());
+        Map<String, Long> seqOf = new HashMap<>();
+        try (PreparedStatement ps = tx.prepare(SEQUENCES); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                seqOf.put(rs.getString("id"), rs.getLong("seq"));
+            }
+        }
+        List<RunWrites.RunChange> runs = new ArrayList<>();
+        snapshot.runs().forEach((id, run) -> {
+            Long seq = seqOf.get(id);
+            if (seq != null) {
+                runs.add(new RunWrites.RunChange(seq, run));
+            }
+        });
+        RunWrites.writeAsListed(tx, runs);
+        tx.changed();
     }
 
     static ClearResult clear(Tx tx) throws SQLException {

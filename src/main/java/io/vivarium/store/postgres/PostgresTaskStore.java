@@ -4,6 +4,7 @@ import io.vivarium.store.Claim;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
+import io.vivarium.store.Loading;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StaleClaim;
 import io.vivarium.store.StoreLocation;
@@ -105,6 +106,15 @@ public final class PostgresTaskStore implements TaskStore {
                 return null;
             });
         }
+    }
+
+    @Override
+    public void load(Snapshot snapshot) {
+        Loading.check(snapshot);
+        database.change(tx -> {
+            Definitions.load(tx, snapshot);
+            return null;
+        });
     }
 
     @Override

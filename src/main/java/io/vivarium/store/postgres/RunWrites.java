@@ -33,12 +33,17 @@ final class RunWrites {
     }
 
     static void write(Tx tx, List<RunChange> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
         List<RunChange> ordered = new ArrayList<>(changes);
         // Entries first written together are listed in queue order, as the file store would list them.
         ordered.sort(Comparator.comparingLong(RunChange::seq));
+        writeAsListed(tx, ordered);
+    }
+
+    /** Writes the entries so that those new to the log are listed in this order (a loaded log keeps its own). */
+    static void writeAsListed(Tx tx, List<RunChange> ordered) throws SQLException {
+        if (ordered.isEmpty()) {
+            return;
+        }
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
         List<String> statuses = new ArrayList<>();

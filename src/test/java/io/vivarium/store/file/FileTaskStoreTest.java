@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.Snapshot;
+import io.vivarium.store.StoreException;
+import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.support.WorkspaceFiles;
 import java.nio.file.Files;
@@ -208,5 +210,30 @@ class FileTaskStoreTest {
         Files.writeString(workspace.resolve("queue.json"), "");
 
         assertThat(store().snapshot().tasks()).isEmpty();
+    }
+
+    @Test
+    void loadCopiesTasksAndHistoryIntoAnEmptyWorkspaceOnly(@TempDir Path other) {
+        store().add(List.of(aTask("a").build(), aTask("b").dependsOn(List.of("a")).build()));
+        Snapshot before = store().snapshot();
+
+        FileTaskStore target = new FileTaskStore(other, CLOCK);
+        target.load(before);
+
+        assertThat(target.snapshot()).isEqualTo(before);
+        assertThatThrownBy(() -> target.load(before))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("already holds 2 tasks");
+    }
+
+    @Test
+    void loadRefusesAQueueWithATaskInProgress(@TempDir Path other) {
+        store().add(List.of(aTask("a").build()));
+        store().commit(WorkerIdentity.create(), List.of(), 1);
+
+        assertThatThrownBy(() -> new FileTaskStore(other, CLOCK).load(store().snapshot()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("1 task is in progress (a)");
+        assertThat(other.resolve("queue.json")).doesNotExist();
     }
 }

@@ -95,6 +95,11 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
     }
 
     @Override
+    public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
+        return Boolean.parseBoolean(ask("grind " + clock.instant() + " " + pid + " " + ref(lease) + " " + startedAt));
+    }
+
+    @Override
     public void crash() {
         process.destroyForcibly();
         try {
@@ -174,6 +179,8 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
                 Duration.ofMillis(Long.parseLong(args[4])));
         TaskStore store = new FileTaskStore(Path.of(args[0]), clock, settings);
         WorkerIdentity worker = WorkerIdentity.create();
+        // Like a pool, the child keeps the leases it was given: a lease outlives its task (a clear).
+        Map<String, Lease> leases = new HashMap<>();
         out.println(worker.workerId() + " " + worker.pid() + " " + worker.host());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -186,15 +193,18 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
                         List<Finish> finished = new ArrayList<>();
                         for (String word : rest) {
                             String[] refAndResult = word.split("=", 2);
-                            Lease lease = childLease(store, worker, refAndResult[0]);
+                            Lease lease = childLease(store, worker, leases, refAndResult[0]);
                             finished.add("release".equals(refAndResult[1])
                                     ? Finish.released(lease) : Finish.done(lease, decode(refAndResult[1])));
                         }
                         CommitResult r = store.commit(worker, finished, Integer.parseInt(words[2]));
+                        r.claimed().forEach(lease -> leases.put(ref(lease), lease));
                         yield join(r.claimed()) + "|" + join(r.lost()) + "|" + r.runnableLeft() + "|"
                                 + r.nextBackoffEnd().map(Instant::toString).orElse("") + "|" + r.version();
                     }
-                    case "renew" -> join(store.renew(rest.stream().map(ref -> childLease(store, worker, ref)).toList()));
+                    case "renew" -> join(store.renew(rest.stream().map(ref -> childLease(store, worker, leases, ref)).toList()));
+                    case "grind" -> Boolean.toString(store.recordGrind(childLease(store, worker, leases, rest.get(0)),
+                            Long.parseLong(words[2]), Instant.parse(rest.get(1))));
                     default -> throw new IllegalArgumentException("unknown command " + words[0]);
                 });
             } catch (RuntimeException e) {
@@ -203,7 +213,11 @@ final class OwnerProcess implements TaskStoreContract.OtherOwner {
         }
     }
 
-    private static Lease childLease(TaskStore store, WorkerIdentity worker, String ref) {
+    private static Lease childLease(TaskStore store, WorkerIdentity worker, Map<String, Lease> leases, String ref) {
+        Lease known = leases.get(ref);
+        if (known != null) {
+            return known;
+        }
         String[] p = ref.split(":");
         return new Lease(store.find(p[0]).orElseThrow().task(), Integer.parseInt(p[1]), worker, Long.parseLong(p[2]));
     }

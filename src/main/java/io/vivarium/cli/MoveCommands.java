@@ -1,0 +1,95 @@
+package io.vivarium.cli;
+
+import io.vivarium.store.Snapshot;
+import io.vivarium.store.StoreLocation;
+import io.vivarium.store.TaskStore;
+import io.vivarium.store.TaskStores;
+import io.vivarium.store.StoreSettings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code import} and {@code export}: move a queue, with its whole history, between the workspace's files and the
+ * database named by {@code --store}. The target must be empty, so nothing is ever overwritten.
+ */
+final class MoveCommands {
+
+    private MoveCommands() {
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Copy the workspace's queue.json and execution_log.json into the --store database.",
+                    "The database must hold no tasks; nothing may be in progress. The files are left as they are."})
+    static final class Import implements Callable<Integer> {
+
+        private final CliContext context;
+
+        @Mixin
+        WorkspaceOption workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        Import(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            StoreLocation database = requireDatabase(workspace);
+            return move(StoreLocation.files(workspace.path()), database, context, spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Copy the --store database's queue and history into the workspace's queue.json and "
+                    + "execution_log.json.", "The workspace must hold no tasks; nothing may be in progress. The "
+                    + "database is left as it is."})
+    static final class Export implements Callable<Integer> {
+
+        private final CliContext context;
+
+        @Mixin
+        WorkspaceOption workspace;
+
+        @Spec
+        CommandSpec spec;
+
+        Export(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            StoreLocation database = requireDatabase(workspace);
+            return move(database, StoreLocation.files(workspace.path()), context, spec.commandLine().getOut());
+        }
+    }
+
+    private static StoreLocation requireDatabase(WorkspaceOption workspace) {
+        StoreLocation location = workspace.location();
+        if (!location.isDatabase()) {
+            throw new UserInputException("name the database with --store postgresql://HOST:PORT/DB?user=U&password=P "
+                    + "(or VIVARIUM_STORE_URL)");
+        }
+        if (!workspace.path().toFile().isDirectory()) {
+            throw new UserInputException("workspace " + workspace.path() + " is not a directory");
+        }
+        return location;
+    }
+
+    private static int move(StoreLocation from, StoreLocation to, CliContext context, PrintWriter out) {
+        try (TaskStore source = TaskStores.open(from, context.clock(), StoreSettings.defaults());
+             TaskStore target = TaskStores.open(to, context.clock(), StoreSettings.defaults())) {
+            Snapshot snapshot = source.snapshot();
+            target.load(snapshot);
+            out.printf("Copied %d task%s and their history from %s to %s%n", snapshot.tasks().size(),
+                    snapshot.tasks().size() == 1 ? "" : "s", from.describe(), to.describe());
+        }
+        return Cli.OK;
+    }
+}
