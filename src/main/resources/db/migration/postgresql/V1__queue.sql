@@ -44,11 +44,9 @@ CREATE SEQUENCE vivarium_logged;
 CREATE SEQUENCE vivarium_owner AS integer CYCLE;
 
 -- One row: a counter that every committed change increments (workers wait on it, notified through
--- LISTEN vivarium_changes), and the top-level fields of the workspace files, kept for an export back to files.
+-- LISTEN vivarium_changes).
 CREATE TABLE vivarium_state (
-    singleton    boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    version      bigint NOT NULL DEFAULT 0,
-    queue_fields json,
-    log_fields   json
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    version   bigint NOT NULL DEFAULT 0
 );
 INSERT INTO vivarium_state DEFAULT VALUES;

@@ -93,9 +93,13 @@ final class Definitions {
         List<RunWrites.RunChange> runs = new ArrayList<>();
         snapshot.runs().forEach((id, run) -> {
             Long seq = seqOf.get(id);
-            if (seq != null) {
-                runs.add(new RunWrites.RunChange(seq, run));
+            if (seq == null) {
+                // A row holds a task with its entry: an entry whose task left the queue has nowhere to go, and
+                // dropping it would lose history.
+                throw new StoreException("the run entry of '" + id + "' belongs to no task in the queue: remove"
+                        + " the entry, or add the task back, before moving the queue");
             }
+            runs.add(new RunWrites.RunChange(seq, run));
         });
         RunWrites.writeAsListed(tx, runs);
         tx.changed();

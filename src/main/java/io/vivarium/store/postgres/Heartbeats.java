@@ -4,6 +4,7 @@ import io.vivarium.store.Lease;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,11 +17,20 @@ import java.util.Set;
  */
 final class Heartbeats {
 
+    /**
+     * Confirms the claims that still hold, and moves the heartbeat of those whose last one is older than
+     * {@code ?} (a heartbeat interval): a worker confirms each claim once more just before its grind starts, and
+     * that confirmation then writes nothing (a transaction that writes must wait for the disk).
+     */
     private static final String RENEW = """
-            UPDATE vivarium_task t SET heartbeat_at = ?
-              FROM unnest(?::text[], ?::bigint[]) AS u(id, fence)
-             WHERE t.id = u.id AND t.fence = u.fence AND t.status = 'in_progress'
-            RETURNING t.fence""";
+            WITH held AS (
+                SELECT t.seq, t.fence, t.heartbeat_at FROM vivarium_task t
+                  JOIN unnest(?::text[], ?::bigint[]) AS u(id, fence) ON t.id = u.id AND t.fence = u.fence
+                 WHERE t.status = 'in_progress'),
+            beat AS (
+                UPDATE vivarium_task t SET heartbeat_at = ? FROM held
+                 WHERE t.seq = held.seq AND t.fence = held.fence AND held.heartbeat_at <= ?)
+            SELECT fence FROM held""";
     private static final String RECORD_GRIND = """
             UPDATE vivarium_task SET grind_pid = ?, grind_started_at = ?
              WHERE id = ? AND fence = ? AND status = 'in_progress'""";
@@ -29,7 +39,7 @@ final class Heartbeats {
     }
 
     /** Returns the leases whose claim was lost. */
-    static List<Lease> renew(Tx tx, List<Lease> leases) throws SQLException {
+    static List<Lease> renew(Tx tx, List<Lease> leases, Duration interval) throws SQLException {
         if (leases.isEmpty()) {
             return List.of();
         }
@@ -41,9 +51,10 @@ final class Heartbeats {
         });
         Set<Long> renewed = new HashSet<>();
         try (PreparedStatement ps = tx.prepare(RENEW)) {
-            ps.setObject(1, Tx.time(tx.now));
-            ps.setArray(2, tx.texts(ids));
-            ps.setArray(3, tx.longs(fences));
+            ps.setArray(1, tx.texts(ids));
+            ps.setArray(2, tx.longs(fences));
+            ps.setObject(3, Tx.time(tx.now));
+            ps.setObject(4, Tx.time(tx.now.minus(interval)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     renewed.add(rs.getLong("fence"));

@@ -137,19 +137,20 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public List<Lease> renew(List<Lease> leases) {
-        return leases.isEmpty() ? List.of() : database.change(tx -> Heartbeats.renew(tx, leases));
+        return leases.isEmpty() ? List.of()
+                : database.statement(tx -> Heartbeats.renew(tx, leases, settings.heartbeatInterval()));
     }
 
     @Override
     public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
-        return database.change(tx -> Heartbeats.recordGrind(tx, lease, pid, startedAt));
+        return database.statement(tx -> Heartbeats.recordGrind(tx, lease, pid, startedAt));
     }
 
     // --- recovery ---
 
     @Override
     public List<StaleClaim> findStaleClaims() {
-        return database.change(tx -> Recovery.find(tx, session.ownerKeyIfStarted(), settings.lease()));
+        return database.statement(tx -> Recovery.find(tx, session.ownerKeyIfStarted(), settings.lease()));
     }
 
     @Override
