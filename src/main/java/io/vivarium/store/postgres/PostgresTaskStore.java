@@ -128,6 +128,7 @@ public final class PostgresTaskStore implements TaskStore {
     public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
         int ownerKey = maxClaims > 0 ? session.ownerKey() : session.ownerKeyIfStarted();
         return database.change(tx -> {
+            tx.readStartVersion();
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
             Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims);
             Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);

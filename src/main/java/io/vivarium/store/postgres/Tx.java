@@ -22,11 +22,14 @@ final class Tx {
             WITH bumped AS (UPDATE vivarium_state SET version = version + 1 RETURNING version)
             SELECT version, pg_notify('%s', version::text) FROM bumped""".formatted(OwnerSession.CHANNEL);
 
+    private static final String VERSION = "SELECT version FROM vivarium_state";
+
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
     final Instant now;
     private boolean changed;
     private Long version;
+    private Long startVersion;
 
     Tx(Connection connection, Instant now) {
         this.connection = connection;
@@ -47,13 +50,30 @@ final class Tx {
         }
     }
 
-    /** The version this transaction leaves behind: incremented if it changed anything, else as read. */
+    /**
+     * Reads the version before anything else is read, for {@link #version()}: every change announced by then is
+     * visible to this transaction's later statements (each sees what was committed when it began).
+     */
+    void readStartVersion() throws SQLException {
+        startVersion = single(VERSION);
+    }
+
+    /**
+     * The version this transaction leaves behind: incremented if it changed anything, else as read. When the start
+     * was read and someone else's change was announced since, the start version is answered instead: this
+     * transaction may have looked before that change was visible, so a caller that waits for a newer version than
+     * this one must not take the other change as already seen.
+     */
     long version() throws SQLException {
         announce();
         if (version == null) {
-            version = single("SELECT version FROM vivarium_state");
+            version = single(VERSION);
         }
-        return version;
+        if (startVersion == null) {
+            return version;
+        }
+        long others = version - startVersion - (changed ? 1 : 0);
+        return others == 0 ? version : startVersion;
     }
 
     PreparedStatement prepare(String sql) throws SQLException {
