@@ -39,6 +39,8 @@ final class Definitions {
             SELECT count(*) AS tasks, count(*) FILTER (WHERE status = 'in_progress') AS claims FROM gone""";
 
     private static final String COUNT = "SELECT count(*) FROM vivarium_task";
+    private static final String ESTIMATED_ROWS = "SELECT reltuples FROM pg_class WHERE oid = 'vivarium_task'::regclass";
+    private static final int ANALYZE_MIN_ROWS = 100;
     private static final String SEQUENCES = "SELECT id, seq FROM vivarium_task";
 
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Key \\(id\\)=\\((.*)\\) already exists");
@@ -66,6 +68,7 @@ final class Definitions {
         List<Task> existing = select(tx, DEPENDENCIES, outside).stream().map(id -> Task.grind(id).build()).toList();
         DependencyGraph.checkAppend(existing, stamped);
         insert(tx, stamped);
+        refreshStatisticsAfter(tx, stamped.size());
         tx.changed();
         Dependents.blockIfUnrunnable(tx, stamped.stream().filter(t -> !t.dependsOn().isEmpty()).map(Task::id).toList());
     }
@@ -84,6 +87,7 @@ final class Definitions {
             return;
         }
         insert(tx, snapshot.tasks());
+        refreshStatisticsAfter(tx, snapshot.tasks().size());
         Map<String, Long> seqOf = new HashMap<>();
         try (PreparedStatement ps = tx.prepare(SEQUENCES); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -103,6 +107,26 @@ final class Definitions {
         });
         RunWrites.writeAsListed(tx, runs);
         tx.changed();
+    }
+
+    /**
+     * Refreshes the planner's statistics when this insert grew the queue by a fifth or more. Autovacuum analyzes
+     * only once a minute; until then a queue that just grew from nothing to thousands of tasks is planned as if it
+     * were empty (sequential scans and hash joins on every commit), and each commit costs as much as the queue.
+     */
+    private static void refreshStatisticsAfter(Tx tx, int inserted) throws SQLException {
+        if (inserted < ANALYZE_MIN_ROWS) {
+            return;
+        }
+        double known;
+        try (PreparedStatement ps = tx.prepare(ESTIMATED_ROWS); ResultSet rs = ps.executeQuery()) {
+            known = rs.next() ? rs.getDouble(1) : -1;
+        }
+        if (known < 0 || inserted >= known / 5) {
+            try (PreparedStatement ps = tx.prepare("ANALYZE vivarium_task")) {
+                ps.execute();
+            }
+        }
     }
 
     static ClearResult clear(Tx tx) throws SQLException {

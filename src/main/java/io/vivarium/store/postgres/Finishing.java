@@ -22,7 +22,7 @@ final class Finishing {
 
     private static final String HELD = "SELECT " + TaskRow.COLUMNS + """
              FROM vivarium_task
-            WHERE id = ANY (?::text[]) AND status = 'in_progress'
+            WHERE id = ANY (?::text[])
             ORDER BY seq FOR UPDATE""";
 
     private Finishing() {
@@ -41,7 +41,9 @@ final class Finishing {
             Lease lease = finish.lease();
             // Removed as it is used: the same lease finished twice in one batch records once.
             TaskRow row = held.remove(lease.taskId());
-            if (row == null || row.fence() != lease.fence()) {
+            // The rows are found by id alone: a condition on status lets the planner walk the status index, whose
+            // in_progress range holds a dead entry for every task that ever ran, and the cost grows with the queue.
+            if (row == null || row.runOrPending().status() != TaskStatus.IN_PROGRESS || row.fence() != lease.fence()) {
                 lost.add(lease);
                 continue;
             }

@@ -25,15 +25,14 @@ final class Heartbeats {
     private static final String RENEW = """
             WITH held AS (
                 SELECT t.seq, t.fence, t.heartbeat_at FROM vivarium_task t
-                  JOIN unnest(?::text[], ?::bigint[]) AS u(id, fence) ON t.id = u.id AND t.fence = u.fence
-                 WHERE t.status = 'in_progress'),
+                  JOIN unnest(?::text[], ?::bigint[]) AS u(id, fence) ON t.id = u.id AND t.fence = u.fence),
             beat AS (
                 UPDATE vivarium_task t SET heartbeat_at = ? FROM held
                  WHERE t.seq = held.seq AND t.fence = held.fence AND held.heartbeat_at <= ?)
             SELECT fence FROM held""";
     private static final String RECORD_GRIND = """
             UPDATE vivarium_task SET grind_pid = ?, grind_started_at = ?
-             WHERE id = ? AND fence = ? AND status = 'in_progress'""";
+             WHERE id = ? AND fence = ?""";
 
     private Heartbeats() {
     }
