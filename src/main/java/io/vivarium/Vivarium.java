@@ -1,7 +1,6 @@
 package io.vivarium;
 
 import io.vivarium.cli.Cli;
-import io.vivarium.config.DotEnv;
 
 /**
  * The jar's entry point. Verbs such as {@code add} and {@code status} run as plain picocli commands, so they never
@@ -16,7 +15,6 @@ public final class Vivarium {
         if (args.length == 0) {
             args = new String[] {"serve"};
         }
-        DotEnv.exposeAsSystemProperties(DotEnv.workspaceFrom(args, System.getenv()), System.getenv());
         // serve returns only once the server has shut down, so every command ends here.
         System.exit(Cli.create().execute(args));
     }

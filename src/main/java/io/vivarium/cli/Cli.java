@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.config.SettingsException;
 import io.vivarium.llm.LlmException;
 import io.vivarium.store.StoreException;
 import io.vivarium.task.IllegalTransitionException;
@@ -33,6 +34,7 @@ public final class Cli {
 
     public static CommandLine create(CliContext context) {
         CommandLine cli = new CommandLine(new VivariumCommand(), new CliFactory(context));
+        cli.setDefaultValueProvider(new SettingsDefaults(context));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Cli::onUsageError);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> onFailure(e, cmd));
@@ -42,6 +44,11 @@ public final class Cli {
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
+        if (e.getCause() instanceof SettingsException settings) {
+            // met while reading option defaults: the workspace's .env, not the command line, is at fault
+            cmd.getErr().println(name + ": " + settings.getMessage());
+            return INPUT_ERROR;
+        }
         cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
         return INPUT_ERROR;
     }
@@ -58,7 +65,8 @@ public final class Cli {
             err.println(name + ": " + llm.getMessage());
             return llm.kind() == LlmException.Kind.NOT_CONFIGURED ? INPUT_ERROR : TASKS_FAILED;
         }
-        if (e instanceof StoreException || e instanceof IllegalTransitionException || e instanceof UserInputException) {
+        if (e instanceof StoreException || e instanceof IllegalTransitionException || e instanceof UserInputException
+                || e instanceof SettingsException) {
             err.println(name + ": " + e.getMessage());
             return INPUT_ERROR;
         }

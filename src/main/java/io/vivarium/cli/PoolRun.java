@@ -31,12 +31,6 @@ final class PoolRun {
     private final Counters counters = new Counters();
     private final boolean interactive = System.console() != null;
 
-    PoolRun(Path workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
-            PrintWriter err) {
-        this(workspace, clock, options, CliEnvironment.grindEngine(workspace, options.grindSettings()), workers,
-                maxTasks, out, err);
-    }
-
     PoolRun(Path workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
         StoreSettings storeSettings = options.storeSettings();

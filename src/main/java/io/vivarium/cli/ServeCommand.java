@@ -2,6 +2,7 @@ package io.vivarium.cli;
 
 import io.vivarium.api.BindPolicy;
 import io.vivarium.api.VivariumServer;
+import io.vivarium.config.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Run the HTTP API (/grind, /status, /tasks, /actuator/health) with embedded workers that keep "
                 + "watching the queue.", "This is what the jar does when given no command."})
 final class ServeCommand implements Callable<Integer> {
+
+    private final CliContext context;
 
     @Mixin
     WorkspaceOption workspace;
@@ -37,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     PoolOptions pool;
 
+    ServeCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (workers < 0 || workers > 256) {
@@ -48,8 +55,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(workspace.path())) {
             throw new UserInputException("workspace " + workspace.path() + " is not a directory");
         }
+        Settings settings = context.settings(workspace.path());
         try {
-            BindPolicy.check(bind, apiTokenSet());
+            BindPolicy.check(bind, settings.isSet(CliEnvironment.API_TOKEN));
         } catch (IllegalStateException refused) {
             throw new UserInputException(refused.getMessage());
         }
@@ -64,16 +72,8 @@ final class ServeCommand implements Callable<Integer> {
                 "--vivarium.backoff=" + store.retry().base().toMillis() + "ms",
                 "--vivarium.shutdown-grace=" + pool.grace().toMillis() + "ms",
                 "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond()));
-        VivariumServer.runUntilShutdown(properties);
+        VivariumServer.runUntilShutdown(properties, settings.dotEnv());
         return Cli.OK;
-    }
-
-    private static boolean apiTokenSet() {
-        String token = System.getenv("VIVARIUM_API_TOKEN");
-        if (token == null || token.isBlank()) {
-            token = System.getProperty("VIVARIUM_API_TOKEN");
-        }
-        return token != null && !token.isBlank();
     }
 
     /** A one-line error beats Spring's page of "Web server failed to start". */
