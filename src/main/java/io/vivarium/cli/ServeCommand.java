@@ -71,6 +71,8 @@ final class ServeCommand implements Callable<Integer> {
                 "--vivarium.lease=" + store.lease().toMillis() + "ms",
                 "--vivarium.backoff=" + store.retry().base().toMillis() + "ms",
                 "--vivarium.shutdown-grace=" + pool.grace().toMillis() + "ms",
+                // Each shutdown phase may wait this long; in-flight /grind grinds are stopped after the grace.
+                "--spring.lifecycle.timeout-per-shutdown-phase=" + pool.grace().plusSeconds(10).toMillis() + "ms",
                 "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond()));
         VivariumServer.runUntilShutdown(properties, settings.dotEnv());
         return Cli.OK;

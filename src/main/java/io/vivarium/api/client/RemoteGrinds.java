@@ -19,7 +19,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -67,25 +66,25 @@ public final class RemoteGrinds implements GrindRunner {
     @Override
     public GrindResult run(GrindRequest request, GrindControl control) {
         String json = JSON.writeValueAsString(body(request));
-        AtomicReference<ClientHttpResponse> response = new AtomicReference<>();
-        // The exchange runs on a thread of its own, which stopping may interrupt: the JDK client then cancels it.
+        AtomicReference<InputStream> body = new AtomicReference<>();
+        // The exchange runs on a thread of its own, which stopping interrupts: the JDK client then cancels it.
         FutureTask<Answer> exchange = new FutureTask<>(() -> client.post().uri("/grind").body(json)
-                .exchange((req, res) -> {
-                    response.set(res);
+                .exchange((req, response) -> {
+                    InputStream in = response.getBody();
+                    body.set(in);
                     if (control.isStopped()) {
-                        res.close();
+                        in.close();
                     }
-                    return new Answer(res.getStatusCode().value(), read(res.getBody()));
+                    return new Answer(response.getStatusCode().value(), read(in));
                 }));
         Thread thread = new Thread(exchange, "remote-grind-" + Objects.requireNonNullElse(request.label(), "http"));
         thread.setDaemon(true);
         thread.start();
         control.whenStopped(() -> {
             exchange.cancel(true);
-            ClientHttpResponse started = response.get();
-            if (started != null) {
-                started.close(); // closes the connection mid-body; the server sees its client go
-            }
+            // Once the answer has begun, closing its stream closes the connection. (Not the response's own
+            // close(): that first reads the rest of the body, which a grind's heartbeats never end.)
+            closeQuietly(body.get());
         });
         try {
             return toResult(exchange.get());
@@ -97,6 +96,16 @@ public final class RemoteGrinds implements GrindRunner {
             return GrindResult.failure(0, "interrupted while waiting for " + base, null, null);
         } catch (ExecutionException e) {
             return control.isStopped() ? stopped(control) : failure(e.getCause());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException alreadyGone) {
+                // nothing left to end
+            }
         }
     }
 
