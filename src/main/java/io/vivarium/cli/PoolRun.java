@@ -6,7 +6,6 @@ import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.file.FileTaskStore;
 import io.vivarium.task.GrindResult;
-import io.vivarium.task.Summary;
 import io.vivarium.worker.PoolListener;
 import io.vivarium.worker.WorkerPool;
 import io.vivarium.worker.WorkerSettings;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +28,7 @@ final class PoolRun {
     private final PrintWriter err;
     private final Counters counters = new Counters();
     private final boolean interactive = System.console() != null;
+    private final ProgressLine progress;
 
     PoolRun(Path workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
@@ -39,6 +38,7 @@ final class PoolRun {
                 .withMaxTasks(maxTasks);
         this.pool = new WorkerPool(store, engine, settings, clock, counters);
         this.grace = options.grace();
+        this.progress = new ProgressLine(clock);
         this.out = out;
         this.err = err;
     }
@@ -100,13 +100,7 @@ final class PoolRun {
     }
 
     String progressLine() {
-        Summary s = pool.lastSummary().orElse(null);
-        if (s == null) {
-            return "starting…";
-        }
-        int done = s.completed() + s.failed() + s.blocked() + s.cancelled();
-        return String.format(Locale.ROOT, "[%d/%d done] completed %d, failed %d, running %d, pending %d, $%.4f used   ",
-                done, s.totalTasks(), s.completed(), s.failed(), s.inProgress(), s.pending(), s.budgetUsed());
+        return pool.lastSummary().map(s -> progress.render(s, pool.runningCount())).orElse("starting…");
     }
 
     /** What this process's workers did, for the closing line of {@code worker run}. */
