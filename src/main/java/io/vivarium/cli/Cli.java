@@ -6,8 +6,11 @@ import io.vivarium.store.StoreException;
 import io.vivarium.task.IllegalTransitionException;
 import io.vivarium.task.InvalidTaskException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * Builds the command line with Vivarium's error conventions: usage and input errors are one line on stderr with
@@ -32,8 +35,34 @@ public final class Cli {
         return create(CliContext.system());
     }
 
+    /** The verbs, in the order help lists them. */
+    private static final List<Class<?>> VERBS = List.of(ServeCommand.class, AddCommand.class, StartCommand.class,
+            WorkerCommand.class, StatusCommand.class, PlanCommand.class, RetryCommand.class, CancelCommand.class,
+            ClearCommand.class, AutoComplete.GenerateCompletion.class);
+
+    /** Every verb: for help, completion scripts and tests. */
     public static CommandLine create(CliContext context) {
+        return create(context, VERBS);
+    }
+
+    /**
+     * For one run of {@code args}: when they start with a verb, only that verb's model is built, since picocli
+     * reads every option of every verb it is given (a tenth of a CLI verb's start-up). Anything else (help, a
+     * version, a mistyped verb) gets every verb, so help lists them and a typo gets suggestions.
+     */
+    public static CommandLine create(CliContext context, String[] args) {
+        String first = args.length == 0 ? "" : args[0];
+        return VERBS.stream()
+                .filter(verb -> verb.getAnnotation(Command.class).name().equals(first))
+                .filter(verb -> verb != AutoComplete.GenerateCompletion.class) // completes every verb
+                .findFirst()
+                .map(verb -> create(context, List.<Class<?>>of(verb)))
+                .orElseGet(() -> create(context));
+    }
+
+    private static CommandLine create(CliContext context, List<Class<?>> verbs) {
         CommandLine cli = new CommandLine(new VivariumCommand(), new CliFactory(context));
+        verbs.forEach(cli::addSubcommand);
         cli.setDefaultValueProvider(new SettingsDefaults(context));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Cli::onUsageError);
