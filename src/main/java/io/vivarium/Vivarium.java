@@ -1,7 +1,8 @@
 package io.vivarium;
 
 import io.vivarium.cli.Cli;
-import io.vivarium.config.DotEnv;
+import io.vivarium.cli.CliContext;
+import io.vivarium.store.file.WorkspaceJson;
 import java.util.List;
 
 /**
@@ -22,8 +23,25 @@ public final class Vivarium {
             // pool, migrations) may only warn, and on stderr. serve logs as Spring Boot configures it.
             System.setProperty("logback.configurationFile", "vivarium-cli-logback.xml");
         }
-        DotEnv.exposeAsSystemProperties(DotEnv.workspaceFrom(args, System.getenv()), System.getenv());
+        if (readsTheWorkspace(args)) {
+            preinitializeJson();
+        }
         // serve returns only once the server has shut down, so every command ends here.
-        System.exit(Cli.create().execute(args));
+        System.exit(Cli.create(CliContext.system(), args).execute(args));
+    }
+
+    private static boolean readsTheWorkspace(String[] args) {
+        return List.of(args).stream().noneMatch(a -> List.of("-h", "--help", "-V", "--version").contains(a));
+    }
+
+    /**
+     * The workspace files' JSON mapper takes a quarter of a second to build (Jackson loads some 600 classes), and
+     * every verb that reads the workspace needs it; building it on another core while picocli reads the command
+     * line takes most of that off the wall clock. (Spring Boot's BackgroundPreinitializer does the same.)
+     */
+    private static void preinitializeJson() {
+        Thread warm = new Thread(WorkspaceJson::mapper, "vivarium-json-preinitializer");
+        warm.setDaemon(true);
+        warm.start();
     }
 }

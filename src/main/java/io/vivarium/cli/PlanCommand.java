@@ -51,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PlanRequest request = new PlanRequest(goal, maxTasks, dryRun);
-        LlmSettings llm = CliEnvironment.llm();
+        LlmSettings llm = CliEnvironment.llm(context.settings(workspace.path()));
         Planner planner = new Planner(new OpenAiChatModel(llm), llm, workspace.openStore(context.clock()),
                 workspace.path(), ScanSettings.defaults().withGlobs(globs));
         PlanResult result = planner.plan(request);

@@ -6,14 +6,12 @@ import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.GrindResult;
-import io.vivarium.task.Summary;
 import io.vivarium.worker.PoolListener;
 import io.vivarium.worker.WorkerPool;
 import io.vivarium.worker.WorkerSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,12 +28,7 @@ final class PoolRun {
     private final PrintWriter err;
     private final Counters counters = new Counters();
     private final boolean interactive = System.console() != null;
-
-    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, int workers, int maxTasks, PrintWriter out,
-            PrintWriter err) {
-        this(workspace, clock, options, CliEnvironment.grindEngine(workspace.path(), options.grindSettings()), workers,
-                maxTasks, out, err);
-    }
+    private final ProgressLine progress;
 
     PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
@@ -46,6 +39,7 @@ final class PoolRun {
                 .withMaxTasks(maxTasks);
         this.pool = new WorkerPool(store, engine, settings, clock, counters);
         this.grace = options.grace();
+        this.progress = new ProgressLine(clock);
         this.out = out;
         this.err = err;
     }
@@ -111,13 +105,7 @@ final class PoolRun {
     }
 
     String progressLine() {
-        Summary s = pool.lastSummary().orElse(null);
-        if (s == null) {
-            return "starting…";
-        }
-        int done = s.completed() + s.failed() + s.blocked() + s.cancelled();
-        return String.format(Locale.ROOT, "[%d/%d done] completed %d, failed %d, running %d, pending %d, $%.4f used   ",
-                done, s.totalTasks(), s.completed(), s.failed(), s.inProgress(), s.pending(), s.budgetUsed());
+        return pool.lastSummary().map(s -> progress.render(s, pool.runningCount())).orElse("starting…");
     }
 
     /** What this process's workers did, for the closing line of {@code worker run}. */

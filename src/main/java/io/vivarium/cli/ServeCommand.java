@@ -2,12 +2,14 @@ package io.vivarium.cli;
 
 import io.vivarium.api.BindPolicy;
 import io.vivarium.api.VivariumServer;
+import io.vivarium.config.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import io.vivarium.store.TaskStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
         description = {"Run the HTTP API (/grind, /status, /tasks, /actuator/health) with embedded workers that keep "
                 + "watching the queue.", "This is what the jar does when given no command."})
 final class ServeCommand implements Callable<Integer> {
+
+    private final CliContext context;
 
     @Mixin
     WorkspaceOption workspace;
@@ -37,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     PoolOptions pool;
 
+    ServeCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (workers < 0 || workers > 256) {
@@ -48,13 +56,19 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(workspace.path())) {
             throw new UserInputException("workspace " + workspace.path() + " is not a directory");
         }
+        Settings settings = context.settings(workspace.path());
         try {
-            BindPolicy.check(bind, apiTokenSet());
+            BindPolicy.check(bind, settings.isSet(CliEnvironment.API_TOKEN));
         } catch (IllegalStateException refused) {
             throw new UserInputException(refused.getMessage());
         }
         checkPortFree();
         var store = pool.storeSettings();
+        // Opened once before Spring starts, so that an unreachable database, a refused password or a corrupt
+        // workspace is one line, not a failed application context (migrations are applied here too).
+        try (TaskStore probe = workspace.openStore(context.clock(), store)) {
+            probe.summary();
+        }
         List<String> properties = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=" + bind,
@@ -64,18 +78,12 @@ final class ServeCommand implements Callable<Integer> {
                 "--vivarium.lease=" + store.lease().toMillis() + "ms",
                 "--vivarium.backoff=" + store.retry().base().toMillis() + "ms",
                 "--vivarium.shutdown-grace=" + pool.grace().toMillis() + "ms",
+                // Each shutdown phase may wait this long; in-flight /grind grinds are stopped after the grace.
+                "--spring.lifecycle.timeout-per-shutdown-phase=" + pool.grace().plusSeconds(10).toMillis() + "ms",
                 "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond(),
                 "--vivarium.grind-env=" + String.join(",", pool.grindSettings().grindEnv())));
-        VivariumServer.runUntilShutdown(properties);
+        VivariumServer.runUntilShutdown(properties, settings.dotEnv());
         return Cli.OK;
-    }
-
-    private static boolean apiTokenSet() {
-        String token = System.getenv("VIVARIUM_API_TOKEN");
-        if (token == null || token.isBlank()) {
-            token = System.getProperty("VIVARIUM_API_TOKEN");
-        }
-        return token != null && !token.isBlank();
     }
 
     /** A one-line error beats Spring's page of "Web server failed to start". */

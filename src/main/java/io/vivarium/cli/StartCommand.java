@@ -1,6 +1,8 @@
 package io.vivarium.cli;
 
 import io.vivarium.api.client.RemoteGrinds;
+import io.vivarium.config.Settings;
+import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.Scheduling;
@@ -62,10 +64,8 @@ final class StartCommand implements Callable<Integer> {
                 return dryRun(out, store);
             }
         }
-        PoolRun run = apiUrl == null
-                ? new PoolRun(workspace, context.clock(), pool, workers, 0, out, spec.commandLine().getErr())
-                : new PoolRun(workspace, context.clock(), pool, remoteGrinds(), workers, 0, out,
-                        spec.commandLine().getErr());
+        PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds(), workers, 0, out,
+                spec.commandLine().getErr());
         run.run();
         TaskStore store = run.store();
         out.println();
@@ -75,7 +75,15 @@ final class StartCommand implements Callable<Integer> {
         return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
     }
 
-    private RemoteGrinds remoteGrinds() {
+    /** Here, or on the server {@code --api-url} names. */
+    private GrindRunner grinds() {
+        Settings settings = context.settings(workspace.path());
+        return apiUrl == null
+                ? CliEnvironment.grindEngine(workspace.path(), settings, pool.grindSettings())
+                : remoteGrinds(settings.get(CliEnvironment.API_TOKEN));
+    }
+
+    private RemoteGrinds remoteGrinds(String token) {
         URI uri;
         try {
             uri = new URI(apiUrl);
@@ -85,8 +93,7 @@ final class StartCommand implements Callable<Integer> {
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             throw new UserInputException("--api-url must be an http(s) URL such as http://127.0.0.1:8420 (got " + apiUrl + ")");
         }
-        String token = System.getenv("VIVARIUM_API_TOKEN");
-        return new RemoteGrinds(uri, token != null ? token : System.getProperty("VIVARIUM_API_TOKEN"));
+        return new RemoteGrinds(uri, token);
     }
 
     private int dryRun(PrintWriter out, TaskStore store) {

@@ -48,7 +48,9 @@ final class WorkerCommand implements Runnable {
             if (maxTasks < 0) {
                 throw new UserInputException("N must not be negative (got " + maxTasks + ")");
             }
-            PoolRun run = new PoolRun(workspace, context.clock(), pool, 1, maxTasks,
+            var grinds = CliEnvironment.grindEngine(workspace.path(), context.settings(workspace.path()),
+                    pool.grindSettings());
+            PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds, 1, maxTasks,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             run.run();
             PoolRun.Counters c = run.counters();

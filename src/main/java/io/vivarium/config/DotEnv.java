@@ -1,29 +1,60 @@
 package io.vivarium.config;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/**
- * The workspace's {@code .env}: {@code KEY=value} lines, optionally {@code export}ed or quoted, {@code #} comments.
- * The environment always wins: a key the environment sets is never taken from the file.
- */
+/** The workspace's {@code .env}: {@code KEY=value} lines, optionally {@code export}ed or quoted, {@code #} comments. */
 public final class DotEnv {
 
-    /** Far more than any real {@code .env}. */
-    private static final int MAX_BYTES = 1 << 20;
+    /** A settings file, not a data file: anything larger is a mistake, and reading it whole must stay cheap. */
+    static final int MAX_BYTES = 64 * 1024;
+
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*$");
 
     private DotEnv() {
+    }
+
+    /**
+     * The values in {@code workspace/.env}; none when there is no such file. A {@code .env} that exists but cannot
+     * be used (not a regular file, too large, unreadable) is an error: skipping it would silently drop a secret such
+     * as {@code VIVARIUM_API_TOKEN}.
+     */
+    public static Map<String, String> read(Path workspace) {
+        Path file = workspace.resolve(".env");
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException absent) {
+            return Map.of();
+        } catch (IOException e) {
+            throw new SettingsException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        // A FIFO or a device would block or never end; only a plain file is opened.
+        if (!attributes.isRegularFile()) {
+            throw new SettingsException(file + ": not a regular file");
+        }
+        if (attributes.size() > MAX_BYTES) {
+            throw new SettingsException(file + ": larger than " + MAX_BYTES / 1024 + " KiB; is it the right file?");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new SettingsException(file + ": larger than " + MAX_BYTES / 1024 + " KiB; is it the right file?");
+            }
+            return parse(new String(bytes, StandardCharsets.UTF_8).lines().toList());
+        } catch (IOException e) {
+            throw new SettingsException(file + ": cannot read (" + e.getMessage() + ")");
+        }
     }
 
     public static Map<String, String> parse(List<String> lines) {
@@ -38,58 +69,6 @@ public final class DotEnv {
             }
         }
         return values;
-    }
-
-    /**
-     * Makes the file's values visible as system properties, which picocli defaults ({@code ${KEY:-default}}) and
-     * Spring placeholders both consult, for every key the environment does not set.
-     */
-    public static void exposeAsSystemProperties(Path workspace, Map<String, String> environment) {
-        Path file = workspace.resolve(".env");
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        try {
-            parse(readLines(file)).forEach((key, value) -> {
-                if (!environment.containsKey(key) && System.getProperty(key) == null) {
-                    System.setProperty(key, value);
-                }
-            });
-        } catch (IOException e) {
-            // An unreadable .env is the same as none; the environment still applies.
-        }
-    }
-
-    /** The workspace named on the command line, in the environment, or the current directory. */
-    public static Path workspaceFrom(String[] args, Map<String, String> environment) {
-        for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("--workspace") || args[i].equals("-w")) && i + 1 < args.length) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--workspace=")) {
-                return Path.of(args[i].substring("--workspace=".length()));
-            }
-        }
-        String env = environment.get("VIVARIUM_WORKSPACE");
-        return Path.of(env == null || env.isBlank() ? "." : env);
-    }
-
-    /**
-     * The file's lines, if it is of a sane size: a huge file (or a link to one) would exhaust the heap. The caller
-     * has checked it is a regular file, since opening a named pipe blocks until someone writes to it. A link is
-     * followed: a user may keep {@code .env} in another folder and link it here, and reading changes nothing there.
-     */
-    private static List<String> readLines(Path file) throws IOException {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (in.size() > MAX_BYTES) {
-                throw new IOException(file + " is larger than " + MAX_BYTES + " bytes");
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) in.size());
-            while (buffer.hasRemaining() && in.read(buffer) > 0) {
-                // read until the buffer is full or the file ends
-            }
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).lines().toList();
-        }
     }
 
     private static String unquote(String value) {

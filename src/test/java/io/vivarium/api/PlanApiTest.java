@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -109,18 +110,10 @@ class PlanApiTest {
         assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(1200);
         assertThat(WorkspaceFiles.queue(WORKSPACE).get("tasks")).hasSize(3);
 
-        String key = System.getProperty("TOGETHER_API_KEY");
-        System.setProperty("TOGETHER_API_KEY", "test-key");
-        System.setProperty("VIVARIUM_LLM_BASE_URL", LLM.url("/v1").toString());
-        try {
-            CliRun start = CliRun.in(WORKSPACE, "start", "2");
-            assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
-        } finally {
-            System.clearProperty("VIVARIUM_LLM_BASE_URL");
-            if (key == null) {
-                System.clearProperty("TOGETHER_API_KEY");
-            }
-        }
+        CliRun start = CliRun.in(WORKSPACE,
+                Map.of("TOGETHER_API_KEY", "test-key", "VIVARIUM_LLM_BASE_URL", LLM.url("/v1").toString()),
+                "start", "2");
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
 
         JsonNode status = http.get("/status").json();
         assertThat(status.get("completed").asInt()).isEqualTo(3);

@@ -1,11 +1,10 @@
 package io.vivarium.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vivarium.support.OddFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,41 +25,35 @@ class DotEnvTest {
     }
 
     @Test
-    void theEnvironmentWinsOverTheFile(@TempDir Path workspace) throws Exception {
-        Files.writeString(workspace.resolve(".env"), "VIVARIUM_TEST_FROM_FILE=file\nVIVARIUM_TEST_IN_ENV=file\n");
-        try {
-            DotEnv.exposeAsSystemProperties(workspace, Map.of("VIVARIUM_TEST_IN_ENV", "env"));
+    void theEnvironmentWinsOverTheFileAndTheFileOverTheDefault(@TempDir Path workspace) throws Exception {
+        Files.writeString(workspace.resolve(".env"), "FROM_FILE=file\nIN_BOTH=file\nBLANKED=file\n");
 
-            assertThat(System.getProperty("VIVARIUM_TEST_FROM_FILE")).isEqualTo("file");
-            assertThat(System.getProperty("VIVARIUM_TEST_IN_ENV")).isNull();
-        } finally {
-            System.clearProperty("VIVARIUM_TEST_FROM_FILE");
-        }
+        Settings settings = Settings.load(Map.of("IN_BOTH", "env", "BLANKED", ""), workspace);
+
+        assertThat(settings.get("FROM_FILE", "default")).isEqualTo("file");
+        assertThat(settings.get("IN_BOTH", "default")).isEqualTo("env");
+        assertThat(settings.get("NOWHERE", "default")).isEqualTo("default");
+        // set but blank in the environment: it decides, and blank means "not set"
+        assertThat(settings.get("BLANKED", "default")).isEqualTo("default");
+        assertThat(settings.isSet("BLANKED")).isFalse();
+        assertThat(System.getProperty("FROM_FILE")).as("nothing is copied into system properties").isNull();
     }
 
     @Test
-    void aNamedPipeOrAHugeFileAsDotEnvIsTakenAsNoneAtOnce(@TempDir Path workspace) throws Exception {
-        Path file = OddFiles.fifo(workspace.resolve(".env"));
-        OddFiles.within(Duration.ofSeconds(10), List.of(file), () -> {
-            DotEnv.exposeAsSystemProperties(workspace, Map.of());
-            return null;
-        });
-
-        Files.delete(file);
-        Path huge = OddFiles.sparse(workspace.resolve("huge.env"), 3L << 30);
-        OddFiles.link(file, huge);
-        OddFiles.within(Duration.ofSeconds(10), List.of(), () -> {
-            DotEnv.exposeAsSystemProperties(workspace, Map.of());
-            return null;
-        });
+    void noFileMeansNoValues(@TempDir Path workspace) {
+        assertThat(DotEnv.read(workspace)).isEmpty();
     }
 
     @Test
-    void theWorkspaceComesFromTheFlagThenTheEnvironment() {
-        assertThat(DotEnv.workspaceFrom(new String[] {"status", "-w", "/a"}, Map.of())).isEqualTo(Path.of("/a"));
-        assertThat(DotEnv.workspaceFrom(new String[] {"status", "--workspace=/b"}, Map.of())).isEqualTo(Path.of("/b"));
-        assertThat(DotEnv.workspaceFrom(new String[] {"status"}, Map.of("VIVARIUM_WORKSPACE", "/c")))
-                .isEqualTo(Path.of("/c"));
-        assertThat(DotEnv.workspaceFrom(new String[] {"status"}, Map.of())).isEqualTo(Path.of("."));
+    void aFileThatCannotBeUsedIsAnErrorNotSilence(@TempDir Path workspace) throws Exception {
+        Path env = workspace.resolve(".env");
+        new ProcessBuilder("mkfifo", env.toString()).start().waitFor();
+        assertThatThrownBy(() -> DotEnv.read(workspace)).isInstanceOf(SettingsException.class)
+                .hasMessage(env + ": not a regular file");
+
+        Files.delete(env);
+        Files.writeString(env, "A=" + "x".repeat(DotEnv.MAX_BYTES));
+        assertThatThrownBy(() -> DotEnv.read(workspace)).isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith(env + ": larger than 64 KiB");
     }
 }

@@ -18,6 +18,15 @@ public record CliRun(int exitCode, String out, String err) {
     }
 
     public static CliRun in(Path workspace, Clock clock, String... args) {
+        return in(workspace, new CliContext(clock), args);
+    }
+
+    /** With these environment variables in place of the JVM's own. */
+    public static CliRun in(Path workspace, java.util.Map<String, String> environment, String... args) {
+        return in(workspace, new CliContext(Clock.systemUTC(), environment), args);
+    }
+
+    private static CliRun in(Path workspace, CliContext context, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (args.length > 0 && !args[0].startsWith("-")) {
             all.add("--workspace");
@@ -25,7 +34,7 @@ public record CliRun(int exitCode, String out, String err) {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Cli.create(new CliContext(clock));
+        CommandLine cli = Cli.create(context);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(all.toArray(String[]::new));

@@ -7,7 +7,10 @@ import io.vivarium.llm.ChatRequest;
 import io.vivarium.llm.LlmException;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.llm.TokenUsage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,20 +19,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.JdkClientHttpConnector;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Chat completions from any OpenAI-compatible endpoint (Together AI by default) over WebClient. Timeouts, 429s
+ * Chat completions from any OpenAI-compatible endpoint (Together AI by default) over Spring's {@link RestClient}
+ * on the JDK's HTTP client. Timeouts, 429s
  * (after their {@code Retry-After}) and 5xx are retried with exponential backoff and jitter; other 4xx are not.
  * The key goes in the {@code Authorization} header only and is scrubbed from anything reported.
  */
@@ -38,18 +40,25 @@ public final class OpenAiChatModel implements ChatModel {
     private static final Logger log = LoggerFactory.getLogger(OpenAiChatModel.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /** A completion is a few KB; an answer beyond this is not one, and is not read into memory whole. */
+    private static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
     private final LlmSettings settings;
-    private final WebClient client;
+    private final RestClient client;
 
     public OpenAiChatModel(LlmSettings settings) {
         this.settings = settings;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.client = WebClient.builder()
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+        requests.setReadTimeout(settings.timeout());
+        this.client = RestClient.builder()
                 .baseUrl(settings.baseUrl().replaceAll("/+$", ""))
-                .clientConnector(new JdkClientHttpConnector(http))
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(8 * 1024 * 1024))
+                .requestFactory(requests)
                 .build();
+    }
+
+    /** What came back: the status, the body (bounded) and the one header a retry needs. */
+    private record Answer(int status, String body, String retryAfter) {
     }
 
     @Override
@@ -64,45 +73,48 @@ public final class OpenAiChatModel implements ChatModel {
             if (attempt > 0) {
                 sleep(last instanceof RetryAfter r && r.wait != null ? r.wait : backoff(attempt));
             }
-            String answer;
+            Answer answer;
             try {
                 answer = client.post().uri("/chat/completions")
                         .header(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey())
                         .contentType(MediaType.APPLICATION_JSON)
                         .accept(MediaType.APPLICATION_JSON)
-                        .bodyValue(body)
-                        .retrieve()
-                        .bodyToMono(String.class)
-                        .timeout(settings.timeout())
-                        .block();
-            } catch (WebClientResponseException e) {
-                int status = e.getStatusCode().value();
-                String why = "the LLM endpoint answered " + status + ": " + scrub(errorMessage(e.getResponseBodyAsString()));
+                        .body(body)
+                        .exchange((req, response) -> new Answer(response.getStatusCode().value(),
+                                read(response.getBody()), response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
+            } catch (ResourceAccessException e) {
+                last = NetworkFailure.isTimeout(e)
+                        ? new LlmException(LlmException.Kind.TIMEOUT, "the LLM endpoint did not answer within "
+                                + settings.timeout().toMillis() / 1000.0 + " s")
+                        : new LlmException(LlmException.Kind.UPSTREAM, "cannot reach the LLM endpoint at "
+                                + settings.baseUrl() + ": " + scrub(NetworkFailure.describe(e)));
+                logRetry(attempt, last);
+                continue;
+            }
+            int status = answer.status();
+            if (status >= 300) {
+                String why = "the LLM endpoint answered " + status + ": " + scrub(errorMessage(answer.body()));
                 if (status != 429 && status < 500) {
                     throw new LlmException(LlmException.Kind.UPSTREAM, why);
                 }
                 last = status == 429
-                        ? new RetryAfter(why, retryAfter(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)))
+                        ? new RetryAfter(why, retryAfter(answer.retryAfter()))
                         : new LlmException(LlmException.Kind.UPSTREAM, why);
                 logRetry(attempt, last);
                 continue;
-            } catch (WebClientRequestException e) {
-                last = new LlmException(LlmException.Kind.UPSTREAM, "cannot reach the LLM endpoint at "
-                        + settings.baseUrl() + ": " + scrub(String.valueOf(e.getMostSpecificCause().getMessage())));
-                logRetry(attempt, last);
-                continue;
-            } catch (RuntimeException e) {
-                if (!(e.getCause() instanceof TimeoutException)) {
-                    throw e;
-                }
-                last = new LlmException(LlmException.Kind.TIMEOUT, "the LLM endpoint did not answer within "
-                        + settings.timeout().toMillis() / 1000.0 + " s");
-                logRetry(attempt, last);
-                continue;
             }
-            return parse(answer, request);
+            return parse(answer.body(), request);
         }
         throw last instanceof RetryAfter r ? new LlmException(LlmException.Kind.UPSTREAM, r.getMessage()) : last;
+    }
+
+    private static String read(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_ANSWER_BYTES + 1);
+        if (bytes.length > MAX_ANSWER_BYTES) {
+            throw new LlmException(LlmException.Kind.BAD_ANSWER, "the LLM endpoint's reply is larger than "
+                    + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private void logRetry(int attempt, LlmException failure) {
