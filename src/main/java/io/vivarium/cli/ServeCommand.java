@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import io.vivarium.store.TaskStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,11 +63,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPortFree();
         var store = pool.storeSettings();
-        // Opened once before Spring starts, so that an unreachable database, a refused password or a corrupt
-        // workspace is one line, not a failed application context (migrations are applied here too).
-        try (TaskStore probe = workspace.openStore(context.clock(), store)) {
-            probe.summary();
-        }
+        // Opened once before Spring starts, so that an unreachable database or a refused password is one line, not
+        // a failed application context (migrations are applied here too). A corrupt workspace file is not: the
+        // server starts and answers it with a 500 naming the file.
+        workspace.openStore(context.clock(), store).close();
         List<String> properties = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=" + bind,
