@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.util.Causes;
 import io.vivarium.llm.LlmException;
 import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.DuplicateTaskException;
@@ -193,11 +194,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return Causes.find(e, type).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.util.Causes;
 import io.vivarium.task.InvalidTaskException;
 import tools.jackson.core.JacksonException;
 
@@ -10,11 +11,7 @@ final class JsonProblems {
     }
 
     static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
+        return Causes.root(e);
     }
 
     static InvalidTaskException toInvalidTask(JacksonException e) {

@@ -1,5 +1,6 @@
 package io.vivarium.api.client;
 
+import io.vivarium.util.Causes;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -45,8 +46,9 @@ final class NetworkFailure {
         if (tls != null) {
             return "TLS handshake failed: " + messageOf(tls);
         }
+        // The deepest cause that says something: wrappers repeat or blur what went wrong.
         Throwable deepest = error;
-        for (Throwable t = error; t != null; t = next(t)) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 deepest = t;
             }
@@ -60,15 +62,6 @@ final class NetworkFailure {
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = next(t)) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    private static Throwable next(Throwable t) {
-        return t.getCause() == t ? null : t.getCause();
+        return Causes.find(error, type).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package io.vivarium.store.file;
 
+import io.vivarium.util.Causes;
 import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Timestamps;
 import java.time.Instant;
@@ -76,10 +77,7 @@ public final class WorkspaceJson {
 
     /** One line saying where a file went wrong and why, without echoing its content. */
     static String describe(JacksonException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String where = referencePath(e);
         if (root instanceof InvalidTaskException || root instanceof IllegalArgumentException) {
             return (where.isEmpty() ? "" : "at " + where + ": ") + root.getMessage();

@@ -1,5 +1,6 @@
 package io.vivarium.store.postgres;
 
+import io.vivarium.util.Causes;
 import io.vivarium.store.StoreException;
 import java.sql.SQLException;
 
@@ -38,12 +39,8 @@ final class Failures {
 
     /** The driver's exception under a pool's or a framework's wrapper: the one that carries an SQL state. */
     private static SQLException firstWithState(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql;
-            }
-        }
-        return null;
+        return (SQLException) Causes.first(failure, t -> t instanceof SQLException sql && sql.getSQLState() != null)
+                .orElse(null);
     }
 
     private static String firstLine(String text) {
