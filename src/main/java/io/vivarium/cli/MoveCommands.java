@@ -21,10 +21,8 @@ final class MoveCommands {
     private MoveCommands() {
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Copy the workspace's queue.json and execution_log.json into the --store database.",
-                    "The database must hold no tasks; nothing may be in progress. The files are left as they are."})
-    static final class Import implements Callable<Integer> {
+    /** What both verbs share: the workspace and database they name, and the copy itself. */
+    abstract static class Move implements Callable<Integer> {
 
         private final CliContext context;
 
@@ -34,14 +32,32 @@ final class MoveCommands {
         @Spec
         CommandSpec spec;
 
-        Import(CliContext context) {
+        Move(CliContext context) {
             this.context = context;
         }
 
+        /** Copies from the first location to the second. */
+        abstract StoreLocation[] direction(StoreLocation files, StoreLocation database);
+
         @Override
         public Integer call() {
-            StoreLocation database = requireDatabase(workspace);
-            return move(StoreLocation.files(workspace.path()), database, context, spec.commandLine().getOut());
+            StoreLocation[] way = direction(StoreLocation.files(workspace.path()), requireDatabase(workspace));
+            return move(way[0], way[1], context, spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Copy the workspace's queue.json and execution_log.json into the --store database.",
+                    "The database must hold no tasks; nothing may be in progress. The files are left as they are."})
+    static final class Import extends Move {
+
+        Import(CliContext context) {
+            super(context);
+        }
+
+        @Override
+        StoreLocation[] direction(StoreLocation files, StoreLocation database) {
+            return new StoreLocation[] {files, database};
         }
     }
 
@@ -49,24 +65,15 @@ final class MoveCommands {
             description = {"Copy the --store database's queue and history into the workspace's queue.json and "
                     + "execution_log.json.", "The workspace must hold no tasks; nothing may be in progress. The "
                     + "database is left as it is."})
-    static final class Export implements Callable<Integer> {
-
-        private final CliContext context;
-
-        @Mixin
-        WorkspaceOption workspace;
-
-        @Spec
-        CommandSpec spec;
+    static final class Export extends Move {
 
         Export(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() {
-            StoreLocation database = requireDatabase(workspace);
-            return move(database, StoreLocation.files(workspace.path()), context, spec.commandLine().getOut());
+        StoreLocation[] direction(StoreLocation files, StoreLocation database) {
+            return new StoreLocation[] {database, files};
         }
     }
 
