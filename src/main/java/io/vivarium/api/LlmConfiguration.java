@@ -11,6 +11,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import java.time.Duration;
 
 /**
  * The LLM and the planner. Each setting is read from its {@code vivarium.llm.*} / {@code vivarium.plan.*} property
@@ -37,7 +38,7 @@ class LlmConfiguration {
             return property != null && !property.isBlank() ? property : env.getProperty(name);
         });
         String backoff = env.getProperty("vivarium.llm.retry-backoff-ms");
-        return backoff == null ? settings : settings.withRetryBackoff(java.time.Duration.ofMillis(Long.parseLong(backoff)));
+        return backoff == null ? settings : settings.withRetryBackoff(Duration.ofMillis(Long.parseLong(backoff)));
     }
 
     @Bean

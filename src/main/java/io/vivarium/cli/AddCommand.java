@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.Locale;
 
 @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Append a task to queue.json.")
@@ -80,7 +81,7 @@ final class AddCommand implements Callable<Integer> {
                 .build();
         workspace.openStore(context.clock()).add(List.of(task));
         spec.commandLine().getOut().printf("Added %s (%s, budget $%s-$%s, intensity %s, priority %s)%n",
-                task.id(), task.kind().name().toLowerCase(java.util.Locale.ROOT) + " grind",
+                task.id(), task.kind().name().toLowerCase(Locale.ROOT) + " grind",
                 Budget.format(task.minBudget()), Budget.format(task.maxBudget()), task.intensity(), task.priority());
         return Cli.OK;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.net.InetSocketAddress;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the HTTP API (/grind, /status, /tasks, /actuator/health) with embedded workers that keep "
@@ -91,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(InetAddress.getByName(bind), port));
+            probe.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
         } catch (IOException e) {
             throw new UserInputException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                     + "): is another server running? Try --port");

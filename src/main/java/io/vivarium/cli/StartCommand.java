@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import io.vivarium.task.Budget;
+import java.util.Locale;
 
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run N workers until no task is pending or running, then print the status.",
@@ -105,8 +107,8 @@ final class StartCommand implements Callable<Integer> {
         }
         for (Task task : runnable) {
             out.printf("  %-24s %-6s priority, %s grind, $%s-$%s, intensity %s%n", task.id(), task.priority(),
-                    task.kind().name().toLowerCase(java.util.Locale.ROOT), io.vivarium.task.Budget.format(task.minBudget()),
-                    io.vivarium.task.Budget.format(task.maxBudget()), task.intensity());
+                    task.kind().name().toLowerCase(Locale.ROOT), Budget.format(task.minBudget()),
+                    Budget.format(task.maxBudget()), task.intensity());
         }
         List<Task> waiting = snapshot.tasks().stream()
                 .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))

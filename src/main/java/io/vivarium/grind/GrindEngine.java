@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import io.vivarium.task.Budget;
 
 /**
  * Runs grinds: a task's command (as {@code sh -c} in the workspace, in a process group of its own, without
@@ -127,7 +128,7 @@ public final class GrindEngine implements GrindRunner {
         if (!exited && budgetBinds) {
             return GrindResult.finalFailure(Money.round(request.maxBudget()), String.format(Locale.ROOT,
                     "budget exhausted: stopped after %.1fs at the $%s cap", elapsed.toNanos() / 1e9,
-                    io.vivarium.task.Budget.format(request.maxBudget())), null, tail);
+                    Budget.format(request.maxBudget())), null, tail);
         }
         if (!exited) {
             return GrindResult.failure(meter.charge(elapsed), String.format(Locale.ROOT, "timed out after %.1fs",

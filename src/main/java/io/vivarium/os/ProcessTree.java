@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Ends a grind's whole process tree. Grinds run as the leader of their own process group ({@code setsid}), so
@@ -63,7 +65,7 @@ public final class ProcessTree {
             return env;
         }
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).trim();
+            return Files.readString(Path.of("/etc/hostname")).trim();
         } catch (IOException e) {
             return "localhost";
         }

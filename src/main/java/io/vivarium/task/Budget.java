@@ -1,4 +1,5 @@
 package io.vivarium.task;
+import java.math.BigDecimal;
 
 /**
  * The budget rules shared by tasks and ad-hoc grinds: {@code 0 < min <= max}, finite, in dollars, and no finer
@@ -41,7 +42,7 @@ public final class Budget {
         if (!Double.isFinite(dollars)) {
             return String.valueOf(dollars);
         }
-        java.math.BigDecimal exact = java.math.BigDecimal.valueOf(dollars).stripTrailingZeros();
+        BigDecimal exact = BigDecimal.valueOf(dollars).stripTrailingZeros();
         return exact.setScale(Math.max(2, exact.scale())).toPlainString();
     }
 
@@ -50,6 +51,6 @@ public final class Budget {
         if (!Double.isFinite(value)) {
             return String.valueOf(value);
         }
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

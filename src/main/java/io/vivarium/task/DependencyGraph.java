@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.Iterator;
 
 /** The dependency rules for a queue: every {@code depends_on} names a task in it, and there are no cycles. */
 public final class DependencyGraph {
@@ -47,12 +49,12 @@ public final class DependencyGraph {
             }
             Deque<String> path = new ArrayDeque<>();
             Set<String> onPath = new HashSet<>();
-            Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
+            Deque<Iterator<String>> pending = new ArrayDeque<>();
             path.push(start);
             onPath.add(start);
             pending.push(edges.getOrDefault(start, List.of()).iterator());
             while (!pending.isEmpty()) {
-                java.util.Iterator<String> it = pending.peek();
+                Iterator<String> it = pending.peek();
                 if (!it.hasNext()) {
                     pending.pop();
                     String finished = path.pop();
@@ -62,7 +64,7 @@ public final class DependencyGraph {
                 }
                 String next = it.next();
                 if (onPath.contains(next)) {
-                    List<String> cycle = new java.util.ArrayList<>();
+                    List<String> cycle = new ArrayList<>();
                     var descending = path.descendingIterator();
                     boolean in = false;
                     while (descending.hasNext()) {

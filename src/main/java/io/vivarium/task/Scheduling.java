@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.LinkedHashMap;
 
 /**
  * Which tasks may run, in what order, and which can never run. Pure functions over the queue and the run
@@ -39,7 +40,7 @@ public final class Scheduling {
      */
     public static Map<String, String> toBlock(List<Task> queue, Function<String, TaskRun> runs) {
         Map<String, TaskStatus> status = statuses(queue, runs);
-        Map<String, String> blocked = new java.util.LinkedHashMap<>();
+        Map<String, String> blocked = new LinkedHashMap<>();
         boolean changed = true;
         while (changed) {
             changed = false;

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.LocalDate;
 
 /**
  * The workspace files' timestamp format: ISO-8601 with an explicit {@code +00:00} offset, as the original Python
@@ -25,7 +26,7 @@ public final class Timestamps {
         long seconds = instant.getEpochSecond();
         long days = Math.floorDiv(seconds, 86_400);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        LocalDate date = LocalDate.ofEpochDay(days);
         if (date.getYear() < 0 || date.getYear() > 9999) {
             return WRITE.format(instant);
         }

@@ -4,6 +4,7 @@ import io.vivarium.store.CommitResult;
 import io.vivarium.store.Lease;
 import io.vivarium.store.Takeover;
 import io.vivarium.task.GrindResult;
+import java.time.Duration;
 
 /** What a worker pool tells the outside (progress lines, metrics, logs). Called from pool threads; keep it quick. */
 public interface PoolListener {
@@ -11,7 +12,7 @@ public interface PoolListener {
     default void started(Lease lease) {
     }
 
-    default void finished(Lease lease, GrindResult result, java.time.Duration took) {
+    default void finished(Lease lease, GrindResult result, Duration took) {
     }
 
     /** The claim was lost before the result could be recorded; nothing was recorded. */

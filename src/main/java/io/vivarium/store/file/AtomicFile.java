@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import java.nio.file.AccessDeniedException;
 
 /**
  * Replaces a file so that readers see the old bytes or the new ones, never a mix, and a crash keeps one of them:
@@ -47,7 +48,7 @@ final class AtomicFile {
             d.force(true);
         } catch (IOException e) {
             // Some filesystems refuse to fsync a directory; the rename is still atomic there.
-            if (!"Is a directory".equals(e.getMessage()) && !(e instanceof java.nio.file.AccessDeniedException)) {
+            if (!"Is a directory".equals(e.getMessage()) && !(e instanceof AccessDeniedException)) {
                 throw e;
             }
         }

@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Claim files and the {@code FileChannel} locks on them.
@@ -261,7 +264,7 @@ final class ClaimLocks {
         while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
             // keep reading until the buffer is full or the file ends
         }
-        return parse(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+        return parse(Arrays.copyOf(buffer.array(), buffer.position()));
     }
 
     private static Claim parse(byte[] bytes) {
@@ -281,11 +284,11 @@ final class ClaimLocks {
         if (fileKey == null) {
             return 0;
         }
-        java.util.regex.Matcher inode = INODE.matcher(fileKey.toString());
+        Matcher inode = INODE.matcher(fileKey.toString());
         return inode.find() ? Long.parseUnsignedLong(inode.group(1)) : fileKey.hashCode();
     }
 
-    private static final java.util.regex.Pattern INODE = java.util.regex.Pattern.compile("ino=(\\d+)");
+    private static final Pattern INODE = Pattern.compile("ino=(\\d+)");
 
     private static Object fileKey(Path file) throws IOException {
         BasicFileAttributes entry = SafeFiles.entry(file);

@@ -11,6 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One workspace document on disk. Reads are cached, so a worker loop does not re-parse an unchanged file. A cached
@@ -28,8 +33,8 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
     }
 
     private static final int HEAD_BYTES = 256;
-    private static final java.util.regex.Pattern REVISION =
-            java.util.regex.Pattern.compile("\"revision\"\\s*:\\s*(\\d+)");
+    private static final Pattern REVISION =
+            Pattern.compile("\"revision\"\\s*:\\s*(\\d+)");
 
     private final Path path;
     private final Class<T> type;
@@ -80,8 +85,8 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
     }
 
     private static Long headRevision(byte[] bytes) {
-        String head = new String(bytes, 0, Math.min(bytes.length, HEAD_BYTES), java.nio.charset.StandardCharsets.UTF_8);
-        java.util.regex.Matcher m = REVISION.matcher(head);
+        String head = new String(bytes, 0, Math.min(bytes.length, HEAD_BYTES), StandardCharsets.UTF_8);
+        Matcher m = REVISION.matcher(head);
         return m.find() ? Long.valueOf(m.group(1)) : null;
     }
 
@@ -118,7 +123,7 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
             byte[] bytes = WorkspaceJson.mapper().writeValueAsBytes(value);
             AtomicFile.replace(path, appendNewline(bytes));
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    LinkOption.NOFOLLOW_LINKS);
             Cached<T> written = new Cached<>(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), value);
             cached = written;
             seen = written.identity();
@@ -164,7 +169,7 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
     }
 
     private static byte[] appendNewline(byte[] bytes) {
-        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        byte[] out = Arrays.copyOf(bytes, bytes.length + 1);
         out[bytes.length] = '\n';
         return out;
     }

@@ -17,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Locale;
 
 /**
  * The one place that decides how a workspace entry may be touched. A workspace file is never followed through a
@@ -242,7 +243,7 @@ final class SafeFiles {
     }
 
     private static String trim(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(java.util.Locale.ROOT, "%.1f", value);
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value);
     }
 
     /** What an entry is, in words a user knows from {@code ls -l}. */
