@@ -17,6 +17,6 @@ for run in $(seq 1 "$RUNS"); do
   end=$(date +%s%N)
   kill -TERM $pid; wait $pid 2>/dev/null || true
   times+=($(( (end - start) / 1000000 )))
-  echo "run $run: ready in ${times[-1]} ms ($(grep -o 'Started Vivarium in [0-9.]* seconds' "$WS/serve.log"))"
+  echo "run $run: ready in ${times[-1]} ms ($(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$WS/serve.log"))"
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median: ready in %d ms (min %d, max %d, %d runs)\n", a[int((NR+1)/2)], a[1], a[NR], NR}'

@@ -420,4 +420,62 @@ class BadInputCampaignTest {
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
     }
 
+    // --- issue 9: start-up settings, remote grinds, the LLM endpoint ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fifo", "oversized", "directory"})
+    void aDotEnvThatCannotBeReadIsOneLineAndChangesNothing(String kind) throws Exception {
+        Path env = WORKSPACE.resolve(".env");
+        try {
+            switch (kind) {
+                case "fifo" -> new ProcessBuilder("mkfifo", env.toString()).start().waitFor();
+                case "oversized" -> Files.writeString(env, "X=" + "x".repeat(70 * 1024));
+                default -> Files.createDirectory(env);
+            }
+            // every verb that reads a setting (add reads none)
+            for (String[] verb : new String[][] {{"status"}, {"start"}, {"worker", "run"}, {"plan"}, {"serve"}}) {
+                CliRun run = CliRun.in(WORKSPACE, verb);
+
+                assertThat(run.exitCode()).as(String.join(" ", verb)).isEqualTo(2);
+                assertThat(run.errLines()).hasSize(1).allMatch(line -> line.contains(env.toString()));
+            }
+            assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+        } finally {
+            if (Files.isDirectory(env)) {
+                Files.delete(env);
+            } else {
+                Files.deleteIfExists(env);
+            }
+        }
+    }
+
+    @Test
+    void aGrindWhoseClientHangsUpMidwayStops(@TempDir Path scratch) throws Exception {
+        Path pidFile = scratch.resolve("grind.pid");
+        String body = "{\"command\": \"echo $$ > " + pidFile + "; exec sleep 60\", \"max_budget\": 5}";
+        long pid;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /grind HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        }
+
+        await().atMost(Duration.ofSeconds(8)).until(() -> !io.vivarium.support.Processes.isRunning(pid));
+    }
+
+    @Test
+    void anLlmEndpointThatRefusesIsNamedNotNull() throws IOException {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun plan = CliRun.in(WORKSPACE, java.util.Map.of("TOGETHER_API_KEY", "k",
+                "VIVARIUM_LLM_BASE_URL", "http://127.0.0.1:" + closed + "/v1", "VIVARIUM_LLM_MAX_RETRIES", "0"), "plan");
+
+        assertThat(plan.exitCode()).isEqualTo(1);
+        assertThat(plan.errLines()).containsExactly(
+                "vivarium plan: cannot reach the LLM endpoint at http://127.0.0.1:" + closed + "/v1: connection refused");
+        assertThat(WorkspaceFiles.bytes(WORKSPACE.resolve("queue.json"))).isEqualTo(queue);
+    }
 }

@@ -44,17 +44,30 @@ public final class OpenAiChatModel implements ChatModel {
     private static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
     private final LlmSettings settings;
-    private final RestClient client;
+    private volatile RestClient client;
 
     public OpenAiChatModel(LlmSettings settings) {
         this.settings = settings;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
-        requests.setReadTimeout(settings.timeout());
-        this.client = RestClient.builder()
-                .baseUrl(settings.baseUrl().replaceAll("/+$", ""))
-                .requestFactory(requests)
-                .build();
+    }
+
+    /** Built on first use: the JDK client sets up TLS, a tenth of a second that a server without a key never needs. */
+    private RestClient client() {
+        RestClient built = client;
+        if (built == null) {
+            synchronized (this) {
+                if (client == null) {
+                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                    JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+                    requests.setReadTimeout(settings.timeout());
+                    client = RestClient.builder()
+                            .baseUrl(settings.baseUrl().replaceAll("/+$", ""))
+                            .requestFactory(requests)
+                            .build();
+                }
+                built = client;
+            }
+        }
+        return built;
     }
 
     /** What came back: the status, the body (bounded) and the one header a retry needs. */
@@ -75,7 +88,7 @@ public final class OpenAiChatModel implements ChatModel {
             }
             Answer answer;
             try {
-                answer = client.post().uri("/chat/completions")
+                answer = client().post().uri("/chat/completions")
                         .header(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey())
                         .contentType(MediaType.APPLICATION_JSON)
                         .accept(MediaType.APPLICATION_JSON)
