@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
-JAR=target/vivarium.jar
+JAR=${JAR:-target/vivarium.jar}  # JAR=other.jar measures another build
 [ -f "$JAR" ] || ./mvnw -q -B package -DskipTests
 WS=$(mktemp -d); trap 'rm -rf "$WS"' EXIT
 PORT=$(( 20000 + RANDOM % 20000 ))

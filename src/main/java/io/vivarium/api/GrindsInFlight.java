@@ -60,9 +60,9 @@ class GrindsInFlight implements ApplicationListener<ContextClosedEvent>, Disposa
     Exchange open(ResponseBodyEmitter emitter, GrindControl control) {
         Exchange exchange = new Exchange(emitter, control);
         running.add(exchange);
-        emitter.onError(e -> exchange.clientGone());
         exchange.heartbeat = beats.scheduleWithFixedDelay(exchange::beat, FIRST_BEAT.toMillis(), BEAT.toMillis(),
                 TimeUnit.MILLISECONDS);
+        emitter.onError(e -> exchange.clientGone());
         if (stopAll) {
             control.stop(SHUTTING_DOWN);
         }
