@@ -484,11 +484,7 @@ public final class FileTaskStore implements TaskStore {
         if (finish.isRelease()) {
             return run.release(id);
         }
-        if (finish.result().succeeded()) {
-            return run.complete(id, now, finish.result());
-        }
-        boolean again = finish.result().retryable() && run.attempts() < task.maxAttempts();
-        return run.fail(id, now, finish.result(), again ? settings.retry().nextAttemptAt(run.attempts(), now) : null);
+        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
