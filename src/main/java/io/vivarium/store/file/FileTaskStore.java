@@ -17,8 +17,8 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
-import io.vivarium.store.file.ClaimLocks.HeldClaim;
-import io.vivarium.store.file.ClaimLocks.Inspection;
+import io.vivarium.store.file.LeaseFiles.Found;
+import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
@@ -33,8 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,26 +43,39 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The embedded store: a workspace directory of plain files. Every change is a read-modify-write under the
- * workspace lock that lands by atomic rename, so no reader sees a torn file and no writer loses another's update.
- * Claim files are created, checked and removed under the same lock, which is what lets a takeover, a cancel and an
- * owner's own finish agree on who holds a task.
+ * The embedded store: a workspace directory of plain files.
+ *
+ * <p>A change is one line appended to {@code task_locks/.journal} and fsynced under the workspace lock; the
+ * workspace's state lives in memory in every process and follows the journal, so a commit costs what it changes,
+ * not what the queue holds. {@code queue.json} and {@code execution_log.json} are checkpoints: rewritten whole, off
+ * the lock, at most about once a second while workers run and at once when they go quiet or stop (see
+ * {@link Checkpoints}). Claims live in one lease file per process ({@link LeaseFiles}).
  */
 public final class FileTaskStore implements TaskStore {
+
+    private static final long POLL_MILLIS = 5;
 
     private final WorkspacePaths paths;
     private final Clock clock;
     private final StoreSettings settings;
     private final WorkspaceLock lock;
-    private final JsonFile<QueueDocument> queue;
-    private final JsonFile<ExecutionLog> log;
+    private final JsonFile<QueueDocument> queueFile;
+    private final JsonFile<ExecutionLog> logFile;
     private final ClaimFiles claimFiles;
-    private final ClaimLocks claimLocks = new ClaimLocks();
-    private static final long POLL_MILLIS = 5;
-    /** In-progress tasks seen without a claim file, and since when; see {@link StoreSettings#missingClaimGrace()}. */
+    private final Journal journal;
+    private final Own own;
+    private final Checkpoints checkpoints;
+    /** In-progress tasks seen without a lease, and since when; see {@link StoreSettings#missingClaimGrace()}. */
     private final Map<String, Instant> missingClaimSince = new ConcurrentHashMap<>();
+
+    // Guarded by the workspace lock.
+    private WorkspaceState state;
+    /** The identities of the two files {@link #state} stands on: when they differ, someone else wrote the files. */
+    private String queueBasis;
+    private String logBasis;
 
     public FileTaskStore(Path workspace, Clock clock) {
         this(workspace, clock, StoreSettings.defaults());
@@ -76,9 +89,13 @@ public final class FileTaskStore implements TaskStore {
         this.clock = clock;
         this.settings = settings;
         this.lock = WorkspaceLock.of(paths.storeLock());
-        this.queue = new JsonFile<>(paths.queue(), QueueDocument.class, QueueDocument::empty);
-        this.log = new JsonFile<>(paths.log(), ExecutionLog.class, ExecutionLog::empty);
+        this.queueFile = new JsonFile<>(paths.queue(), QueueDocument.class, QueueDocument::empty);
+        this.logFile = new JsonFile<>(paths.log(), ExecutionLog.class, ExecutionLog::empty);
         this.claimFiles = new ClaimFiles(paths);
+        this.journal = new Journal(paths.journal());
+        WorkerIdentity me = WorkerIdentity.create();
+        this.own = new Own(paths.locks(), me.host(), me.pid());
+        this.checkpoints = new Checkpoints(this);
     }
 
     public WorkspacePaths paths() {
@@ -93,41 +110,81 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public Summary summary() {
-        return snapshot().summary();
+        return lock.callExclusive(() -> current().summary());
     }
 
     @Override
     public Optional<TaskEntry> find(String id) {
-        return snapshot().entry(id);
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            return s.task(id).map(t -> new TaskEntry(t, s.runs().get(id)));
+        });
     }
 
     @Override
     public TaskPage query(TaskQuery query) {
-        return snapshot().query(query);
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            List<TaskEntry> page = new ArrayList<>();
+            long total = 0;
+            for (Task task : s.tasks()) {
+                TaskEntry entry = new TaskEntry(task, s.runs().get(task.id()));
+                if (query.matches(entry)) {
+                    if (total >= query.offset() && page.size() < query.limit()) {
+                        page.add(entry);
+                    }
+                    total++;
+                }
+            }
+            return new TaskPage(page, total);
+        });
     }
 
     @Override
     public Snapshot snapshot() {
-        QueueDocument q = queue.read();
-        ExecutionLog l = log.read();
-        return new Snapshot(q.tasks(), l.runsOver(q));
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            return new Snapshot(s.tasks(), s.runs());
+        });
     }
 
     @Override
     public List<Claim> claims() {
         List<Claim> claims = new ArrayList<>();
-        for (Path file : claimFiles.list()) {
-            claimLocks.readRecord(file).ifPresent(claims::add);
+        for (Found found : LeaseFiles.scan(claimFiles, own)) {
+            found.lines().forEach(line -> claims.add(line.claim()));
         }
         return claims;
     }
 
     // --- waiting for change ---
 
-    /** Two {@code stat}s and two 256-byte reads: cheap enough to poll every few milliseconds. */
+    /**
+     * The last committed seq, read from the journal's two ends without the lock; files that differ from the ones
+     * the journal names (an edit by hand) make a different number. A checkpoint changes nothing here.
+     */
     @Override
     public long version() {
-        return version(queue.currentIdentity(), log.currentIdentity());
+        Journal.Peek peek = journal.peek();
+        String queueId = identity(paths.queue());
+        String logId = identity(paths.log());
+        if (peek == null) {
+            return Objects.hash(queueId, logId);
+        }
+        if (Objects.equals(queueId, peek.queue()) && Objects.equals(logId, peek.log())) {
+            return peek.lastSeq();
+        }
+        // Mid-checkpoint (files renamed, journal not yet restarted) or changed by hand: the lock tells which.
+        return lock.callExclusive(() -> {
+            Journal.Peek settled = journal.peek();
+            String q = identity(paths.queue());
+            String l = identity(paths.log());
+            if (settled == null) {
+                return (long) Objects.hash(q, l);
+            }
+            boolean same = Objects.equals(q, settled.queue()) && Objects.equals(l, settled.log());
+            return same ? settled.lastSeq() : settled.lastSeq() ^ ((long) Objects.hash(q, l) << 24);
+        });
     }
 
     @Override
@@ -141,13 +198,6 @@ public final class FileTaskStore implements TaskStore {
         return now;
     }
 
-    private static long version(Object queueIdentity, Object logIdentity) {
-        long q = JsonFile.versionOf(queueIdentity);
-        long l = JsonFile.versionOf(logIdentity);
-        boolean revisions = q >= 0 && l >= 0 && q < (1L << 31) && l < (1L << 32);
-        return revisions ? (q << 32) | l : 31 * q + l;
-    }
-
     // --- definitions ---
 
     @Override
@@ -155,56 +205,51 @@ public final class FileTaskStore implements TaskStore {
         if (tasks.isEmpty()) {
             return;
         }
-        lock.runExclusive(() -> {
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
+        change(change -> {
             // Stamped under the lock, just before the write: created_at is when the task entered the queue.
-            Instant now = clock.instant();
             List<Task> stamped = tasks.stream()
-                    .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(now).build())
+                    .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(change.now).build())
                     .toList();
             Set<String> ids = new HashSet<>();
-            q.tasks().forEach(t -> ids.add(t.id()));
             for (Task task : stamped) {
-                if (!ids.add(task.id())) {
+                if (state.contains(task.id()) || !ids.add(task.id())) {
                     throw new DuplicateTaskException(task.id());
                 }
             }
-            DependencyGraph.checkAppend(q.tasks(), stamped);
-            QueueDocument appended = q.append(stamped);
-            queue.write(appended);
-            log.write(l.summarizedOver(appended));
+            DependencyGraph.checkAppend(state.tasks(), stamped);
+            change.add(stamped);
+            return null;
         });
     }
 
     @Override
     public ClearResult clear() {
-        ensureLocksDirectory();
-        return lock.callExclusive(() -> {
-            // Both are read first so that a corrupt file stops the clear before anything is changed.
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            QueueDocument emptied = q.cleared();
-            queue.write(emptied);
-            log.write(l.cleared(emptied));
-            int claims = claimFiles.deleteAll();
-            return new ClearResult(q.tasks().size(), claims);
+        return change(change -> {
+            int tasks = state.tasks().size();
+            int claims = 0;
+            for (Found found : LeaseFiles.scan(claimFiles, own)) {
+                claims += found.lines().size();
+            }
+            change.clear();
+            change.afterWrite(() -> {
+                own.dropAll();
+                claimFiles.deleteAll();
+            });
+            return new ClearResult(tasks, claims);
         });
     }
 
     @Override
     public void load(Snapshot snapshot) {
         Loading.check(snapshot);
-        lock.runExclusive(() -> {
-            QueueDocument q = queue.read();
-            ExecutionLog l = log.read();
-            if (!q.tasks().isEmpty()) {
-                throw new StoreException(paths.queue() + " already holds " + q.tasks().size()
+        change(change -> {
+            if (!state.tasks().isEmpty()) {
+                throw new StoreException(paths.queue() + " already holds " + state.tasks().size()
                         + " tasks: clear it first, or choose another workspace");
             }
-            QueueDocument loaded = q.withTasks(snapshot.tasks());
-            queue.write(loaded);
-            log.write(l.with(snapshot.runs(), loaded));
+            change.add(snapshot.tasks());
+            snapshot.runs().forEach(change::put);
+            return null;
         });
     }
 
@@ -212,106 +257,139 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
-        ensureLocksDirectory();
-        return lock.callExclusive(() -> {
-            Change change = new Change();
+        return change(change -> {
+            if (!own.intact()) {
+                own.dropAll();
+            }
             List<Lease> lost = new ArrayList<>();
             Set<String> finishedHere = new HashSet<>();
             for (Finish finish : finished) {
-                Optional<HeldClaim> held = heldFor(finish.lease());
-                String id = finish.lease().taskId();
-                TaskRun run = change.runs.get(id);
-                Task task = change.tasks.get(id);
-                if (held.isEmpty() || task == null || run == null || run.status() != TaskStatus.IN_PROGRESS
-                        || !Objects.equals(run.workerId(), worker.workerId()) || !claimLocks.owns(held.get())) {
-                    lost.add(finish.lease());
-                    held.ifPresent(claimLocks::forget);
+                Lease lease = finish.lease();
+                String id = lease.taskId();
+                boolean held = own.get(id).filter(h -> h.fence == lease.fence()).isPresent();
+                TaskRun run = state.runs().get(id);
+                Optional<Task> task = state.task(id);
+                if (held) {
+                    own.remove(id);
+                    change.leasesChanged = true;
+                }
+                if (!held || task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS
+                        || !Objects.equals(run.workerId(), worker.workerId())) {
+                    lost.add(lease);
                     continue;
                 }
-                change.put(id, afterFinish(task, run, finish, change.now));
+                change.put(id, afterFinish(task.get(), run, finish, change.now));
                 finishedHere.add(id);
-                // Only after the log says the task is finished may its claim go: a crash in between leaves a dead
-                // claim on a finished task, which is harmless, never a finished task that looks unclaimed.
-                change.afterWrite(() -> claimLocks.release(held.get()));
             }
             blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
-            int runnableLeft = 0;
-            for (Task task : Scheduling.runnable(change.queue.tasks(), change.runs::get, change.now)) {
-                // A task finished in this commit still has its claim file until the log has landed: the next
-                // commit may take it (a retry with no backoff), so it counts as left, like one there was no room for.
-                if (claimed.size() >= maxClaims || finishedHere.contains(task.id())) {
-                    runnableLeft++;
-                } else {
-                    claimOne(task, worker, change).ifPresent(claimed::add);
-                }
+            // A task finished in this commit waits for the next one, like one there was no room for.
+            WorkspaceState.Runnable runnable = state.runnable(change.now, maxClaims, finishedHere);
+            for (Task task : runnable.tasks()) {
+                TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
+                change.put(task.id(), run);
+                long fence = own.add(Claim.of(task.id(), worker, change.now));
+                change.leasesChanged = true;
+                claimed.add(new Lease(task, run.attempts(), worker, fence));
             }
-            change.ifWriteFails(() -> claimed.forEach(lease -> heldFor(lease).ifPresent(claimLocks::release)));
-            change.finish();
-            // Taken under the lock: the version this commit leaves behind, so that a write by anyone after it
-            // (another thread of this JVM included) shows as news.
-            long version = version(queue.lastIdentity(), log.lastIdentity());
-            return new CommitResult(claimed, lost, runnableLeft > 0,
-                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version);
-        });
+            change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
+            Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
+            // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
+            return (Supplier<CommitResult>) () ->
+                    new CommitResult(claimed, lost, runnable.more(), backoffEnd, change.version);
+        }).get();
     }
 
     @Override
     public List<Lease> renew(List<Lease> leases) {
-        List<Lease> lost = new ArrayList<>();
-        Instant now = clock.instant();
-        for (Lease lease : leases) {
-            Optional<HeldClaim> held = heldFor(lease);
-            if (held.isEmpty() || !claimLocks.update(held.get(), held.get().record().renewedAt(now))) {
-                lost.add(lease);
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            Instant now = clock.instant();
+            List<Lease> lost = new ArrayList<>();
+            if (!own.intact()) {
+                own.dropAll();
             }
-        }
-        return lost;
+            for (Lease lease : leases) {
+                Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
+                if (held.isEmpty() || !stillRuns(s, lease)) {
+                    held.ifPresent(h -> own.remove(lease.taskId()));
+                    lost.add(lease);
+                    continue;
+                }
+                own.update(lease.taskId(), held.get().claim.renewedAt(now));
+            }
+            own.write();
+            return lost;
+        });
     }
 
     @Override
     public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
-        Optional<HeldClaim> held = heldFor(lease);
-        return held.isPresent() && claimLocks.update(held.get(), held.get().record().withGrind(pid, startedAt));
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
+            if (held.isEmpty() || !own.intact() || !stillRuns(s, lease)) {
+                return false;
+            }
+            own.update(lease.taskId(), held.get().claim.withGrind(pid, startedAt));
+            own.write();
+            return true;
+        });
     }
 
-    private Optional<HeldClaim> heldFor(Lease lease) {
-        return claimLocks.heldAt(paths.claimFile(lease.taskId())).filter(held -> held.fence == lease.fence());
+    private static boolean stillRuns(WorkspaceState s, Lease lease) {
+        TaskRun run = s.runs().get(lease.taskId());
+        return run != null && run.status() == TaskStatus.IN_PROGRESS
+                && Objects.equals(run.workerId(), lease.worker().workerId());
     }
 
     // --- recovery ---
 
-    /** Read without the workspace lock: {@link #abandon} checks every finding again under it. */
+    /**
+     * Leases of dead processes, leases not renewed within the lease time, and running tasks that no lease file
+     * lists. Dead lease files that list nothing running are removed on the way: no task needs taking over.
+     */
     @Override
     public List<StaleClaim> findStaleClaims() {
-        if (!Files.isDirectory(paths.locks()) && !Files.exists(paths.log())) {
+        if (!Files.isDirectory(paths.locks())) {
             return List.of();
         }
-        Instant now = clock.instant();
-        List<StaleClaim> stale = new ArrayList<>();
-        Set<String> claimedIds = new HashSet<>();
-        for (Path file : claimFiles.list()) {
-            String id = ClaimFiles.taskIdOf(file).orElseThrow();
-            claimedIds.add(id);
-            Inspection inspection = claimLocks.inspect(file);
-            staleReason(inspection, now).ifPresent(reason ->
-                    stale.add(new StaleClaim(id, inspection.record(), reason, inspection.fence())));
-        }
-        Set<String> unclaimed = new HashSet<>();
-        snapshot().runs().forEach((id, run) -> {
-            if (run.status() != TaskStatus.IN_PROGRESS || claimedIds.contains(id)
-                    || claimLocks.heldAt(paths.claimFile(id)).isPresent()) {
-                return;
+        return lock.callExclusive(() -> {
+            WorkspaceState s = current();
+            Instant now = clock.instant();
+            List<StaleClaim> stale = new ArrayList<>();
+            Set<String> listed = new HashSet<>(own.taskIds());
+            for (Found found : LeaseFiles.scan(claimFiles, own)) {
+                boolean holdsRunning = false;
+                for (LeaseFiles.Line line : found.lines()) {
+                    listed.add(line.taskId());
+                    if (!runsUnder(s, line)) {
+                        continue;
+                    }
+                    holdsRunning = true;
+                    staleReason(found, line, now).ifPresent(reason ->
+                            stale.add(new StaleClaim(line.taskId(), line.claim(), reason, line.fenceOrZero())));
+                }
+                if (found.state() == Found.State.DEAD && !holdsRunning) {
+                    LeaseFiles.deleteIfSame(found.file(), found.fileKey());
+                }
             }
-            unclaimed.add(id);
-            Instant since = missingClaimSince.computeIfAbsent(id, k -> now);
-            if (!since.plus(settings.missingClaimGrace()).isAfter(now)) {
-                Claim last = new Claim(id, run.workerId(), 0, null, run.startedAt(), null, null, null);
-                stale.add(new StaleClaim(id, last, Takeover.Reason.UNCLAIMED, 0));
+            Set<String> unclaimed = new HashSet<>();
+            for (String id : s.inProgress()) {
+                if (listed.contains(id)) {
+                    continue;
+                }
+                unclaimed.add(id);
+                Instant since = missingClaimSince.computeIfAbsent(id, k -> now);
+                if (!since.plus(settings.missingClaimGrace()).isAfter(now)) {
+                    TaskRun run = s.runOf(id);
+                    Claim last = new Claim(id, run.workerId(), 0, null, run.startedAt(), null, null, null);
+                    stale.add(new StaleClaim(id, last, Takeover.Reason.UNCLAIMED, 0));
+                }
             }
+            missingClaimSince.keySet().retainAll(unclaimed);
+            return stale;
         });
-        missingClaimSince.keySet().retainAll(unclaimed);
-        return stale;
     }
 
     @Override
@@ -320,38 +398,67 @@ public final class FileTaskStore implements TaskStore {
             return List.of();
         }
         return change(change -> {
+            List<Found> files = LeaseFiles.scan(claimFiles, own);
             List<Takeover> takeovers = new ArrayList<>();
             for (StaleClaim claim : stale) {
-                Path file = paths.claimFile(claim.taskId());
+                String id = claim.taskId();
                 if (claim.reason() == Takeover.Reason.UNCLAIMED) {
-                    if (Files.exists(file) || claimLocks.heldAt(file).isPresent()) {
+                    boolean listed = own.get(id).isPresent()
+                            || files.stream().anyMatch(f -> f.lines().stream().anyMatch(l -> l.taskId().equals(id)));
+                    if (listed) {
                         continue;
                     }
-                    missingClaimSince.remove(claim.taskId());
+                    missingClaimSince.remove(id);
                 } else {
-                    // Claims are made and released only under this lock, so the claim inspected here stays put
-                    // until it is deleted.
-                    Inspection now = claimLocks.inspect(file);
-                    if (now.fence() != claim.fence() || staleReason(now, change.now).isEmpty()
-                            || !claimLocks.deleteIfSame(file, now.fileKey())) {
+                    boolean stillStale = files.stream().anyMatch(f -> f.line(id, claim.fence())
+                            .filter(line -> runsUnder(state, line))
+                            .flatMap(line -> staleReason(f, line, change.now)).isPresent());
+                    if (!stillStale) {
                         continue;
                     }
                 }
-                if (requeue(change, claim.taskId(), claim.reason())) {
-                    takeovers.add(new Takeover(claim.taskId(), claim.previousWorker(), claim.reason()));
+                if (requeue(change, id, claim.reason())) {
+                    takeovers.add(new Takeover(id, claim.previousWorker(), claim.reason()));
                 }
             }
             blockUnrunnable(change);
+            change.afterWrite(() -> {
+                for (Found f : files) {
+                    if (f.state() == Found.State.DEAD && f.lines().stream().noneMatch(l -> runsUnder(state, l))) {
+                        LeaseFiles.deleteIfSame(f.file(), f.fileKey());
+                    }
+                }
+            });
             return takeovers;
         });
     }
 
-    private Optional<Takeover.Reason> staleReason(Inspection inspection, Instant now) {
-        return switch (inspection.state()) {
-            case GONE, OURS -> Optional.empty();
-            case OWNER_DEAD -> Optional.of(Takeover.Reason.OWNER_DIED);
-            case OWNER_ALIVE -> isStale(inspection, now) ? Optional.of(Takeover.Reason.LEASE_EXPIRED) : Optional.empty();
+    /** The line's task is running under the line's worker: the line is that run's lease. */
+    private static boolean runsUnder(WorkspaceState s, LeaseFiles.Line line) {
+        TaskRun run = s.runs().get(line.taskId());
+        return run != null && run.status() == TaskStatus.IN_PROGRESS && s.contains(line.taskId())
+                && Objects.equals(run.workerId(), line.workerId());
+    }
+
+    private Optional<Takeover.Reason> staleReason(Found found, LeaseFiles.Line line, Instant now) {
+        return switch (found.state()) {
+            case OURS -> Optional.empty();
+            case DEAD -> Optional.of(Takeover.Reason.OWNER_DIED);
+            case ALIVE, SAME_JVM -> isStale(line, found, now)
+                    ? Optional.of(Takeover.Reason.LEASE_EXPIRED) : Optional.empty();
         };
+    }
+
+    /**
+     * Stale when the heartbeat is older than the lease. A heartbeat further in the future than one lease can only
+     * come from a skewed clock or a hand edit; the file's mtime (written by this machine's kernel) decides then.
+     */
+    private boolean isStale(LeaseFiles.Line line, Found found, Instant now) {
+        Instant heartbeat = line.heartbeatAt();
+        if ((heartbeat == null || heartbeat.isAfter(now.plus(settings.lease()))) && found.modified() != null) {
+            heartbeat = found.modified().toInstant();
+        }
+        return heartbeat == null || heartbeat.plus(settings.lease()).isBefore(now);
     }
 
     // --- user intents ---
@@ -370,14 +477,14 @@ public final class FileTaskStore implements TaskStore {
         return change(change -> {
             List<String> targets = new ArrayList<>();
             if (allFailed) {
-                change.runs.forEach((id, run) -> {
-                    if (run.status() == TaskStatus.FAILED && change.tasks.containsKey(id)) {
+                state.runs().forEach((id, run) -> {
+                    if (run.status() == TaskStatus.FAILED && state.contains(id)) {
                         targets.add(id);
                     }
                 });
             } else {
                 for (String id : ids) {
-                    if (!change.tasks.containsKey(id)) {
+                    if (!state.contains(id)) {
                         throw new UnknownTaskException(id);
                     }
                     targets.add(id);
@@ -385,15 +492,15 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = change.runOf(id);
+                TaskRun run = state.runOf(id);
                 if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
                     continue;
                 }
                 change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
                 retried.add(id);
             }
-            for (String id : Scheduling.toUnblock(change.queue.tasks(), change.runs::get)) {
-                change.put(id, change.runOf(id).retry(id));
+            for (String id : Scheduling.toUnblock(state.tasks(), state.runs()::get)) {
+                change.put(id, state.runOf(id).retry(id));
                 retried.add(id);
             }
             return retried;
@@ -403,47 +510,164 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public Cancellation cancel(String id) {
         return change(change -> {
-            if (!change.tasks.containsKey(id)) {
+            if (!state.contains(id)) {
                 throw new UnknownTaskException(id);
             }
-            TaskRun run = change.runOf(id);
+            TaskRun run = state.runOf(id);
             TaskRun cancelled = run.cancel(id, change.now, run.budgetUsed());
-            Optional<Claim> ended = run.status() == TaskStatus.IN_PROGRESS
-                    ? endClaim(paths.claimFile(id)) : Optional.empty();
+            Optional<Claim> ended = Optional.empty();
+            if (run.status() == TaskStatus.IN_PROGRESS) {
+                ended = endLease(id, run);
+            }
             change.put(id, cancelled);
             blockUnrunnable(change);
             return new Cancellation(cancelled, ended);
         });
     }
 
-    @Override
-    public void close() {
-        // Nothing is held open between calls: claim channels belong to the leases, which their pools release.
+    /**
+     * The lease of a running task, ended: forgotten at once when this store holds it (a retry may give the task to
+     * this JVM again straight away); another holder learns it from the journal at its next renewal.
+     */
+    private Optional<Claim> endLease(String id, TaskRun run) {
+        Optional<Own.Held> ours = own.get(id);
+        if (ours.isPresent()) {
+            own.remove(id);
+            return Optional.of(ours.get().claim);
+        }
+        for (Found found : LeaseFiles.scan(claimFiles, own)) {
+            for (LeaseFiles.Line line : found.lines()) {
+                if (line.taskId().equals(id) && Objects.equals(line.workerId(), run.workerId())) {
+                    return Optional.of(line.claim());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    // --- one read-modify-write of the log ---
+    @Override
+    public void close() {
+        checkpoints.stop();
+        lock.runExclusive(() -> {
+            own.removeIfEmpty();
+            own.dropAll();
+        });
+        if (checkpoints.wroteHere()) {
+            checkpoints.checkpointNow();
+        }
+        lock.runExclusive(journal::close);
+    }
+
+    // --- the state in memory, kept current from the journal ---
+
+    /** Catches up with the journal; loads the files when they were never read or were changed by someone else. */
+    private WorkspaceState current() {
+        Journal.Tail tail = journal.read();
+        if (state == null) {
+            reload();
+            return state;
+        }
+        JournalHeader header = tail.header();
+        if (tail.restarted()) {
+            if (header != null && header.base() > state.seq()) {
+                // A checkpoint holds records this process never read: they are in the files now.
+                reload();
+                return state;
+            }
+            if (header != null) {
+                queueBasis = header.queue();
+                logBasis = header.log();
+            }
+        }
+        for (JournalRecord record : tail.records()) {
+            if (record.seq() > state.seq()) {
+                apply(state, record, true, true);
+            }
+        }
+        if (!Objects.equals(identity(paths.queue()), queueBasis) || !Objects.equals(identity(paths.log()), logBasis)) {
+            reload();
+        }
+        return state;
+    }
 
     /**
-     * One unit of work on the log, under the workspace lock: the files as read, the entries being changed, and
-     * what to do once the new log has landed (or if it could not be written).
+     * The files, then every journal record they do not hold yet: a record's queue part after the queue file's
+     * revision, its run part after the log's. Parts are absolute, so a record the files already hold changes nothing.
      */
+    private void reload() {
+        state = null;
+        journal.close();
+        Journal.Tail all = journal.read();
+        String queueId = identity(paths.queue());
+        String logId = identity(paths.log());
+        QueueDocument queue = queueFile.read();
+        ExecutionLog log = logFile.read();
+        WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()));
+        for (JournalRecord record : all.records()) {
+            if (record.seq() > queue.revision() || record.seq() > log.revision()) {
+                apply(loaded, record, record.seq() > queue.revision(), record.seq() > log.revision());
+            }
+        }
+        state = loaded;
+        queueBasis = queueId;
+        logBasis = logId;
+    }
+
+    private static void apply(WorkspaceState s, JournalRecord record, boolean queuePart, boolean runPart) {
+        if (record.cleared()) {
+            if (queuePart) {
+                s.clear();
+            } else if (runPart) {
+                s.clearRuns();
+            }
+        }
+        if (queuePart) {
+            s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
+        }
+        if (runPart) {
+            record.runs().forEach(s::setRun);
+        }
+        s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
+    }
+
+    static String identity(Path file) {
+        var entry = SafeFiles.entryOrNull(file);
+        return entry == null ? null
+                : entry.fileKey() + "/" + entry.size() + "/" + entry.lastModifiedTime().toMillis();
+    }
+
+    // --- one change, one journal record ---
+
+    /** One unit of work under the workspace lock: the record being made, and what to do once it is durable. */
     private final class Change {
         final Instant now = clock.instant();
-        final QueueDocument queue = FileTaskStore.this.queue.read();
-        final ExecutionLog before = log.read();
-        final Map<String, TaskRun> runs = before.runsOver(queue);
-        final Map<String, Task> tasks = index(queue);
+        private boolean cleared;
+        private final List<Task> added = new ArrayList<>();
+        private final Map<String, TaskRun> runs = new LinkedHashMap<>();
         private final List<Runnable> afterWrite = new ArrayList<>();
         private final List<Runnable> ifWriteFails = new ArrayList<>();
-        private boolean changed;
+        boolean leasesChanged;
+        long version;
 
-        TaskRun runOf(String id) {
-            return runs.getOrDefault(id, TaskRun.pending());
+        boolean touched() {
+            return cleared || !added.isEmpty() || !runs.isEmpty();
         }
 
         void put(String id, TaskRun run) {
             runs.put(id, run);
-            changed = true;
+            state.setRun(id, run);
+        }
+
+        void add(List<Task> tasks) {
+            added.addAll(tasks);
+            state.appendTasks(tasks);
+        }
+
+        void clear() {
+            cleared = true;
+            added.clear();
+            runs.clear();
+            state.clear();
         }
 
         void afterWrite(Runnable action) {
@@ -455,29 +679,50 @@ public final class FileTaskStore implements TaskStore {
         }
 
         void finish() {
-            if (changed) {
+            if (touched()) {
+                long seq = state.seq() + 1;
+                JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, state.summary());
                 try {
-                    log.write(before.with(runs, queue));
+                    journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
                 } catch (RuntimeException e) {
+                    // The state in memory is ahead of the disk now: read it again before anything else.
+                    state = null;
                     ifWriteFails.forEach(Runnable::run);
                     throw e;
                 }
+                state.setSeq(seq, record.changesQueue());
+                checkpoints.wrote();
+            }
+            if (leasesChanged) {
+                own.write();
+                own.removeIfEmpty();
             }
             afterWrite.forEach(Runnable::run);
+            version = version();
         }
     }
 
     private <R> R change(Function<Change, R> body) {
         ensureLocksDirectory();
         return lock.callExclusive(() -> {
+            current();
             Change change = new Change();
-            R result = body.apply(change);
+            R result;
+            try {
+                result = body.apply(change);
+            } catch (RuntimeException e) {
+                if (change.touched()) {
+                    // Refused half-way: the state in memory is ahead of the disk; read it again.
+                    state = null;
+                }
+                throw e;
+            }
             change.finish();
             return result;
         });
     }
 
-    // --- rules applied inside a commit ---
+    // --- rules applied inside a change ---
 
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
         String id = task.id();
@@ -488,33 +733,15 @@ public final class FileTaskStore implements TaskStore {
     }
 
     private void blockUnrunnable(Change change) {
-        Scheduling.toBlock(change.queue.tasks(), change.runs::get)
-                .forEach((id, reason) -> change.put(id, change.runOf(id).block(id, change.now, reason)));
-    }
-
-    private Optional<Lease> claimOne(Task task, WorkerIdentity worker, Change change) {
-        Path file = paths.claimFile(task.id());
-        if (Files.exists(file)) {
-            // A claim file on a pending task: its owner died between claiming and logging, or it was made by hand.
-            Inspection inspection = claimLocks.inspect(file);
-            if (inspection.state() != Inspection.State.OWNER_DEAD
-                    || !claimLocks.deleteIfSame(file, inspection.fileKey())) {
-                return Optional.empty();
-            }
+        for (Map<String, String> found = state.takeBlockable(); !found.isEmpty(); found = state.takeBlockable()) {
+            found.forEach((id, reason) -> change.put(id, state.runOf(id).block(id, change.now, reason)));
         }
-        Optional<HeldClaim> held = claimLocks.tryAcquire(file, Claim.of(task.id(), worker, change.now));
-        if (held.isEmpty()) {
-            return Optional.empty();
-        }
-        TaskRun claimed = change.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
-        change.put(task.id(), claimed);
-        return Optional.of(new Lease(task, claimed.attempts(), worker, held.get().fence));
     }
 
     private boolean requeue(Change change, String id, Takeover.Reason reason) {
-        TaskRun run = change.runs.get(id);
-        Task task = change.tasks.get(id);
-        if (task == null || run == null || run.status() != TaskStatus.IN_PROGRESS) {
+        TaskRun run = state.runs().get(id);
+        Optional<Task> task = state.task(id);
+        if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
         String why = switch (reason) {
@@ -523,44 +750,8 @@ public final class FileTaskStore implements TaskStore {
                     + run.attempts();
             case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
         };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts()));
+        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts()));
         return true;
-    }
-
-    /**
-     * Stale when the heartbeat is older than the lease. A heartbeat further in the future than one lease can only
-     * come from a skewed clock or a hand edit; the file's mtime (written by this machine's kernel) decides then.
-     */
-    private boolean isStale(Inspection inspection, Instant now) {
-        Instant heartbeat = inspection.record() == null ? null : inspection.record().heartbeatAt();
-        if (heartbeat == null || heartbeat.isAfter(now.plus(settings.lease()))) {
-            heartbeat = inspection.modified().toInstant();
-        }
-        return heartbeat.plus(settings.lease()).isBefore(now);
-    }
-
-    /** Removes a task's claim file, whoever holds it, and says what it held. */
-    private Optional<Claim> endClaim(Path file) {
-        Optional<HeldClaim> ours = claimLocks.heldAt(file);
-        if (ours.isPresent()) {
-            // Forgotten now, not when its worker next renews: a retry may give the task to this JVM at once.
-            boolean owned = claimLocks.owns(ours.get());
-            claimLocks.release(ours.get());
-            if (owned) {
-                return Optional.of(ours.get().record());
-            }
-        }
-        Inspection inspection = claimLocks.inspect(file);
-        if (inspection.state() != Inspection.State.GONE && claimLocks.deleteIfSame(file, inspection.fileKey())) {
-            return Optional.ofNullable(inspection.record());
-        }
-        return Optional.empty();
-    }
-
-    private static Map<String, Task> index(QueueDocument q) {
-        Map<String, Task> byId = new HashMap<>(q.tasks().size() * 2);
-        q.tasks().forEach(t -> byId.put(t.id(), t));
-        return byId;
     }
 
     private void ensureLocksDirectory() {
@@ -569,5 +760,47 @@ public final class FileTaskStore implements TaskStore {
         } catch (IOException e) {
             throw new StoreException("cannot create " + paths.locks() + ": " + e.getMessage(), e);
         }
+    }
+
+    // --- for checkpoints ---
+
+    WorkspaceLock lock() {
+        return lock;
+    }
+
+    /** What a checkpoint writes, taken under the lock; null when the files hold everything already. */
+    Checkpoints.Frozen freeze() {
+        WorkspaceState s = current();
+        JournalHeader header = journal.header();
+        if (header == null || journal.lastSeq() <= header.base()) {
+            return null;
+        }
+        boolean queueChanged = s.queueSeq() > header.base();
+        return new Checkpoints.Frozen(s.seq(), queueChanged ? s.queueDocument() : null, s.logDocument());
+    }
+
+    /**
+     * Installs a checkpoint written off the lock, if it is still the newest and the files are still the ones the
+     * journal names: a file someone else changed is never overwritten.
+     */
+    boolean install(Checkpoints.Frozen frozen, Path queueTemp, Path logTemp) throws IOException {
+        WorkspaceState s = current();
+        JournalHeader header = journal.header();
+        if (header == null || header.base() >= frozen.seq() || s.seq() < frozen.seq()
+                || !Objects.equals(identity(paths.queue()), queueBasis)
+                || !Objects.equals(identity(paths.log()), logBasis)) {
+            return false;
+        }
+        if (queueTemp != null) {
+            Files.move(queueTemp, paths.queue(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(logTemp, paths.log(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.syncDirectory(paths.root());
+        queueBasis = identity(paths.queue());
+        logBasis = identity(paths.log());
+        journal.restartAt(JournalHeader.over(frozen.seq(), queueBasis, logBasis));
+        return true;
     }
 }

@@ -34,6 +34,8 @@ final class SafeFiles {
     static final long MAX_DOCUMENT_BYTES = 512L << 20;
     /** A claim record is a few hundred bytes; anything much longer is not one. */
     static final int MAX_CLAIM_BYTES = 8 << 10;
+    /** A lease file holds one short line per task its process runs. */
+    static final int MAX_LEASE_BYTES = 4 << 20;
 
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 

@@ -13,6 +13,11 @@ public record WorkspacePaths(Path root, Path queue, Path log, Path locks, Path s
                 locks.resolve(".workspace.lock"));
     }
 
+    /** Every change since the last checkpoint of the two documents; a dot name, like the lock. */
+    public Path journal() {
+        return locks.resolve(".journal");
+    }
+
     public Path claimFile(String taskId) {
         return locks.resolve(taskId + ".lock");
     }

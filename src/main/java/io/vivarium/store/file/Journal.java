@@ -1,0 +1,343 @@
+package io.vivarium.store.file;
+
+import io.vivarium.store.CorruptFileException;
+import io.vivarium.store.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import tools.jackson.core.JacksonException;
+
+/**
+ * {@code task_locks/.journal}: every committed change since the last checkpoint, one JSON line each, after a header
+ * line naming that checkpoint. A commit appends its line and fsyncs it under the workspace lock, and readers read
+ * only under that lock, so no one ever sees a change that is not yet durable. A line without its newline is the
+ * torn end of a writer that died mid-append: it was never acknowledged, readers skip it and the next writer cuts it
+ * off. A checkpoint replaces the journal by a short one (temp file, fsync, rename) that keeps the records the new
+ * checkpoint does not hold.
+ *
+ * <p>One instance per store; every method but {@link #identity()} is called under the workspace lock.
+ */
+final class Journal {
+
+    private final Path path;
+    private FileChannel channel;
+    private Object fileKey;
+    /** End of the last complete line read or written. */
+    private long position;
+    private JournalHeader header;
+    private long headerEnd;
+    /** Each record's seq and the offset just past its line, for the records the current file holds. */
+    private final List<long[]> ends = new ArrayList<>();
+
+    Journal(Path path) {
+        this.path = path;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** What was read: the header (null when there is no journal yet), and the records not seen before. */
+    record Tail(JournalHeader header, List<JournalRecord> records, boolean restarted) {
+    }
+
+    /** Reads what other writers appended since the last call; from the start when the file was replaced. */
+    Tail read() {
+        try {
+            BasicFileAttributes entry = SafeFiles.entry(path);
+            if (entry == null) {
+                boolean restarted = channel != null || header != null;
+                reset();
+                return new Tail(null, List.of(), restarted);
+            }
+            SafeFiles.requireRegular(path, entry, SafeFiles.MAX_DOCUMENT_BYTES);
+            boolean restarted = false;
+            if (channel == null || !Objects.equals(entry.fileKey(), fileKey)) {
+                reset();
+                channel = SafeFiles.openRegular(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                fileKey = entry.fileKey();
+                restarted = true;
+            }
+            long size = channel.size();
+            if (size < position) {
+                reset();
+                channel = SafeFiles.openRegular(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                fileKey = entry.fileKey();
+                restarted = true;
+                size = channel.size();
+            }
+            List<JournalRecord> records = new ArrayList<>();
+            if (size > position) {
+                readLines(size, records);
+            }
+            return new Tail(header, records, restarted);
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    JournalHeader header() {
+        return header;
+    }
+
+    /** The last record's seq in this file, or the header's base. */
+    long lastSeq() {
+        return ends.isEmpty() ? (header == null ? -1 : header.base()) : ends.get(ends.size() - 1)[0];
+    }
+
+    /** How many records the file holds past its checkpoint. */
+    int records() {
+        return ends.size();
+    }
+
+    /**
+     * Appends one record and makes it durable. Creates the journal with {@code newHeader} when there is none (a
+     * journal begins where the files end). Call {@link #read()} first: the record must follow the last one.
+     */
+    void append(JournalRecord record, JournalHeader newHeader) {
+        byte[] line = line(record);
+        try {
+            if (channel == null) {
+                create(newHeader);
+            }
+            if (channel.size() > position) {
+                channel.truncate(position);
+            }
+            writeAt(channel, position, line);
+            channel.force(false);
+            position += line.length;
+            ends.add(new long[] {record.seq(), position});
+        } catch (IOException e) {
+            try {
+                if (channel != null) {
+                    channel.truncate(position);
+                }
+            } catch (IOException ignored) {
+                // the torn end is cut off by the next writer
+            }
+            throw new StoreException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the journal by one that starts at {@code header.base()} and keeps every later record. */
+    void restartAt(JournalHeader next) {
+        try {
+            long from = headerEnd;
+            for (long[] end : ends) {
+                if (end[0] <= next.base()) {
+                    from = end[1];
+                }
+            }
+            byte[] kept = new byte[0];
+            if (channel != null && position > from) {
+                kept = new byte[(int) (position - from)];
+                ByteBuffer buffer = ByteBuffer.wrap(kept);
+                while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
+                    // read the records the checkpoint does not hold
+                }
+            }
+            byte[] head = line(next);
+            byte[] content = Arrays.copyOf(head, head.length + kept.length);
+            System.arraycopy(kept, 0, content, head.length, kept.length);
+            AtomicFile.replace(path, content);
+            reset();
+            read();
+        } catch (IOException e) {
+            throw new StoreException("cannot rewrite " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last committed seq and the files the journal's checkpoint wrote, as seen from outside the lock. */
+    record Peek(long lastSeq, String queue, String log) {
+    }
+
+    /**
+     * Cheap enough to poll every few milliseconds: the header and the last complete line, two short reads. Null when
+     * there is no journal. A torn or half-replaced file reads as whatever its complete lines say.
+     */
+    Peek peek() {
+        try (FileChannel in = SafeFiles.openRegular(path, StandardOpenOption.READ)) {
+            long size = in.size();
+            byte[] head = readAt(in, 0, (int) Math.min(size, 4096));
+            int headerEnd = indexOf(head, 0);
+            if (headerEnd < 0) {
+                return null;
+            }
+            JournalHeader h = WorkspaceJson.mapper().readValue(head, 0, headerEnd, JournalHeader.class);
+            long last = h.base();
+            long end = size;
+            // The last complete line: back from the end to its newline, then back to the newline before it.
+            byte[] tail = readAt(in, Math.max(0, end - 256), (int) Math.min(end, 256));
+            int lastNewline = lastIndexOf(tail, tail.length - 1);
+            if (lastNewline >= 0) {
+                long lineEnd = end - tail.length + lastNewline;
+                long lineStart = startOfLine(in, lineEnd);
+                if (lineStart > headerEnd) {
+                    byte[] start = readAt(in, lineStart, (int) Math.min(64, lineEnd - lineStart));
+                    last = Math.max(last, seqOf(start));
+                }
+            }
+            return new Peek(last, h.queue(), h.log());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return new Peek(Long.MIN_VALUE, null, null);
+        }
+    }
+
+    private static long startOfLine(FileChannel in, long lineEnd) throws IOException {
+        long at = lineEnd;
+        while (at > 0) {
+            int chunk = (int) Math.min(at, 8192);
+            byte[] bytes = readAt(in, at - chunk, chunk);
+            int nl = lastIndexOf(bytes, bytes.length - 1);
+            if (nl >= 0) {
+                return at - chunk + nl + 1;
+            }
+            at -= chunk;
+        }
+        return 0;
+    }
+
+    private static long seqOf(byte[] lineStart) {
+        String text = new String(lineStart, java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.regex.Matcher m = SEQ.matcher(text);
+        return m.lookingAt() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
+    }
+
+    private static final java.util.regex.Pattern SEQ = java.util.regex.Pattern.compile("\\{\"seq\":(\\d+)");
+
+    private static byte[] readAt(FileChannel in, long at, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && in.read(buffer, at + buffer.position()) > 0) {
+            // read what is there
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] bytes, int from) {
+        for (int i = from; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void close() {
+        reset();
+    }
+
+    private void create(JournalHeader newHeader) throws IOException {
+        Path temp = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            writeAt(out, 0, line(newHeader));
+            out.force(true);
+        }
+        try {
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        AtomicFile.syncDirectory(path.getParent());
+        reset();
+        read();
+        if (channel == null) {
+            throw new IOException("the journal vanished as it was created");
+        }
+    }
+
+    private void readLines(long size, List<JournalRecord> into) throws IOException {
+        int length = (int) (size - position);
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
+            // read to the size seen
+        }
+        byte[] bytes = buffer.array();
+        int start = 0;
+        for (int i = 0; i < buffer.position(); i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            long lineEnd = position + i + 1;
+            if (i > start) {
+                parseLine(bytes, start, i - start, into, lineEnd);
+            }
+            start = i + 1;
+        }
+        position += start;
+    }
+
+    private void parseLine(byte[] bytes, int offset, int length, List<JournalRecord> into, long lineEnd) {
+        try {
+            if (header == null && ends.isEmpty()) {
+                header = WorkspaceJson.mapper().readValue(bytes, offset, length, JournalHeader.class);
+                if (header.journal() != JournalHeader.FORMAT) {
+                    throw new CorruptFileException(path, "journal format " + header.journal()
+                            + " is not one this version reads");
+                }
+                headerEnd = lineEnd;
+                return;
+            }
+            JournalRecord record = WorkspaceJson.mapper().readValue(bytes, offset, length, JournalRecord.class);
+            if (record.seq() <= lastSeq()) {
+                throw new CorruptFileException(path, "record " + record.seq() + " follows record " + lastSeq());
+            }
+            into.add(record);
+            ends.add(new long[] {record.seq(), lineEnd});
+        } catch (JacksonException e) {
+            throw new CorruptFileException(path, WorkspaceJson.describe(e));
+        }
+    }
+
+    private void reset() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // a read-only view being dropped
+            }
+        }
+        channel = null;
+        fileKey = null;
+        position = 0;
+        headerEnd = 0;
+        header = null;
+        ends.clear();
+    }
+
+    private static byte[] line(Object value) {
+        byte[] json = WorkspaceJson.compact(value);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private static void writeAt(FileChannel channel, long at, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+}

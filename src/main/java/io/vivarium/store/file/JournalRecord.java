@@ -1,0 +1,31 @@
+package io.vivarium.store.file;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One committed change, one line of the journal. Every part is absolute (whole tasks, whole run entries, a clear),
+ * so applying a record twice, or over files that already hold it, changes nothing: a checkpoint that died between
+ * its renames is repaired by replay. {@code summary} is the workspace's summary after the change, so that
+ * {@code status} reads one line instead of the whole queue.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({"seq", "at", "cleared", "added", "runs", "summary"})
+record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                     Summary summary) {
+
+    JournalRecord {
+        added = added == null ? List.of() : added;
+        runs = runs == null ? Map.of() : runs;
+    }
+
+    boolean changesQueue() {
+        return cleared || !added.isEmpty();
+    }
+}

@@ -1,0 +1,310 @@
+package io.vivarium.store.file;
+
+import io.vivarium.task.Money;
+import io.vivarium.task.Scheduling;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The queue and every run state of a workspace, held in memory and kept current from the journal, with the indexes
+ * that make a commit cost what it changes: the runnable tasks in claim order, the tasks waiting out a backoff, who
+ * depends on whom, and the summary's counts. Not thread-safe: the store uses it under its own lock.
+ */
+final class WorkspaceState {
+
+    /** The queue file's own fields (endpoint, unknown fields, the old format's lists); its tasks live below. */
+    private QueueDocument frame;
+    private ExecutionLog logFrame;
+    private final List<Task> tasks = new ArrayList<>();
+    private final Map<String, Integer> position = new HashMap<>();
+    private final Map<String, TaskRun> runs = new LinkedHashMap<>();
+    private final Map<String, List<String>> dependents = new HashMap<>();
+    private final TreeSet<Integer> ready = new TreeSet<>(Comparator
+            .comparing((Integer p) -> tasks.get(p).priority())
+            .thenComparing(p -> p));
+    private final TreeMap<Instant, Set<String>> backoff = new TreeMap<>();
+    private final Map<String, Instant> backoffOf = new HashMap<>();
+    private final Set<String> inProgress = new LinkedHashSet<>();
+    /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
+    private final Set<String> toBlock = new LinkedHashSet<>();
+    private final int[] counts = new int[TaskStatus.values().length];
+    private long budgetMicros;
+    /** The last journal record applied, and the last one that changed the queue's definitions. */
+    private long seq;
+    private long queueSeq;
+
+    WorkspaceState(QueueDocument queue, ExecutionLog log, long seq) {
+        this.frame = queue.withTasks(List.of());
+        this.logFrame = log.cleared(QueueDocument.empty());
+        this.seq = seq;
+        this.queueSeq = queue.revision();
+        runs.putAll(log.runsOver(queue));
+        appendTasks(queue.tasks());
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    long queueSeq() {
+        return queueSeq;
+    }
+
+    // --- reading ---
+
+    List<Task> tasks() {
+        return tasks;
+    }
+
+    Map<String, TaskRun> runs() {
+        return runs;
+    }
+
+    Optional<Task> task(String id) {
+        Integer p = position.get(id);
+        return p == null ? Optional.empty() : Optional.of(tasks.get(p));
+    }
+
+    boolean contains(String id) {
+        return position.containsKey(id);
+    }
+
+    /** The entry of a task in the queue, pending when it has none. */
+    TaskRun runOf(String id) {
+        TaskRun run = runs.get(id);
+        return run == null ? TaskRun.pending() : run;
+    }
+
+    /** Tasks in progress, in the order they were claimed. */
+    Set<String> inProgress() {
+        return inProgress;
+    }
+
+    Summary summary() {
+        int pending = tasks.size();
+        for (TaskStatus s : TaskStatus.values()) {
+            if (s != TaskStatus.PENDING) {
+                pending -= counts[s.ordinal()];
+            }
+        }
+        return new Summary(tasks.size(), counts[TaskStatus.COMPLETED.ordinal()],
+                counts[TaskStatus.IN_PROGRESS.ordinal()], pending, counts[TaskStatus.FAILED.ordinal()],
+                counts[TaskStatus.BLOCKED.ordinal()], counts[TaskStatus.CANCELLED.ordinal()],
+                Money.round(budgetMicros / 1_000_000.0));
+    }
+
+    /** The files' frame, for a checkpoint of the queue. */
+    QueueDocument queueDocument() {
+        return frame.withTasks(List.copyOf(tasks));
+    }
+
+    /** The log as a checkpoint writes it: every entry, and the summary kept here (no pass over the queue). */
+    ExecutionLog logDocument() {
+        return new ExecutionLog(logFrame.version(), seq, runs, summary(), logFrame.extra());
+    }
+
+    // --- what a commit may claim ---
+
+    /**
+     * Up to {@code max} tasks runnable at {@code now}, in claim order (priority, then queue order), skipping
+     * {@code skip}; and whether more were runnable than taken.
+     */
+    Runnable runnable(Instant now, int max, Set<String> skip) {
+        releaseBackoffsDue(now);
+        List<Task> taken = new ArrayList<>();
+        boolean left = false;
+        for (Integer p : ready) {
+            Task task = tasks.get(p);
+            if (skip.contains(task.id())) {
+                left = true;
+                continue;
+            }
+            if (taken.size() >= max) {
+                left = true;
+                break;
+            }
+            taken.add(task);
+        }
+        return new Runnable(taken, left);
+    }
+
+    record Runnable(List<Task> tasks, boolean more) {
+    }
+
+    Optional<Instant> nextBackoffEnd(Instant now) {
+        releaseBackoffsDue(now);
+        return backoff.isEmpty() ? Optional.empty() : Optional.of(backoff.firstKey());
+    }
+
+    /** Pending tasks that can never run, each with the reason, as {@link Scheduling#toBlock} finds them. */
+    Map<String, String> takeBlockable() {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (String id : toBlock) {
+            if (runOf(id).status() == TaskStatus.PENDING) {
+                task(id).flatMap(t -> Scheduling.blockingReason(t, this::statusOrNull))
+                        .ifPresent(reason -> found.put(id, reason));
+            }
+        }
+        toBlock.clear();
+        return found;
+    }
+
+    // --- changing ---
+
+    void setSeq(long seq, boolean queueChanged) {
+        this.seq = seq;
+        if (queueChanged) {
+            this.queueSeq = seq;
+        }
+    }
+
+    void appendTasks(List<Task> added) {
+        for (Task task : added) {
+            Integer p = tasks.size();
+            tasks.add(task);
+            position.put(task.id(), p);
+            TaskRun run = runs.get(task.id());
+            if (run != null) {
+                count(run, +1);
+                trackRunning(task.id(), run);
+            }
+            for (String dep : task.dependsOn()) {
+                dependents.computeIfAbsent(dep, k -> new ArrayList<>(2)).add(task.id());
+            }
+        }
+        for (Task task : added) {
+            reindex(task.id());
+            // A task that others named before it existed (the old format allowed it) may free them now.
+            dependents.getOrDefault(task.id(), List.of()).forEach(this::reindex);
+        }
+    }
+
+    void setRun(String id, TaskRun run) {
+        TaskRun old = runs.put(id, run);
+        if (!position.containsKey(id)) {
+            return;
+        }
+        if (old != null) {
+            count(old, -1);
+        }
+        count(run, +1);
+        trackRunning(id, run);
+        reindex(id);
+        TaskStatus before = old == null ? TaskStatus.PENDING : old.status();
+        if (before != run.status()) {
+            dependents.getOrDefault(id, List.of()).forEach(this::reindex);
+        }
+    }
+
+    /** Empties the queue and the log, keeping the files' own fields but not the old format's lists. */
+    void clear() {
+        frame = frame.cleared();
+        tasks.clear();
+        position.clear();
+        runs.clear();
+        dependents.clear();
+        ready.clear();
+        backoff.clear();
+        backoffOf.clear();
+        toBlock.clear();
+        inProgress.clear();
+        java.util.Arrays.fill(counts, 0);
+        budgetMicros = 0;
+    }
+
+    /** Forgets every run state, keeping the queue: a clear the queue file already holds (see the store's reload). */
+    void clearRuns() {
+        for (String id : List.copyOf(runs.keySet())) {
+            setRun(id, TaskRun.pending());
+        }
+        runs.clear();
+    }
+
+    // --- indexes ---
+
+    private void trackRunning(String id, TaskRun run) {
+        if (run.status() == TaskStatus.IN_PROGRESS) {
+            inProgress.add(id);
+        } else {
+            inProgress.remove(id);
+        }
+    }
+
+    private void count(TaskRun run, int sign) {
+        counts[run.status().ordinal()] += sign;
+        budgetMicros += sign * Math.round(run.budgetOrZero() * 1_000_000);
+    }
+
+    /** Puts a task where its state and its dependencies' states say it belongs. */
+    private void reindex(String id) {
+        Integer p = position.get(id);
+        if (p == null) {
+            return;
+        }
+        ready.remove(p);
+        Instant waiting = backoffOf.remove(id);
+        if (waiting != null) {
+            Set<String> at = backoff.get(waiting);
+            at.remove(id);
+            if (at.isEmpty()) {
+                backoff.remove(waiting);
+            }
+        }
+        TaskRun run = runOf(id);
+        if (run.status() != TaskStatus.PENDING) {
+            toBlock.remove(id);
+            return;
+        }
+        Task task = tasks.get(p);
+        boolean allCompleted = true;
+        for (String dep : task.dependsOn()) {
+            TaskStatus status = statusOrNull(dep);
+            if (status != TaskStatus.COMPLETED) {
+                allCompleted = false;
+                if (status == null || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED
+                        || status == TaskStatus.BLOCKED) {
+                    toBlock.add(id);
+                    return;
+                }
+            }
+        }
+        toBlock.remove(id);
+        if (!allCompleted) {
+            return;
+        }
+        if (run.notBefore() != null) {
+            backoffOf.put(id, run.notBefore());
+            backoff.computeIfAbsent(run.notBefore(), k -> new LinkedHashSet<>()).add(id);
+        } else {
+            ready.add(p);
+        }
+    }
+
+    private void releaseBackoffsDue(Instant now) {
+        while (!backoff.isEmpty() && !backoff.firstKey().isAfter(now)) {
+            Map.Entry<Instant, Set<String>> due = backoff.pollFirstEntry();
+            for (String id : due.getValue()) {
+                backoffOf.remove(id);
+                ready.add(position.get(id));
+            }
+        }
+    }
+
+    private TaskStatus statusOrNull(String id) {
+        return position.containsKey(id) ? runOf(id).status() : null;
+    }
+}
