@@ -26,8 +26,15 @@ record StatusReport(Summary summary, TaskPage failed, TaskPage blocked, List<Cla
     static final int LISTED = 50;
 
     static StatusReport of(TaskStore store, Duration lease, Clock clock) {
-        return new StatusReport(store.summary(), store.query(TaskQuery.inState(TaskStatus.FAILED).page(0, LISTED)),
-                store.query(TaskQuery.inState(TaskStatus.BLOCKED).page(0, LISTED)), store.claims(), lease, clock);
+        Summary summary = store.summary();
+        return new StatusReport(summary, listed(store, summary, TaskStatus.FAILED),
+                listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock);
+    }
+
+    /** Asked of the store only when the summary counts some: a store may answer a summary without reading tasks. */
+    private static TaskPage listed(TaskStore store, Summary summary, TaskStatus status) {
+        return summary.count(status) == 0 ? new TaskPage(List.of(), 0)
+                : store.query(TaskQuery.inState(status).page(0, LISTED));
     }
 
     void print(PrintWriter out, String workspace) {

@@ -108,9 +108,34 @@ public final class FileTaskStore implements TaskStore {
 
     // --- reading ---
 
+    /**
+     * From memory once this store has read the workspace; before that, from the journal's last record or the log's
+     * own summary, when the files are the ones the journal names: {@code status} then reads no task at all.
+     */
     @Override
     public Summary summary() {
-        return lock.callExclusive(() -> current().summary());
+        return lock.callExclusive(() -> {
+            if (state == null) {
+                Optional<Summary> recorded = recordedSummary();
+                if (recorded.isPresent()) {
+                    return recorded.get();
+                }
+            }
+            return current().summary();
+        });
+    }
+
+    private Optional<Summary> recordedSummary() {
+        Journal.Tail tail = journal.read();
+        JournalHeader header = tail.header();
+        if (header == null || !Objects.equals(identity(paths.queue()), header.queue())
+                || !Objects.equals(identity(paths.log()), header.log())) {
+            return Optional.empty();
+        }
+        if (!tail.records().isEmpty()) {
+            return Optional.ofNullable(tail.records().get(tail.records().size() - 1).summary());
+        }
+        return LogTail.summary(paths.log());
     }
 
     @Override
@@ -293,6 +318,8 @@ public final class FileTaskStore implements TaskStore {
                 claimed.add(new Lease(task, run.attempts(), worker, fence));
             }
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
+            // A busy pool leaves the files to the background checkpoint; one going idle makes them exact.
+            change.checkpointAfter = claimed.isEmpty() && !runnable.more();
             Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
@@ -648,6 +675,8 @@ public final class FileTaskStore implements TaskStore {
         private final List<Runnable> ifWriteFails = new ArrayList<>();
         boolean leasesChanged;
         long version;
+        /** Bring the files up to date before returning: a user's intent, or a pool that has nothing left to do. */
+        boolean checkpointAfter = true;
 
         boolean touched() {
             return cleared || !added.isEmpty() || !runs.isEmpty();
@@ -704,9 +733,11 @@ public final class FileTaskStore implements TaskStore {
 
     private <R> R change(Function<Change, R> body) {
         ensureLocksDirectory();
-        return lock.callExclusive(() -> {
+        Change[] made = new Change[1];
+        R outcome = lock.callExclusive(() -> {
             current();
             Change change = new Change();
+            made[0] = change;
             R result;
             try {
                 result = body.apply(change);
@@ -720,6 +751,10 @@ public final class FileTaskStore implements TaskStore {
             change.finish();
             return result;
         });
+        if (made[0].touched() && made[0].checkpointAfter && !lock.isHeldByCurrentThread()) {
+            checkpoints.checkpointNow();
+        }
+        return outcome;
     }
 
     // --- rules applied inside a change ---

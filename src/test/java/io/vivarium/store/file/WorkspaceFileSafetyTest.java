@@ -113,32 +113,14 @@ class WorkspaceFileSafetyTest {
     }
 
     @Test
-    void aClaimOnATaskWhoseClaimNameIsADanglingLinkTakesTheNameBack() throws Exception {
-        Path locks = Files.createDirectories(workspace.resolve("task_locks"));
-        Path link = OddFiles.link(locks.resolve("a.lock"), outside.resolve("nowhere"));
-        ClaimLocks claims = new ClaimLocks();
-
-        var held = claims.tryAcquire(link, io.vivarium.store.Claim.of("a", io.vivarium.store.WorkerIdentity.create(),
-                CLOCK.instant()));
-
-        assertThat(held).isPresent();
-        assertThat(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS)).isTrue();
-        assertThat(outside.resolve("nowhere")).doesNotExist();
-        claims.release(held.get());
-    }
-
-    @Test
     void aDirectoryWithAClaimsNameIsNeverRemovedAndClaimingItsTaskIsRefusedNamingIt() throws Exception {
         Path locks = Files.createDirectories(workspace.resolve("task_locks"));
         Path directory = Files.createDirectories(locks.resolve("a.lock"));
         Files.writeString(directory.resolve("inside"), "kept");
-        ClaimLocks claims = new ClaimLocks();
+        store().add(List.of(aTask("a").build()));
 
-        assertThatThrownBy(() -> claims.inspect(directory)).isInstanceOf(CorruptFileException.class)
-                .hasMessageContaining(directory.toString()).hasMessageContaining("a directory");
-        assertThatThrownBy(() -> claims.tryAcquire(directory, io.vivarium.store.Claim.of("a",
-                io.vivarium.store.WorkerIdentity.create(), CLOCK.instant())))
-                .isInstanceOf(CorruptFileException.class).hasMessageContaining(directory.toString());
+        assertThat(store().findStaleClaims()).isEmpty();
+        assertThat(store().claims()).isEmpty();
         assertThat(new ClaimFiles(WorkspacePaths.of(workspace)).deleteAll()).isZero();
 
         assertThat(Files.readString(directory.resolve("inside"))).isEqualTo("kept");
@@ -250,7 +232,7 @@ class WorkspaceFileSafetyTest {
         OddFiles.link(locks.resolve("c.lock"), Path.of("/dev/zero"));
 
         assertThat(within(() -> store().claims(), pipe)).isEmpty();
-        assertThat(within(() -> new ClaimLocks().inspect(locks.resolve("b.lock")), pipe).record()).isNull();
+        assertThat(within(() -> LeaseFiles.inspect(locks.resolve("b.lock"), null), pipe).lines()).isEmpty();
     }
 
     private static <T> T within(Callable<T> body, Path... pipes) throws Exception {

@@ -1,0 +1,44 @@
+package io.vivarium.store.file;
+
+import io.vivarium.task.Summary;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * The {@code swarm_summary} a checkpoint writes last in {@code execution_log.json}, read from the file's end: the
+ * summary of a 100,000-task log without parsing the log. Only for files a checkpoint wrote (the journal names them).
+ */
+final class LogTail {
+
+    private static final int TAIL_BYTES = 1024;
+    private static final String KEY = "\"swarm_summary\"";
+
+    private LogTail() {
+    }
+
+    static Optional<Summary> summary(Path log) {
+        try (FileChannel in = SafeFiles.openRegular(log, StandardOpenOption.READ)) {
+            long size = in.size();
+            int length = (int) Math.min(size, TAIL_BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining() && in.read(buffer, size - length + buffer.position()) > 0) {
+                // read the end of the file
+            }
+            String tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            int key = tail.lastIndexOf(KEY);
+            int open = key < 0 ? -1 : tail.indexOf('{', key);
+            int close = open < 0 ? -1 : tail.indexOf('}', open);
+            if (close < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(WorkspaceJson.mapper().readValue(tail.substring(open, close + 1), Summary.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
