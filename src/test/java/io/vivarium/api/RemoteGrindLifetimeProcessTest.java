@@ -106,8 +106,8 @@ class RemoteGrindLifetimeProcessTest {
         CompletableFuture<Http.Response> inFlight = CompletableFuture.supplyAsync(() -> http.post("/grind",
                 "{\"command\": \"echo $$ > " + pidFile + "; exec sleep 60\", \"max_budget\": 5}"));
         CliRun.in(serverWorkspace, "add", "embedded_sleep", "grind", "--max", "5", "--command", "exec sleep 60");
-        Path claim = serverWorkspace.resolve("task_locks/embedded_sleep.lock");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && Files.exists(claim)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile)
+                && WorkspaceFiles.claimOf(serverWorkspace, "embedded_sleep").isPresent()
                 && !readQuietly(pidFile).isEmpty());
         long grind = Long.parseLong(readQuietly(pidFile));
 
@@ -120,7 +120,7 @@ class RemoteGrindLifetimeProcessTest {
         assertThat(took).as(server.output()).isLessThan(Duration.ofSeconds(12));
         assertThat(inFlight.get(5, TimeUnit.SECONDS).body()).contains("\"error\":\"stopped: server shutting down\"");
         assertThat(Processes.isRunning(grind)).isFalse();
-        assertThat(Files.exists(claim)).as("the embedded worker's claim is released").isFalse();
+        assertThat(WorkspaceFiles.claimOf(serverWorkspace, "embedded_sleep")).as("the embedded worker's claim is released").isEmpty();
         JsonNode summary = JsonMapper.builder().build().readTree(CliRun.in(serverWorkspace, "status", "--json").out());
         assertThat(summary.get("in_progress").asInt()).isZero();
         assertThat(summary.get("pending").asInt()).as("given back, not failed").isEqualTo(1);

@@ -43,7 +43,8 @@ class FilesystemFaultsTest {
                 // the disk is full now
             }
 
-            CliRun add = CliRun.in(mount, "add", "one_too_many", "grind", "--description", "x".repeat(2000));
+            // Longer than a page: the journal cannot take it in the slack of the page it already has.
+            CliRun add = CliRun.in(mount, "add", "one_too_many", "grind", "--description", "x".repeat(9000));
 
             assertThat(add.exitCode()).as(add.err()).isEqualTo(2);
             assertThat(add.errLines()).hasSize(1);
@@ -52,9 +53,6 @@ class FilesystemFaultsTest {
             try (var listing = Files.list(mount)) {
                 assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
             }
-            CliRun start = CliRun.in(mount, "start", "1");
-            assertThat(start.exitCode()).as(start.err()).isEqualTo(2);
-            assertThat(start.err()).contains("No space left on device");
             assertThat(WorkspaceFiles.queue(mount).get("tasks")).hasSize(5);
 
             Files.delete(filler);

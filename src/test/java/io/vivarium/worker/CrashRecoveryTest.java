@@ -35,7 +35,6 @@ class CrashRecoveryTest {
 
     private FileTaskStore store;
     private Path runs;
-    private Path lockFile;
 
     private void oneSlowTask(int seconds) {
         store.add(List.of(aTask("slow").command(slow(seconds)).maxBudget(1.0).build()));
@@ -45,7 +44,6 @@ class CrashRecoveryTest {
     void paths() {
         store = new FileTaskStore(workspace, Clock.systemUTC());
         runs = workspace.resolve("runs.log");
-        lockFile = workspace.resolve("task_locks/slow.lock");
     }
 
     private CliProcess worker(String name, String... extra) {
@@ -56,9 +54,9 @@ class CrashRecoveryTest {
     }
 
     private long awaitGrindStarted() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(runs) && Files.exists(lockFile)
-                && WorkspaceFiles.read(lockFile).has("grind_pid"));
-        return WorkspaceFiles.read(lockFile).get("grind_pid").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(runs)
+                && WorkspaceFiles.claimOf(workspace, "slow").filter(c -> c.has("grind_pid")).isPresent());
+        return WorkspaceFiles.claimOf(workspace, "slow").orElseThrow().get("grind_pid").asLong();
     }
 
     private List<String> runLines() throws Exception {
@@ -82,7 +80,7 @@ class CrashRecoveryTest {
         TaskRun run = store.snapshot().runOf("slow");
         assertThat(run.status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(run.attempts()).isEqualTo(2);
-        assertThat(lockFile).doesNotExist();
+        assertThat(WorkspaceFiles.claimOf(workspace, "slow")).isEmpty();
     }
 
     @Test
@@ -124,7 +122,7 @@ class CrashRecoveryTest {
 
         assertThat(took).as("released well before the 2 s lease").isLessThan(2.0);
         assertThat(worker.output()).contains("claims released");
-        assertThat(lockFile).doesNotExist();
+        assertThat(WorkspaceFiles.claimOf(workspace, "slow")).isEmpty();
         assertThat(Processes.isRunning(grind)).isFalse();
         TaskRun run = store.snapshot().runOf("slow");
         assertThat(run.status()).isEqualTo(TaskStatus.PENDING);

@@ -79,7 +79,7 @@ class MultiProcessRunTest {
         snapshot.runs().values().forEach(r -> workers.add(r.workerId()));
         assertThat(workers).as("work was shared between processes").hasSizeGreaterThanOrEqualTo(2);
         try (var locks = Files.list(workspace.resolve("task_locks"))) {
-            assertThat(locks.map(p -> p.getFileName().toString())).containsExactly(".workspace.lock");
+            assertThat(locks.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".journal", ".workspace.lock");
         }
     }
 }

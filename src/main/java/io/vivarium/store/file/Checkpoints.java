@@ -147,9 +147,12 @@ final class Checkpoints {
                 channel.force(true);
             }
             return temp;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             deleteQuietly(temp);
             throw e;
+        } catch (tools.jackson.core.JacksonException e) {
+            deleteQuietly(temp);
+            throw new IOException(io.vivarium.util.Causes.root(e).getMessage(), e);
         }
     }
 

@@ -57,6 +57,7 @@ import java.util.function.Supplier;
 public final class FileTaskStore implements TaskStore {
 
     private static final long POLL_MILLIS = 5;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileTaskStore.class);
 
     private final WorkspacePaths paths;
     private final Clock clock;
@@ -253,7 +254,8 @@ public final class FileTaskStore implements TaskStore {
             int tasks = state.tasks().size();
             int claims = 0;
             for (Found found : LeaseFiles.scan(claimFiles, own)) {
-                claims += found.lines().size();
+                // A file with no readable line (a dead owner's torn file, an odd entry) is still one claim removed.
+                claims += Math.max(1, found.lines().size());
             }
             change.clear();
             change.afterWrite(() -> {
@@ -657,10 +659,15 @@ public final class FileTaskStore implements TaskStore {
         s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
     }
 
+    /** Inode, size, mtime and the revision at the file's head: an edit that keeps the first three shows in the last. */
     static String identity(Path file) {
         var entry = SafeFiles.entryOrNull(file);
-        return entry == null ? null
-                : entry.fileKey() + "/" + entry.size() + "/" + entry.lastModifiedTime().toMillis();
+        if (entry == null) {
+            return null;
+        }
+        byte[] head = entry.isRegularFile() ? SafeFiles.head(file, 256) : null;
+        return entry.fileKey() + "/" + entry.size() + "/" + entry.lastModifiedTime().toMillis() + "/"
+                + (head == null ? "" : JsonFile.headRevisionText(head));
     }
 
     // --- one change, one journal record ---
@@ -752,7 +759,13 @@ public final class FileTaskStore implements TaskStore {
             return result;
         });
         if (made[0].touched() && made[0].checkpointAfter && !lock.isHeldByCurrentThread()) {
-            checkpoints.checkpointNow();
+            try {
+                checkpoints.checkpointNow();
+            } catch (StoreException e) {
+                // The change is durable in the journal and every process sees it; only the files stay behind.
+                log.warn("{}; the change is saved in {} and the files catch up at the next checkpoint",
+                        e.getMessage(), paths.journal());
+            }
         }
         return outcome;
     }

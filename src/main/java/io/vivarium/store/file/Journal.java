@@ -65,14 +65,14 @@ final class Journal {
             boolean restarted = false;
             if (channel == null || !Objects.equals(entry.fileKey(), fileKey)) {
                 reset();
-                channel = SafeFiles.openRegular(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = open();
                 fileKey = entry.fileKey();
                 restarted = true;
             }
             long size = channel.size();
             if (size < position) {
                 reset();
-                channel = SafeFiles.openRegular(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = open();
                 fileKey = entry.fileKey();
                 restarted = true;
                 size = channel.size();
@@ -86,6 +86,22 @@ final class Journal {
             throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
         }
     }
+
+    /** For appending; read-only where the workspace is (then nothing can be appended, and the append says why). */
+    private FileChannel open() throws IOException {
+        try {
+            writable = true;
+            return SafeFiles.openRegular(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                throw e;
+            }
+            writable = false;
+            return SafeFiles.openRegular(path, StandardOpenOption.READ);
+        }
+    }
+
+    private boolean writable;
 
     JournalHeader header() {
         return header;
@@ -111,6 +127,11 @@ final class Journal {
             if (channel == null) {
                 create(newHeader);
             }
+            if (!writable) {
+                // Says why in the filesystem's own words (read-only, permission denied).
+                FileChannel.open(path, StandardOpenOption.WRITE).close();
+                throw new IOException("opened for reading only");
+            }
             if (channel.size() > position) {
                 channel.truncate(position);
             }
@@ -120,10 +141,10 @@ final class Journal {
             ends.add(new long[] {record.seq(), position});
         } catch (IOException e) {
             try {
-                if (channel != null) {
+                if (channel != null && writable) {
                     channel.truncate(position);
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // the torn end is cut off by the next writer
             }
             throw new StoreException("cannot write " + path + ": " + e.getMessage(), e);

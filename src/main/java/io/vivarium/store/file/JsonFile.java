@@ -84,6 +84,10 @@ final class JsonFile<T extends JsonFile.Revisioned<T>> {
         return head == null ? null : headRevision(head);
     }
 
+    static String headRevisionText(byte[] head) {
+        return String.valueOf(headRevision(head));
+    }
+
     private static Long headRevision(byte[] bytes) {
         String head = new String(bytes, 0, Math.min(bytes.length, HEAD_BYTES), StandardCharsets.UTF_8);
         Matcher m = REVISION.matcher(head);

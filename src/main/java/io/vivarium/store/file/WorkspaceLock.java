@@ -68,11 +68,23 @@ final class WorkspaceLock {
         return threads.isHeldByCurrentThread();
     }
 
+    /**
+     * The file lock, or null on a read-only filesystem: there no one can write, so readers need no lock, and a
+     * writer fails on its first write with the filesystem's own message.
+     */
     private FileLock acquireFileLock() {
         try {
             while (true) {
                 SafeFiles.createDirectory(file.getParent());
-                FileChannel ch = openChannel();
+                FileChannel ch;
+                try {
+                    ch = openChannel();
+                } catch (java.nio.file.FileSystemException e) {
+                    if (readOnly(e)) {
+                        return null;
+                    }
+                    throw e;
+                }
                 FileLock lock = ch.lock();
                 // Someone deleted or replaced the lock file while we waited: a lock on the old inode excludes no one.
                 if (Objects.equals(currentFileKey(), channelFileKey)) {
@@ -105,7 +117,14 @@ final class WorkspaceLock {
         return entry == null ? null : entry.fileKey();
     }
 
+    private static boolean readOnly(java.nio.file.FileSystemException e) {
+        return e.getMessage() != null && e.getMessage().contains("Read-only file system");
+    }
+
     private static void release(FileLock lock) {
+        if (lock == null) {
+            return;
+        }
         try {
             lock.release();
         } catch (IOException e) {

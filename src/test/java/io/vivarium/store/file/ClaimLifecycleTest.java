@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import static io.vivarium.support.Tasks.aTask;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.store.CommitResult;
@@ -43,40 +44,45 @@ class ClaimLifecycleTest {
     }
 
     @Test
-    void aClaimIsALockedFileHoldingItsOwnerAndTheLogSaysInProgress() throws Exception {
+    void aClaimIsALineOfItsProcesssLockedLeaseFileAndTheLogSaysInProgress() throws Exception {
         store.add(List.of(aTask("a").build()));
 
         CommitResult result = store.commit(worker, List.of(), 5);
 
         assertThat(result.claimed()).extracting(Lease::taskId).containsExactly("a");
-        Path lockFile = workspace.resolve("task_locks/a.lock");
-        assertThat(lockFile).exists();
-        JsonNode record = WorkspaceFiles.read(lockFile);
+        List<Path> leaseFiles = WorkspaceFiles.leaseFiles(workspace);
+        assertThat(leaseFiles).hasSize(1);
+        assertThat(leaseFiles.get(0).getFileName().toString()).contains("-" + ProcessHandle.current().pid() + "-");
+        JsonNode record = WorkspaceFiles.claimOf(workspace, "a").orElseThrow();
         assertThat(record.get("task_id").asString()).isEqualTo("a");
         assertThat(record.get("worker_id").asString()).isEqualTo(worker.workerId());
         assertThat(record.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
         assertThat(record.get("host").asString()).isNotBlank();
         assertThat(record.get("acquired_at").asString()).isEqualTo("2026-01-15T10:30:00.000000+00:00");
         assertThat(record.get("heartbeat_at").asString()).isNotBlank();
+        // A busy pool's commit leaves the log to the background checkpoint, well within a second.
+        await().atMost(Duration.ofSeconds(2)).until(() -> WorkspaceFiles.log(workspace).path("tasks").has("a"));
         JsonNode entry = WorkspaceFiles.log(workspace).get("tasks").get("a");
         assertThat(entry.get("status").asString()).isEqualTo("in_progress");
         assertThat(entry.get("worker_id").asString()).isEqualTo(worker.workerId());
         assertThat(entry.get("attempts").asInt()).isEqualTo(1);
         assertThat(store.claims()).extracting(c -> c.taskId()).containsExactly("a");
         try (var dir = Files.list(workspace.resolve("task_locks"))) {
-            assertThat(dir.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.lock", ".workspace.lock");
+            assertThat(dir.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    leaseFiles.get(0).getFileName().toString(), ".workspace.lock", ".journal");
         }
     }
 
     @Test
-    void aFinishIsWrittenToTheLogInTheOriginalFormatAndRemovesTheClaimFile() {
+    void aFinishIsWrittenToTheLogInTheOriginalFormatAndEndsTheLease() {
         store.add(List.of(aTask("a").build()));
         Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
         clock.advance(Duration.ofSeconds(5));
 
         store.commit(worker, List.of(Finish.done(lease, OK)), 1);
 
-        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+        assertThat(WorkspaceFiles.claimOf(workspace, "a")).isEmpty();
+        assertThat(WorkspaceFiles.leaseFiles(workspace)).as("an idle process leaves no lease file").isEmpty();
         JsonNode entry = WorkspaceFiles.log(workspace).get("tasks").get("a");
         assertThat(entry.get("status").asString()).isEqualTo("completed");
         assertThat(entry.get("completed_at").asString()).isEqualTo("2026-01-15T10:30:05.000000+00:00");
@@ -89,7 +95,7 @@ class ClaimLifecycleTest {
     void aWorkerThatLostItsClaimRecordsNothing() throws Exception {
         store.add(List.of(aTask("a").build()));
         Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
-        Files.delete(workspace.resolve("task_locks/a.lock")); // the guide's `rm task_locks/*.lock`
+        removeLeaseFiles(); // the guide's `rm task_locks/*.lock`
 
         assertThat(store.renew(List.of(lease))).isNotEmpty();
         CommitResult result = store.commit(worker, List.of(Finish.done(lease, OK)), 0);
@@ -102,7 +108,7 @@ class ClaimLifecycleTest {
     void aRemovedClaimIsRequeuedOnlyAfterTheOwnerHadTimeToStop() throws Exception {
         store.add(List.of(aTask("a").build()));
         Lease lease = store.commit(worker, List.of(), 1).claimed().get(0);
-        Files.delete(workspace.resolve("task_locks/a.lock"));
+        removeLeaseFiles();
         store.commit(worker, List.of(Finish.done(lease, OK)), 0); // lost: forgets its channel
 
         assertThat(new StaleClaimReaper(store).reap()).isEmpty();
@@ -125,8 +131,16 @@ class ClaimLifecycleTest {
                 """);
 
         assertThat(store.commit(worker, List.of(), 1).claimed()).extracting(Lease::taskId).containsExactly("a");
-        assertThat(WorkspaceFiles.read(workspace.resolve("task_locks/a.lock")).get("worker_id").asString())
+        assertThat(store.findStaleClaims()).as("the dead file holds nothing that runs").isEmpty();
+        assertThat(workspace.resolve("task_locks/a.lock")).doesNotExist();
+        assertThat(WorkspaceFiles.claimOf(workspace, "a").orElseThrow().get("worker_id").asString())
                 .isEqualTo(worker.workerId());
+    }
+
+    private void removeLeaseFiles() throws java.io.IOException {
+        for (Path file : WorkspaceFiles.leaseFiles(workspace)) {
+            Files.delete(file);
+        }
     }
 
     @Test

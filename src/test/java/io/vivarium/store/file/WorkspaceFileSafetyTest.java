@@ -45,6 +45,7 @@ class WorkspaceFileSafetyTest {
     void aLinkedTaskLocksIsRefusedAndNothingBehindTheLinkIsDeletedOrCreated() throws Exception {
         store().add(List.of(aTask("task_001").build()));
         Files.delete(workspace.resolve("task_locks/.workspace.lock"));
+        Files.deleteIfExists(workspace.resolve("task_locks/.journal"));
         Files.delete(workspace.resolve("task_locks"));
         Files.writeString(outside.resolve("x.lock"), "precious");
         Files.writeString(outside.resolve("task_001.lock"), "precious");
@@ -92,7 +93,8 @@ class WorkspaceFileSafetyTest {
         assertThat(Files.readString(victim)).isEqualTo("precious");
         assertThat(outside.resolve("nowhere")).doesNotExist();
         try (var listing = Files.list(locks)) {
-            assertThat(listing.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".workspace.lock", "d.lock");
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(".workspace.lock", ".journal", "d.lock");
         }
         assertThat(Files.readString(directory.resolve("inside"))).isEqualTo("kept");
     }
