@@ -734,7 +734,11 @@ public final class FileTaskStore implements TaskStore {
                 own.removeIfEmpty();
             }
             afterWrite.forEach(Runnable::run);
-            version = version();
+            JournalHeader header = journal.header();
+            boolean filesAsNamed = header != null && state != null && Objects.equals(header.queue(), queueBasis)
+                    && Objects.equals(header.log(), logBasis);
+            // What version() reads from the files, known here without reading them.
+            version = filesAsNamed ? Math.max(state.seq(), header.base()) : version();
         }
     }
 

@@ -103,10 +103,21 @@ final class LeaseFiles {
         static final class Held {
             final long fence;
             Claim claim;
+            /** The line as written, kept so that a commit rewrites the file without encoding every claim again. */
+            private byte[] line;
 
             Held(long fence, Claim claim) {
                 this.fence = fence;
                 this.claim = claim;
+            }
+
+            byte[] line() {
+                if (line == null) {
+                    byte[] json = WorkspaceJson.compact(Line.of(claim, fence));
+                    line = java.util.Arrays.copyOf(json, json.length + 1);
+                    line[json.length] = '\n';
+                }
+                return line;
             }
         }
 
@@ -132,6 +143,7 @@ final class LeaseFiles {
             Held h = held.get(taskId);
             if (h != null) {
                 h.claim = claim;
+                h.line = null;
             }
         }
 
@@ -170,13 +182,11 @@ final class LeaseFiles {
                 if (channel == null) {
                     create();
                 }
-                StringBuilder text = new StringBuilder();
+                java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(held.size() * 256);
                 for (Held h : held.values()) {
-                    text.append(new String(WorkspaceJson.compact(Line.of(h.claim, h.fence)), StandardCharsets.UTF_8))
-                            .append('\n');
+                    text.writeBytes(h.line());
                 }
-                byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                ByteBuffer buffer = ByteBuffer.wrap(text.toByteArray());
                 long at = 0;
                 while (buffer.hasRemaining()) {
                     at += channel.write(buffer, at);
