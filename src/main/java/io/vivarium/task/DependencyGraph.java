@@ -23,6 +23,22 @@ public final class DependencyGraph {
         for (Task task : existing) {
             edges.put(task.id(), task.dependsOn());
         }
+        check(edges, added);
+    }
+
+    /**
+     * {@link #checkAppend} for a queue known by its ids alone: its tasks were checked when they came, and none of
+     * them can depend on a task that did not exist yet, so a cycle can only run through the added ones.
+     */
+    public static void checkAppend(Set<String> existingIds, Collection<Task> added) {
+        Map<String, List<String>> edges = new HashMap<>();
+        for (String id : existingIds) {
+            edges.put(id, List.of());
+        }
+        check(edges, added);
+    }
+
+    private static void check(Map<String, List<String>> edges, Collection<Task> added) {
         for (Task task : added) {
             edges.put(task.id(), task.dependsOn());
         }

@@ -1,0 +1,175 @@
+package io.vivarium.store.file;
+
+import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.task.DependencyGraph;
+import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * {@code add} on a workspace whose files hold everything (no journal line past the checkpoint), without reading
+ * the queue into memory: the queue file is scanned for its ids only, and the two documents are rewritten by
+ * inserting the new tasks and the new summary into their bytes. A 100,000-task queue is scanned, not parsed.
+ * Anything unusual (no revision at a file's head, a summary not where a checkpoint writes it) leaves it to the
+ * ordinary path, which reads everything.
+ */
+final class QuickAppend {
+
+    private static final Pattern REVISION = Pattern.compile("\"revision\"\\s*:\\s*(\\d+)");
+    private static final int HEAD = 256;
+    private static final int TAIL = 1024;
+
+    /** Where the new tasks go in the queue file, and its ids. */
+    record QueueScan(Set<String> ids, long insertAt, boolean emptyArray, long arrayStart, long arrayEnd) {
+    }
+
+    /** The bytes of both documents with the tasks appended, or empty when this path does not apply. */
+    record Rewrite(byte[] queue, byte[] log) {
+    }
+
+    private QuickAppend() {
+    }
+
+    static Optional<Rewrite> prepare(byte[] queue, byte[] log, List<Task> added, long seq, Summary after) {
+        Optional<QueueScan> scan = scan(queue);
+        Optional<int[]> summarySpan = summarySpan(log);
+        Optional<int[]> queueRevision = revisionSpan(queue);
+        Optional<int[]> logRevision = revisionSpan(log);
+        if (scan.isEmpty() || summarySpan.isEmpty() || queueRevision.isEmpty() || logRevision.isEmpty()) {
+            return Optional.empty();
+        }
+        check(scan.get().ids(), added);
+        return Optional.of(new Rewrite(appendTasks(queue, scan.get(), queueRevision.get(), added, seq),
+                replaceSummary(log, summarySpan.get(), logRevision.get(), after, seq)));
+    }
+
+    /** The summary a checkpoint wrote last in the log, read from the file's end. */
+    static Optional<Summary> summary(byte[] log) {
+        return summarySpan(log).map(span -> WorkspaceJson.mapper()
+                .readValue(log, span[0], span[1] - span[0], Summary.class));
+    }
+
+    private static void check(Set<String> existing, List<Task> added) {
+        Set<String> ids = new HashSet<>();
+        for (Task task : added) {
+            if (existing.contains(task.id()) || !ids.add(task.id())) {
+                throw new DuplicateTaskException(task.id());
+            }
+        }
+        // Existing tasks were checked when they came; a cycle can only run through the new ones.
+        DependencyGraph.checkAppend(existing, added);
+    }
+
+    static Optional<QueueScan> scan(byte[] queue) {
+        Set<String> ids = new HashSet<>();
+        try (JsonParser p = new JsonFactory().createParser(ObjectReadContext.empty(), queue)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            QueueScan found = null;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!"tasks".equals(name) || value != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                long arrayStart = p.currentTokenLocation().getByteOffset();
+                long lastTaskEnd = -1;
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        if ("id".equals(field)) {
+                            ids.add(p.getString());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    lastTaskEnd = p.currentTokenLocation().getByteOffset() + 1;
+                }
+                if (p.currentToken() != JsonToken.END_ARRAY) {
+                    return Optional.empty();
+                }
+                long arrayEnd = p.currentTokenLocation().getByteOffset();
+                found = new QueueScan(ids, lastTaskEnd, lastTaskEnd < 0, arrayStart, arrayEnd);
+            }
+            return Optional.ofNullable(found);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] appendTasks(byte[] queue, QueueScan scan, int[] revision, List<Task> added, long seq) {
+        StringBuilder tasks = new StringBuilder();
+        for (Task task : added) {
+            if (!tasks.isEmpty()) {
+                tasks.append(",\n");
+            }
+            String json = new String(WorkspaceJson.mapper().writeValueAsBytes(task), StandardCharsets.UTF_8);
+            tasks.append("    ").append(json.replace("\n", "\n    "));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(queue.length + tasks.length() * 2 + 16);
+        out.write(queue, 0, revision[0]);
+        out.writeBytes(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+        if (scan.emptyArray()) {
+            out.write(queue, revision[1], (int) scan.arrayStart() - revision[1]);
+            out.writeBytes(("[\n" + tasks + "\n  ]").getBytes(StandardCharsets.UTF_8));
+            out.write(queue, (int) scan.arrayEnd() + 1, queue.length - (int) scan.arrayEnd() - 1);
+        } else {
+            out.write(queue, revision[1], (int) scan.insertAt() - revision[1]);
+            out.writeBytes((",\n" + tasks).getBytes(StandardCharsets.UTF_8));
+            out.write(queue, (int) scan.insertAt(), queue.length - (int) scan.insertAt());
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] replaceSummary(byte[] log, int[] summary, int[] revision, Summary after, long seq) {
+        String pretty = new String(WorkspaceJson.mapper().writeValueAsBytes(after), StandardCharsets.UTF_8)
+                .replace("\n", "\n  ");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(log.length + 64);
+        out.write(log, 0, revision[0]);
+        out.writeBytes(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+        out.write(log, revision[1], summary[0] - revision[1]);
+        out.writeBytes(pretty.getBytes(StandardCharsets.UTF_8));
+        out.write(log, summary[1], log.length - summary[1]);
+        return out.toByteArray();
+    }
+
+    /** The span of the {@code revision} number at the head: {start, end}. */
+    private static Optional<int[]> revisionSpan(byte[] document) {
+        String head = new String(document, 0, Math.min(HEAD, document.length), StandardCharsets.ISO_8859_1);
+        Matcher m = REVISION.matcher(head);
+        return m.find() ? Optional.of(new int[] {m.start(1), m.end(1)}) : Optional.empty();
+    }
+
+    /** The span of the {@code swarm_summary} object, a flat object a checkpoint writes last: {start, end}. */
+    private static Optional<int[]> summarySpan(byte[] log) {
+        int from = Math.max(0, log.length - TAIL);
+        String tail = new String(log, from, log.length - from, StandardCharsets.ISO_8859_1);
+        int key = tail.lastIndexOf("\"swarm_summary\"");
+        int open = key < 0 ? -1 : tail.indexOf('{', key);
+        int close = open < 0 ? -1 : tail.indexOf('}', open);
+        if (close < 0 || !tail.substring(key + "\"swarm_summary\"".length(), open).strip().equals(":")) {
+            return Optional.empty();
+        }
+        return Optional.of(new int[] {from + open, from + close + 1});
+    }
+
+    static byte[] read(Path file) throws IOException {
+        return SafeFiles.readRegular(file, SafeFiles.MAX_DOCUMENT_BYTES);
+    }
+}
