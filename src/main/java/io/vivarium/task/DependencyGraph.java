@@ -27,24 +27,26 @@ public final class DependencyGraph {
     }
 
     /**
-     * {@link #checkAppend} for a queue known by its ids alone: its tasks were checked when they came, and none of
-     * them can depend on a task that did not exist yet, so a cycle can only run through the added ones.
+     * {@link #checkAppend} for a queue known by its ids alone: its tasks were checked when they came, so a cycle can
+     * only run through the added ones. (A task of the original system's files that names a missing dependency is
+     * blocked by the first commit; adding that dependency later cannot run it.)
      */
     public static void checkAppend(Set<String> existingIds, Collection<Task> added) {
-        Map<String, List<String>> edges = new HashMap<>();
-        for (String id : existingIds) {
-            edges.put(id, List.of());
-        }
-        check(edges, added);
+        check(new HashMap<>(), existingIds, added);
     }
 
     private static void check(Map<String, List<String>> edges, Collection<Task> added) {
+        check(edges, Set.of(), added);
+    }
+
+    /** {@code edges} holds the existing tasks that may lead anywhere; {@code leaves} those that lead nowhere new. */
+    private static void check(Map<String, List<String>> edges, Set<String> leaves, Collection<Task> added) {
         for (Task task : added) {
             edges.put(task.id(), task.dependsOn());
         }
         for (Task task : added) {
             for (String dep : task.dependsOn()) {
-                if (!edges.containsKey(dep)) {
+                if (!edges.containsKey(dep) && !leaves.contains(dep)) {
                     throw new InvalidTaskException("depends_on",
                             "task '" + task.id() + "' depends on unknown task '" + dep + "'");
                 }

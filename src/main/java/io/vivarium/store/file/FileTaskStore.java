@@ -246,7 +246,8 @@ public final class FileTaskStore implements TaskStore {
                     throw new DuplicateTaskException(task.id());
                 }
             }
-            DependencyGraph.checkAppend(state.tasks(), stamped);
+            // By ids: the queue's own tasks were checked when they came, so a cycle can only run through new ones.
+            DependencyGraph.checkAppend(state.ids(), stamped);
             change.add(stamped);
             return null;
         });

@@ -79,6 +79,10 @@ final class WorkspaceState {
         return p == null ? Optional.empty() : Optional.of(tasks.get(p));
     }
 
+    Set<String> ids() {
+        return java.util.Collections.unmodifiableSet(position.keySet());
+    }
+
     boolean contains(String id) {
         return position.containsKey(id);
     }
