@@ -30,23 +30,33 @@ public final class Timestamps {
         if (date.getYear() < 0 || date.getYear() > 9999) {
             return WRITE.format(instant);
         }
-        StringBuilder out = new StringBuilder(32);
-        pad(out, date.getYear(), 4).append('-');
-        pad(out, date.getMonthValue(), 2).append('-');
-        pad(out, date.getDayOfMonth(), 2).append('T');
-        pad(out, secondOfDay / 3600, 2).append(':');
-        pad(out, secondOfDay / 60 % 60, 2).append(':');
-        pad(out, secondOfDay % 60, 2).append('.');
-        pad(out, instant.getNano() / 1000, 6).append("+00:00");
-        return out.toString();
+        char[] out = new char[32];
+        int at = digits(out, 0, date.getYear(), 4);
+        out[at++] = '-';
+        at = digits(out, at, date.getMonthValue(), 2);
+        out[at++] = '-';
+        at = digits(out, at, date.getDayOfMonth(), 2);
+        out[at++] = 'T';
+        at = digits(out, at, secondOfDay / 3600, 2);
+        out[at++] = ':';
+        at = digits(out, at, secondOfDay / 60 % 60, 2);
+        out[at++] = ':';
+        at = digits(out, at, secondOfDay % 60, 2);
+        out[at++] = '.';
+        at = digits(out, at, instant.getNano() / 1000, 6);
+        for (char c : "+00:00".toCharArray()) {
+            out[at++] = c;
+        }
+        return new String(out, 0, at);
     }
 
-    private static StringBuilder pad(StringBuilder out, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
+    /** Writes {@code value} zero-padded to {@code width} digits; returns the position after them. */
+    private static int digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return out.append(digits);
+        return at + width;
     }
 
     /** Accepts an offset, a {@code Z}, or no zone at all (read as UTC, like Python's naive {@code isoformat()}). */

@@ -10,7 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vivarium.task.Summary;
+import io.vivarium.task.TaskRun;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.util.RawValue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +41,29 @@ final class Checkpoints {
     private static final long TICK_MILLIS = 50;
 
     /** What one checkpoint writes: the queue only when its definitions changed since the last one. */
-    record Frozen(long seq, QueueDocument queue, ExecutionLog log) {
+    record Frozen(long seq, QueueDocument queue, FrozenLog log) {
     }
+
+    /** The log's entries at one moment, in the log's order, and its other fields. */
+    record FrozenLog(String version, String[] ids, TaskRun[] runs, Summary summary, Map<String, Object> extra) {
+    }
+
+    /**
+     * The log as written: the same fields in the same order as {@link ExecutionLog}, each entry given as the JSON
+     * text it was last written as. Re-encoding 100,000 unchanged entries every second is most of what a checkpoint
+     * would otherwise cost, in time and in garbage.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"version", "revision", "tasks", "swarm_summary"})
+    record LogText(String version, Long revision, Map<String, RawValue> tasks, Summary swarmSummary,
+                   @JsonAnyGetter Map<String, Object> extra) {
+    }
+
+    /** An entry's text, valid while the entry is this very object (entries are immutable, replaced on change). */
+    private record Rendered(TaskRun run, RawValue text) {
+    }
+
+    private final Map<String, Rendered> rendered = new HashMap<>();
 
     private final FileTaskStore store;
     private volatile boolean wroteHere;
@@ -96,8 +126,8 @@ final class Checkpoints {
         }
     }
 
-    /** Writes the documents if the journal holds anything they do not. */
-    void checkpointNow() {
+    /** Writes the documents if the journal holds anything they do not; one at a time per store. */
+    synchronized void checkpointNow() {
         dirty = false;
         lastCheckpoint = System.nanoTime();
         Frozen frozen = store.lock().callExclusive(store::freeze);
@@ -110,7 +140,7 @@ final class Checkpoints {
             if (frozen.queue() != null) {
                 queueTemp = write(store.paths().queue(), frozen.queue().withRevision(frozen.seq()));
             }
-            logTemp = write(store.paths().log(), frozen.log().withRevision(frozen.seq()));
+            logTemp = write(store.paths().log(), text(frozen.log(), frozen.seq()));
             Path q = queueTemp;
             Path l = logTemp;
             boolean installed = store.lock().callExclusive(() -> {
@@ -130,6 +160,63 @@ final class Checkpoints {
             deleteQuietly(queueTemp);
             deleteQuietly(logTemp);
         }
+    }
+
+    private LogText text(FrozenLog log, long seq) {
+        String[] ids = log.ids();
+        RawValue[] texts = new RawValue[ids.length];
+        if (rendered.size() > ids.length) {
+            rendered.clear(); // after a clear: most of what was kept is gone
+        }
+        for (int i = 0; i < ids.length; i++) {
+            TaskRun run = log.runs()[i];
+            Rendered r = rendered.get(ids[i]);
+            if (r == null || r.run() != run) {
+                // At the depth of an entry: two levels in, four spaces.
+                String json = new String(WorkspaceJson.mapper().writeValueAsBytes(run), StandardCharsets.UTF_8);
+                r = new Rendered(run, new RawValue(json.replace("\n", "\n    ")));
+                rendered.put(ids[i], r);
+            }
+            texts[i] = r.text();
+        }
+        return new LogText(log.version(), seq, inOrder(ids, texts), log.summary(), log.extra());
+    }
+
+    /** The entries as a map Jackson can write, without building one. */
+    private static Map<String, RawValue> inOrder(String[] ids, RawValue[] texts) {
+        return new java.util.AbstractMap<>() {
+            @Override
+            public java.util.Set<Entry<String, RawValue>> entrySet() {
+                return new java.util.AbstractSet<>() {
+                    @Override
+                    public int size() {
+                        return ids.length;
+                    }
+
+                    @Override
+                    public java.util.Iterator<Entry<String, RawValue>> iterator() {
+                        return new java.util.Iterator<>() {
+                            private int next;
+
+                            @Override
+                            public boolean hasNext() {
+                                return next < ids.length;
+                            }
+
+                            @Override
+                            public Entry<String, RawValue> next() {
+                                if (next >= ids.length) {
+                                    throw new java.util.NoSuchElementException();
+                                }
+                                Entry<String, RawValue> e = new SimpleImmutableEntry<>(ids[next], texts[next]);
+                                next++;
+                                return e;
+                            }
+                        };
+                    }
+                };
+            }
+        };
     }
 
     /** Streams the document to a fresh temp file beside its target and makes it durable. */

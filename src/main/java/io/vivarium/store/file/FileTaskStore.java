@@ -875,7 +875,7 @@ public final class FileTaskStore implements TaskStore {
             return null;
         }
         boolean queueChanged = s.queueSeq() > header.base();
-        return new Checkpoints.Frozen(s.seq(), queueChanged ? s.queueDocument() : null, s.logDocument());
+        return new Checkpoints.Frozen(s.seq(), queueChanged ? s.queueDocument() : null, s.freezeLog());
     }
 
     /**

@@ -197,17 +197,21 @@ final class Journal {
             }
             JournalHeader h = WorkspaceJson.mapper().readValue(head, 0, headerEnd, JournalHeader.class);
             long last = h.base();
+            // The last complete line ends with its seq: `…,"seq":N}` and a newline. A torn tail (a writer that died
+            // mid-append) is skipped back over.
             long end = size;
-            // The last complete line: back from the end to its newline, then back to the newline before it.
-            byte[] tail = readAt(in, Math.max(0, end - 256), (int) Math.min(end, 256));
-            int lastNewline = lastIndexOf(tail, tail.length - 1);
-            if (lastNewline >= 0) {
-                long lineEnd = end - tail.length + lastNewline;
-                long lineStart = startOfLine(in, lineEnd);
-                if (lineStart > headerEnd) {
-                    byte[] start = readAt(in, lineStart, (int) Math.min(64, lineEnd - lineStart));
-                    last = Math.max(last, seqOf(start));
+            while (end > headerEnd + 1) {
+                byte[] tail = readAt(in, Math.max(0, end - 128), (int) Math.min(end, 128));
+                int newline = lastIndexOf(tail, tail.length - 1);
+                if (newline < 0) {
+                    end -= tail.length;
+                    continue;
                 }
+                if (newline == tail.length - 1) {
+                    last = Math.max(last, seqAtEnd(tail, newline));
+                    break;
+                }
+                end = end - tail.length + newline + 1;
             }
             return new Peek(last, h.queue(), h.log());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -217,27 +221,22 @@ final class Journal {
         }
     }
 
-    private static long startOfLine(FileChannel in, long lineEnd) throws IOException {
-        long at = lineEnd;
-        while (at > 0) {
-            int chunk = (int) Math.min(at, 8192);
-            byte[] bytes = readAt(in, at - chunk, chunk);
-            int nl = lastIndexOf(bytes, bytes.length - 1);
-            if (nl >= 0) {
-                return at - chunk + nl + 1;
-            }
-            at -= chunk;
+    /** The number in {@code "seq":N}} just before the newline at {@code newline}, or the lowest long. */
+    private static long seqAtEnd(byte[] tail, int newline) {
+        int close = newline - 1;
+        int digitsEnd = close;
+        int at = digitsEnd - 1;
+        while (at >= 0 && tail[at] >= '0' && tail[at] <= '9') {
+            at--;
         }
-        return 0;
+        String key = "\"seq\":";
+        int keyStart = at - key.length() + 1;
+        if (close < 0 || tail[close] != '}' || at == digitsEnd - 1 || keyStart < 0
+                || !new String(tail, keyStart, key.length(), java.nio.charset.StandardCharsets.US_ASCII).equals(key)) {
+            return Long.MIN_VALUE;
+        }
+        return Long.parseLong(new String(tail, at + 1, digitsEnd - at - 1, java.nio.charset.StandardCharsets.US_ASCII));
     }
-
-    private static long seqOf(byte[] lineStart) {
-        String text = new String(lineStart, java.nio.charset.StandardCharsets.US_ASCII);
-        java.util.regex.Matcher m = SEQ.matcher(text);
-        return m.lookingAt() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
-    }
-
-    private static final java.util.regex.Pattern SEQ = java.util.regex.Pattern.compile("\\{\"seq\":(\\d+)");
 
     private static byte[] readAt(FileChannel in, long at, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);

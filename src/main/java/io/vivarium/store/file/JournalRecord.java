@@ -13,10 +13,11 @@ import java.util.Map;
  * One committed change, one line of the journal. Every part is absolute (whole tasks, whole run entries, a clear),
  * so applying a record twice, or over files that already hold it, changes nothing: a checkpoint that died between
  * its renames is repaired by replay. {@code summary} is the workspace's summary after the change, so that
- * {@code status} reads one line instead of the whole queue.
+ * {@code status} reads one line instead of the whole queue. {@code seq} comes last, so that the journal's last
+ * committed number is read from its last few bytes.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"seq", "at", "cleared", "added", "runs", "summary"})
+@JsonPropertyOrder({"at", "cleared", "added", "runs", "summary", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                      Summary summary) {
 

@@ -182,16 +182,19 @@ final class LeaseFiles {
                 if (channel == null) {
                     create();
                 }
-                java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(held.size() * 256);
+                ByteBuffer[] lines = new ByteBuffer[held.size()];
+                long length = 0;
+                int i = 0;
                 for (Held h : held.values()) {
-                    text.writeBytes(h.line());
+                    lines[i] = ByteBuffer.wrap(h.line());
+                    length += lines[i++].remaining();
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(text.toByteArray());
-                long at = 0;
-                while (buffer.hasRemaining()) {
-                    at += channel.write(buffer, at);
+                channel.position(0);
+                long written = 0;
+                while (written < length) {
+                    written += channel.write(lines);
                 }
-                channel.truncate(at);
+                channel.truncate(length);
             } catch (IOException e) {
                 throw new StoreException("cannot write lease file " + path + ": " + e.getMessage(), e);
             }

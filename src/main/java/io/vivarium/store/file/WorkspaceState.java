@@ -116,9 +116,19 @@ final class WorkspaceState {
         return frame.withTasks(List.copyOf(tasks));
     }
 
-    /** The log as a checkpoint writes it: every entry, and the summary kept here (no pass over the queue). */
-    ExecutionLog logDocument() {
-        return new ExecutionLog(logFrame.version(), seq, runs, summary(), logFrame.extra());
+    /**
+     * The log as a checkpoint writes it, frozen for writing off the lock: the entries as two arrays (cheaper to
+     * copy than a map), the summary kept here (no pass over the queue), and the file's own fields.
+     */
+    Checkpoints.FrozenLog freezeLog() {
+        String[] ids = new String[runs.size()];
+        TaskRun[] entries = new TaskRun[runs.size()];
+        int i = 0;
+        for (Map.Entry<String, TaskRun> e : runs.entrySet()) {
+            ids[i] = e.getKey();
+            entries[i++] = e.getValue();
+        }
+        return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(), logFrame.extra());
     }
 
     // --- what a commit may claim ---
