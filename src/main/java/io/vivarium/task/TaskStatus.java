@@ -36,8 +36,11 @@ public enum TaskStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WIRE_NAMES[ordinal()];
     }
+
+    private static final String[] WIRE_NAMES = java.util.Arrays.stream(values())
+            .map(s -> s.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     @JsonCreator
     public static TaskStatus parse(String value) {
