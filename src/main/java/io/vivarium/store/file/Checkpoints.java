@@ -39,6 +39,7 @@ final class Checkpoints {
     /** How far behind the files may fall while writes keep coming. */
     private static final long MAX_BEHIND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long TICK_MILLIS = 50;
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** What one checkpoint writes: the queue only when its definitions changed since the last one. */
     record Frozen(long seq, QueueDocument queue, FrozenLog log) {
@@ -70,6 +71,8 @@ final class Checkpoints {
     private volatile long lastWrite;
     private volatile long lastCheckpoint = System.nanoTime();
     private volatile boolean dirty;
+    /** Guards starting and ending the thread; never held while waiting for the workspace lock. */
+    private final Object lifecycle = new Object();
     private Thread thread;
     private volatile boolean stopped;
 
@@ -82,10 +85,27 @@ final class Checkpoints {
         wroteHere = true;
         dirty = true;
         lastWrite = System.nanoTime();
-        if (thread == null && !stopped) {
-            thread = new Thread(this::run, "vivarium-checkpoint");
-            thread.setDaemon(true);
-            thread.start();
+        startIfIdle();
+    }
+
+    /** One thread per store while it writes; it ends after a quiet spell, so idle stores hold no thread. */
+    private void startIfIdle() {
+        synchronized (lifecycle) {
+            if (thread == null && !stopped) {
+                thread = new Thread(this::run, "vivarium-checkpoint");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+    }
+
+    private boolean endIfQuiet() {
+        synchronized (lifecycle) {
+            if (dirty && !stopped) {
+                return false;
+            }
+            thread = null;
+            return true;
         }
     }
 
@@ -94,8 +114,11 @@ final class Checkpoints {
     }
 
     void stop() {
-        stopped = true;
-        Thread t = thread;
+        Thread t;
+        synchronized (lifecycle) {
+            stopped = true;
+            t = thread;
+        }
         if (t != null) {
             t.interrupt();
             try {
@@ -114,6 +137,9 @@ final class Checkpoints {
                 return;
             }
             long now = System.nanoTime();
+            if (now - lastWrite > IDLE_NANOS && endIfQuiet()) {
+                return;
+            }
             if (dirty && (now - lastWrite >= QUIET_NANOS || now - lastCheckpoint >= MAX_BEHIND_NANOS)) {
                 try {
                     checkpointNow();
