@@ -19,6 +19,10 @@ import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.file.ClaimLocks.HeldClaim;
 import io.vivarium.store.file.ClaimLocks.Inspection;
+import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
@@ -186,7 +190,7 @@ public final class FileTaskStore implements TaskStore {
             ExecutionLog l = log.read();
             QueueDocument emptied = q.cleared();
             queue.write(emptied);
-            log.write(l.cleared(emptied));
+            log.write(l.cleared(emptied).withSpend(l.spend().orElse(SpendLedger.empty()).cleared()));
             int claims = claimFiles.deleteAll();
             return new ClearResult(q.tasks().size(), claims);
         });
@@ -204,7 +208,8 @@ public final class FileTaskStore implements TaskStore {
             }
             QueueDocument loaded = q.withTasks(snapshot.tasks());
             queue.write(loaded);
-            log.write(l.with(snapshot.runs(), loaded));
+            SpendLedger history = SpendLedger.of(snapshot.tasks(), snapshot.runs()::get, clock.instant());
+            log.write(l.with(snapshot.runs(), loaded).withSpend(history.withLimit(l.spend().flatMap(SpendLedger::limit))));
         });
     }
 
@@ -237,10 +242,13 @@ public final class FileTaskStore implements TaskStore {
             blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
             int runnableLeft = 0;
+            boolean waitingForBudget = false;
             for (Task task : Scheduling.runnable(change.queue.tasks(), change.runs::get, change.now)) {
                 // A task finished in this commit still has its claim file until the log has landed: the next
                 // commit may take it (a retry with no backoff), so it counts as left, like one there was no room for.
-                if (claimed.size() >= maxClaims || finishedHere.contains(task.id())) {
+                if (!finishedHere.contains(task.id()) && !change.spend.fits(task, settings.spendLimit())) {
+                    waitingForBudget = true;
+                } else if (claimed.size() >= maxClaims || finishedHere.contains(task.id())) {
                     runnableLeft++;
                 } else {
                     claimOne(task, worker, change).ifPresent(claimed::add);
@@ -252,7 +260,8 @@ public final class FileTaskStore implements TaskStore {
             // (another thread of this JVM included) shows as news.
             long version = version(queue.lastIdentity(), log.lastIdentity());
             return new CommitResult(claimed, lost, runnableLeft > 0,
-                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version);
+                    Scheduling.nextBackoffEnd(change.queue.tasks(), change.runs::get, change.now), version,
+                    waitingForBudget);
         });
     }
 
@@ -354,6 +363,27 @@ public final class FileTaskStore implements TaskStore {
         };
     }
 
+    // --- spend ---
+
+    @Override
+    public SpendStatus spend(Optional<SpendLimit> processLimit) {
+        QueueDocument q = queue.read();
+        ExecutionLog l = log.read();
+        Snapshot snapshot = new Snapshot(q.tasks(), l.runsOver(q));
+        Instant now = clock.instant();
+        SpendLedger ledger = l.spend().orElseGet(() -> SpendLedger.of(snapshot.tasks(), snapshot.runs()::get, now));
+        return new SpendStatus(ledger, processLimit,
+                ledger.notFitting(Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now), processLimit));
+    }
+
+    @Override
+    public SpendLedger limitSpend(Optional<SpendLimit> limit) {
+        return change(change -> {
+            change.putSpend(change.spend.withLimit(limit));
+            return change.spend;
+        });
+    }
+
     // --- user intents ---
 
     @Override
@@ -407,7 +437,7 @@ public final class FileTaskStore implements TaskStore {
                 throw new UnknownTaskException(id);
             }
             TaskRun run = change.runOf(id);
-            TaskRun cancelled = run.cancel(id, change.now, run.budgetUsed());
+            TaskRun cancelled = run.cancel(id, change.now, change.tasks.get(id).maxBudget());
             Optional<Claim> ended = run.status() == TaskStatus.IN_PROGRESS
                     ? endClaim(paths.claimFile(id)) : Optional.empty();
             change.put(id, cancelled);
@@ -433,6 +463,8 @@ public final class FileTaskStore implements TaskStore {
         final ExecutionLog before = log.read();
         final Map<String, TaskRun> runs = before.runsOver(queue);
         final Map<String, Task> tasks = index(queue);
+        /** Moved by every entry put here, in this same write (see {@link SpendChange}). */
+        SpendLedger spend = before.spend().orElseGet(() -> SpendLedger.of(queue.tasks(), runs::get, now));
         private final List<Runnable> afterWrite = new ArrayList<>();
         private final List<Runnable> ifWriteFails = new ArrayList<>();
         private boolean changed;
@@ -442,7 +474,16 @@ public final class FileTaskStore implements TaskStore {
         }
 
         void put(String id, TaskRun run) {
+            Task task = tasks.get(id);
+            if (task != null) {
+                spend = spend.apply(SpendChange.of(task, runs.get(id), run), now);
+            }
             runs.put(id, run);
+            changed = true;
+        }
+
+        void putSpend(SpendLedger ledger) {
+            spend = ledger;
             changed = true;
         }
 
@@ -457,7 +498,7 @@ public final class FileTaskStore implements TaskStore {
         void finish() {
             if (changed) {
                 try {
-                    log.write(before.with(runs, queue));
+                    log.write(before.with(runs, queue).withSpend(spend));
                 } catch (RuntimeException e) {
                     ifWriteFails.forEach(Runnable::run);
                     throw e;
@@ -482,7 +523,7 @@ public final class FileTaskStore implements TaskStore {
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
         String id = task.id();
         if (finish.isRelease()) {
-            return run.release(id);
+            return run.release(id, finish.result());
         }
         return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
     }
@@ -523,7 +564,7 @@ public final class FileTaskStore implements TaskStore {
                     + run.attempts();
             case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
         };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts()));
+        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.maxAttempts(), task.maxBudget()));
         return true;
     }
 
