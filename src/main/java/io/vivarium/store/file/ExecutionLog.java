@@ -81,7 +81,8 @@ record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, S
     }
 
     private static Optional<SpendLedger> spendIn(Map<String, Object> fields) {
-        if (!fields.containsKey(SPENT) && !fields.containsKey(RESERVED) && !fields.containsKey(SPEND_LIMIT)) {
+        if (!fields.containsKey(SPENT) && !fields.containsKey(RESERVED) && !fields.containsKey(SPEND_LIMIT)
+                && !fields.containsKey(SPENT_BY_DAY)) {
             return Optional.empty();
         }
         Object limit = fields.get(SPEND_LIMIT);
