@@ -1728,7 +1728,11 @@ public abstract class TaskStoreContract {
                             SpendLedger now = instance.spend(Optional.empty()).ledger();
                             seen.add(now.spentMicros() + now.reservedMicros());
                             if (result.claimed().isEmpty() && done.isEmpty()) {
-                                return seen;
+                                // Nothing fits now; a reservation settled elsewhere may make room.
+                                if (now.reservedMicros() == 0) {
+                                    return seen;
+                                }
+                                Thread.sleep(1);
                             }
                             int r = round + seed;
                             done = result.claimed().stream()
