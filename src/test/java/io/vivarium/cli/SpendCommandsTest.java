@@ -79,7 +79,7 @@ class SpendCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "worker run", "status", "costs"})
+    @ValueSource(strings = {"start", "worker run", "serve --port 0", "status", "costs", "limit show"})
     void aBadSpendLimitFlagOrVariableIsOneLineExitTwo(String verb) {
         store().add(List.of(aTask("a").build()));
         String[] args = (verb + " --spend-limit NaN").split(" ");
