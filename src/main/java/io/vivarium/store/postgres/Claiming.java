@@ -69,16 +69,23 @@ final class Claiming {
 
     static Claimed claim(Tx tx, WorkerIdentity worker, int ownerKey, int max, Optional<SpendLimit> processLimit)
             throws SQLException {
-        SpendLedger unlocked = Spending.read(tx.connection).apply(tx.pendingSpend(), tx.now);
-        if (unlocked.ceiling(processLimit).isEmpty()) {
+        Optional<SpendLimit> storeLimit = tx.startSpendLimit() != null ? tx.startSpendLimit()
+                : Spending.read(tx.connection).limit();
+        if (SpendLimit.tighter(storeLimit, processLimit).isEmpty()) {
             List<TaskRow> picked = max > 0 ? pick(tx, max) : List.of();
             List<Lease> leases = take(tx, worker, ownerKey, picked);
             boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_LEFT, null);
             return new Claimed(leases, left, false);
         }
-        // Read again, locked: the room must not shrink under this transaction by another's claims.
-        SpendLedger ledger = max > 0 ? Spending.readLocked(tx) : unlocked;
-        long room = ledger.room(processLimit).orElseThrow();
+        // Locked when claiming: the room must not shrink under this transaction by another's claims.
+        SpendLedger ledger = max > 0 ? Spending.readLocked(tx)
+                : Spending.read(tx.connection).apply(tx.pendingSpend(), tx.now);
+        OptionalLong roomLeft = ledger.room(processLimit);
+        if (roomLeft.isEmpty()) {
+            // The limit was removed since the start: claim as without one, next time.
+            return new Claimed(List.of(), exists(tx, ANY_LEFT, null), false);
+        }
+        long room = roomLeft.getAsLong();
         List<TaskRow> picked = new ArrayList<>();
         List<Long> tooBig = new ArrayList<>();
         while (picked.size() < max && room > 0) {

@@ -6,12 +6,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLimit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * One transaction: its connection, the moment it works at (from the store's clock), and whether it changed
@@ -30,6 +32,7 @@ final class Tx {
             ON CONFLICT (day) DO UPDATE SET spent = vivarium_spend_day.spent + EXCLUDED.spent""";
 
     private static final String VERSION = "SELECT version FROM vivarium_state";
+    private static final String START = "SELECT version, spend_limit FROM vivarium_state";
 
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
@@ -38,6 +41,7 @@ final class Tx {
     private SpendChange spend = SpendChange.NONE;
     private Long version;
     private Long startVersion;
+    private Optional<SpendLimit> startSpendLimit;
 
     Tx(Connection connection, Instant now) {
         this.connection = connection;
@@ -94,7 +98,21 @@ final class Tx {
      * visible to this transaction's later statements (each sees what was committed when it began).
      */
     void readStartVersion() throws SQLException {
-        startVersion = single(VERSION);
+        try (PreparedStatement ps = prepare(START); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            startVersion = rs.getLong("version");
+            long limit = rs.getLong("spend_limit");
+            startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
+        }
+    }
+
+    /**
+     * The store's spend limit as read with the start version (null if it was not read): enough to know whether a
+     * claim must check the ledger at all, saving a round trip when no limit applies. A claim that checks reads the
+     * ledger again, locked.
+     */
+    Optional<SpendLimit> startSpendLimit() {
+        return startSpendLimit;
     }
 
     /**
