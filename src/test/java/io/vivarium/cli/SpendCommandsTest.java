@@ -134,6 +134,9 @@ class SpendCommandsTest {
         assertThat(store().summary().completed()).isEqualTo(2);
         assertThat(start.out()).contains("of $0.15 limit (this process's --spend-limit)");
         assertThat(CliRun.in(workspace, "status").out()).contains("Spend: $0.10 of $5.00 limit;");
+        WorkspaceFiles.write(workspace.resolve(".env"), "VIVARIUM_SPEND_LIMIT=0.12\n");
+        assertThat(CliRun.in(workspace, Map.of(), "status").out())
+                .contains("Spend: $0.10 of $0.12 limit (this process's --spend-limit); $0.00 reserved; 3 tasks wait");
     }
 
     @Test
