@@ -1,5 +1,9 @@
 package io.vivarium.store.file;
 
+import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.DuplicateTaskException;
@@ -19,10 +23,6 @@ import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.file.ClaimLocks.HeldClaim;
 import io.vivarium.store.file.ClaimLocks.Inspection;
-import io.vivarium.spend.SpendChange;
-import io.vivarium.spend.SpendLedger;
-import io.vivarium.spend.SpendLimit;
-import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
@@ -208,8 +208,9 @@ public final class FileTaskStore implements TaskStore {
             }
             QueueDocument loaded = q.withTasks(snapshot.tasks());
             queue.write(loaded);
-            SpendLedger history = SpendLedger.of(snapshot.tasks(), snapshot.runs()::get, clock.instant());
-            log.write(l.with(snapshot.runs(), loaded).withSpend(history.withLimit(l.spend().flatMap(SpendLedger::limit))));
+            SpendLedger history = SpendLedger.of(snapshot.tasks(), snapshot.runs()::get, clock.instant())
+                    .withLimit(l.spend().flatMap(SpendLedger::limit));
+            log.write(l.with(snapshot.runs(), loaded).withSpend(history));
         });
     }
 
