@@ -109,8 +109,8 @@ final class StartCommand implements Callable<Integer> {
 
     /** Why the run stopped with work left, and what would let it go on. */
     static String atSpendLimit(SpendStatus spend) {
-        return "Stopped at the spend limit: " + spend.waitingForBudget() + " task"
-                + (spend.waitingForBudget() == 1 ? "" : "s") + " wait for budget. Raise the limit ('vivarium limit set "
+        return "Stopped at the spend limit: " + spend.waitingForBudget()
+                + (spend.waitingForBudget() == 1 ? " task waits" : " tasks wait") + " for budget. Raise the limit ('vivarium limit set "
                 + "DOLLARS'" + (spend.processLimit().isPresent() ? " or --spend-limit" : "") + ") and run again.";
     }
 

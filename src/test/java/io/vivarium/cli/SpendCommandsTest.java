@@ -107,7 +107,7 @@ class SpendCommandsTest {
 
         assertThat(start.exitCode()).as(start.out() + start.err()).isEqualTo(Cli.SPEND_LIMIT_REACHED);
         assertThat(start.out()).contains("Spend: $0.20 of $0.25 limit; $0.00 reserved; 1 task waits for budget")
-                .contains("Stopped at the spend limit: 1 task wait for budget");
+                .contains("Stopped at the spend limit: 1 task waits for budget");
         assertThat(store().summary().completed()).isEqualTo(4);
         assertThat(store().summary().pending()).isEqualTo(1);
         JsonNode log = WorkspaceFiles.log(workspace);
