@@ -141,6 +141,8 @@ function renderOverview(overview) {
   $('#spend-hour').textContent = money(overview.pace.spend_last_hour);
   $('#running-cap').textContent = summary.in_progress
     ? `${money(spend.running_cap)} across ${count(summary.in_progress)} running` : 'nothing running';
+  $('#spend-limit').textContent = spend.limit === null || spend.limit === undefined ? 'none'
+    : `${money(spend.spent)} spent + ${money(spend.reserved)} reserved of ${money(spend.limit)} · ${money(spend.left)} left`;
   replace($('#top-spenders'), spend.top.length === 0 ? null : [
     h('h4', {}, 'Most expensive'),
     h('ul', {class: 'spenders'}, spend.top.map((s) => {
@@ -156,6 +158,8 @@ function renderOverview(overview) {
   $('#retry-failed').disabled = summary.failed === 0;
   $('#retry-failed').textContent = summary.failed ? `Retry ${count(summary.failed)} failed` : 'Retry failed';
 }
+
+const WAIT_LABELS = {dependency: 'on a dependency', backoff: 'in backoff', budget: 'wait for budget', blocked: 'blocked'};
 
 function renderNext(overview) {
   const next = overview.next;
@@ -176,7 +180,7 @@ function renderNext(overview) {
   replace($('#next'), nextContent);
 
   const waiting = overview.waiting;
-  const total = waiting.dependency + waiting.backoff + waiting.blocked;
+  const total = waiting.dependency + waiting.backoff + waiting.budget + waiting.blocked;
   if (total === 0) {
     replace($('#waiting'));
     return;
@@ -184,8 +188,8 @@ function renderNext(overview) {
   replace($('#waiting'),
     h('h4', {}, 'Waiting'),
     h('div', {class: 'chips'},
-      ['dependency', 'backoff', 'blocked'].filter((k) => waiting[k] > 0)
-        .map((k) => h('span', {class: `chip wait-${k}`}, `${count(waiting[k])} ${k === 'dependency' ? 'on a dependency' : k === 'backoff' ? 'in backoff' : 'blocked'}`))),
+      ['dependency', 'backoff', 'budget', 'blocked'].filter((k) => waiting[k] > 0)
+        .map((k) => h('span', {class: `chip wait-${k}`}, `${count(waiting[k])} ${WAIT_LABELS[k]}`))),
     h('ul', {class: 'wait-list'}, waiting.examples.map((w) => h('li', {},
       taskLink(w.task_id), ' ',
       h('span', {class: 'muted'}, w.kind === 'blocked' ? `blocked: ${w.detail}` : w.detail),

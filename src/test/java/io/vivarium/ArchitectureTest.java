@@ -17,6 +17,13 @@ class ArchitectureTest {
             .should().onlyDependOnClassesThat()
             .resideInAnyPackage("io.vivarium.task..", "java..", "com.fasterxml.jackson.annotation..");
 
+    /** The spend rule is domain too: it knows tasks and their runs, and nothing of how or where they are kept. */
+    @ArchTest
+    static final ArchRule spendDependsOnTheTaskModelOnly = classes().that().resideInAPackage("io.vivarium.spend..")
+            .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("io.vivarium.spend..", "io.vivarium.task..", "java..",
+                    "com.fasterxml.jackson.annotation..");
+
     @ArchTest
     static final ArchRule storeNeverReachesUp = noClasses().that().resideInAPackage("io.vivarium.store..")
             .should().dependOnClassesThat()
@@ -24,14 +31,14 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
-            .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.store..", "io.vivarium.grind..",
-                    "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..")
+            .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
+                    "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
 
     @ArchTest
     static final ArchRule springStaysAtTheEdge = noClasses()
-            .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.store..", "io.vivarium.grind..",
-                    "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
+            .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
+                    "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
                     "io.vivarium.config..", "io.vivarium.os..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 }

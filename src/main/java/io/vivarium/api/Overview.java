@@ -1,6 +1,8 @@
 package io.vivarium.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vivarium.spend.SpendStatus;
+import io.vivarium.spend.SpendView;
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.WorkerIdentity;
@@ -42,9 +44,12 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
 
     /**
      * Where the money goes: the total charged so far, what the running tasks may still charge at most (the sum of
-     * their caps), and the tasks that cost the most.
+     * their caps), and the tasks that cost the most; and the ledger beside it: every attempt's charge
+     * ({@code spent}), the running tasks' reservations, the ceiling in effect and what is left under it (null: no
+     * ceiling).
      */
-    public record Spend(double total, double runningCap, List<Spender> top) {
+    public record Spend(double total, double runningCap, List<Spender> top, double spent, double reserved,
+                        Double limit, Double left) {
     }
 
     public record Spender(String id, double budgetUsed, double maxBudget) {
@@ -59,14 +64,14 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     /** How many tasks wait for each reason, and the first few of them in queue order. */
-    public record Waiting(int dependency, int backoff, int blocked, List<WaitReason> examples) {
+    public record Waiting(int dependency, int backoff, int budget, int blocked, List<WaitReason> examples) {
     }
 
     static Overview of(Snapshot snapshot, List<Claim> claims, Instant now, Duration lease,
-                       Optional<LocalPool> local) {
+                       Optional<LocalPool> local, SpendStatus ledger) {
         Summary summary = snapshot.summary();
-        return new Overview(now, summary, pace(snapshot, now), spend(snapshot, summary),
-                workers(claims, now, lease, local), next(snapshot, now), waiting(snapshot, now));
+        return new Overview(now, summary, pace(snapshot, now), spend(snapshot, summary, ledger),
+                workers(claims, now, lease, local), next(snapshot, now, ledger), waiting(snapshot, now, ledger));
     }
 
     /** This server's embedded worker pool, listed even while it holds no claim. */
@@ -93,7 +98,7 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         return new Pace(Math.round(finished * 100.0 / RATE_WINDOW.toSeconds()) / 100.0, finished, Money.round(spend));
     }
 
-    private static Spend spend(Snapshot snapshot, Summary summary) {
+    private static Spend spend(Snapshot snapshot, Summary summary, SpendStatus ledger) {
         double runningCap = 0;
         PriorityQueue<Spender> top = new PriorityQueue<>(
                 Comparator.comparingDouble(Spender::budgetUsed));
@@ -111,7 +116,9 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         }
         List<Spender> most = new ArrayList<>(top);
         most.sort(Comparator.comparingDouble(Spender::budgetUsed).reversed());
-        return new Spend(summary.budgetUsed(), Money.round(runningCap), most);
+        SpendView view = ledger.view();
+        return new Spend(summary.budgetUsed(), Money.round(runningCap), most, view.spent(), view.reserved(),
+                view.spendLimit(), view.left());
     }
 
     private static List<Worker> workers(List<Claim> claims, Instant now, Duration lease, Optional<LocalPool> local) {
@@ -131,20 +138,22 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         return workers;
     }
 
-    private static Next next(Snapshot snapshot, Instant now) {
-        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
-        if (runnable.isEmpty()) {
+    private static Next next(Snapshot snapshot, Instant now, SpendStatus ledger) {
+        Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now).stream()
+                .filter(task -> ledger.ledger().fits(task, ledger.processLimit()))
+                .findFirst();
+        if (fitting.isEmpty()) {
             return null;
         }
-        Task first = runnable.get(0);
+        Task first = fitting.get();
         return new Next(first.id(), first.description(), first.priority());
     }
 
-    private static Waiting waiting(Snapshot snapshot, Instant now) {
+    private static Waiting waiting(Snapshot snapshot, Instant now, SpendStatus ledger) {
         int[] counts = new int[WaitReason.Kind.values().length];
         List<WaitReason> examples = new ArrayList<>();
         for (Task task : snapshot.tasks()) {
-            WaitReason.of(snapshot, task, snapshot.runOf(task.id()), now).ifPresent(reason -> {
+            WaitReason.of(snapshot, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
                 counts[reason.kind().ordinal()]++;
                 if (examples.size() < WAITING_EXAMPLES) {
                     examples.add(reason);
@@ -152,6 +161,6 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
             });
         }
         return new Waiting(counts[WaitReason.Kind.DEPENDENCY.ordinal()], counts[WaitReason.Kind.BACKOFF.ordinal()],
-                counts[WaitReason.Kind.BLOCKED.ordinal()], examples);
+                counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()], examples);
     }
 }

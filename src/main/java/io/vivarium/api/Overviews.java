@@ -30,7 +30,8 @@ class Overviews {
 
     Overview current() {
         Snapshot snapshot = store.snapshot();
-        return Overview.of(snapshot, store.claims(), clock.instant(), settings.lease(), local);
+        return Overview.of(snapshot, store.claims(), clock.instant(), settings.lease(), local,
+                store.spend(settings.spendLimit()));
     }
 
     List<ClaimView> claims() {

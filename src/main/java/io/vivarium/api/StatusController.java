@@ -1,7 +1,8 @@
 package io.vivarium.api;
 
+import io.vivarium.store.StatusView;
+import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
-import io.vivarium.task.Summary;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -9,14 +10,16 @@ import org.springframework.web.bind.annotation.RestController;
 class StatusController {
 
     private final TaskStore store;
+    private final StoreSettings settings;
 
-    StatusController(TaskStore store) {
+    StatusController(TaskStore store, StoreSettings settings) {
         this.store = store;
+        this.settings = settings;
     }
 
-    /** The same summary as {@code status --json}. */
+    /** The same as {@code status --json}: the counts, then the spend as this server's workers claim under it. */
     @GetMapping("/status")
-    Summary status() {
-        return store.summary();
+    StatusView status() {
+        return new StatusView(store.summary(), store.spend(settings.spendLimit()).view());
     }
 }

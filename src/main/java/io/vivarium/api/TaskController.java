@@ -145,7 +145,8 @@ class TaskController {
     TaskStory show(@PathVariable String id) {
         Snapshot snapshot = store.snapshot();
         Task task = snapshot.task(id).orElseThrow(() -> new UnknownTaskException(id));
-        return TaskStory.of(snapshot, task, store.claims(), clock.instant(), settings.lease());
+        return TaskStory.of(snapshot, task, store.claims(), clock.instant(), settings.lease(),
+                store.spend(settings.spendLimit()));
     }
 
     @PostMapping("/{id}/retry")

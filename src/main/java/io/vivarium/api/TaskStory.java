@@ -1,6 +1,7 @@
 package io.vivarium.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
 import io.vivarium.task.Task;
@@ -18,7 +19,8 @@ import java.util.List;
 public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> dependents, ClaimView claim,
                         WaitReason waiting) {
 
-    static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease) {
+    static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease,
+                        SpendStatus spend) {
         TaskRun run = snapshot.runOf(task.id());
         List<String> dependents = snapshot.tasks().stream()
                 .filter(t -> t.dependsOn().contains(task.id()))
@@ -30,6 +32,6 @@ public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> 
                 .map(c -> ClaimView.of(c, now, lease))
                 .orElse(null);
         return new TaskStory(task, run.status(), run, dependents, claim,
-                WaitReason.of(snapshot, task, run, now).orElse(null));
+                WaitReason.of(snapshot, task, run, now, spend).orElse(null));
     }
 }

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Lease;
+import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.Takeover;
 import io.vivarium.task.GrindResult;
@@ -12,13 +15,14 @@ import io.vivarium.task.Summary;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.PoolListener;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
 /**
- * Vivarium's meters: tasks by state (read from the store at scrape time), grinds started, completed and failed
- * with their durations, dollars spent, and claim takeovers by reason. Grinds from the embedded workers and from
+ * Vivarium's meters: tasks by state and the spend ledger (read from the store at scrape time), grinds started,
+ * completed and failed with their durations, dollars spent, and claim takeovers by reason. Grinds from the embedded workers and from
  * {@code POST /grind} are counted alike, tagged by {@code source}.
  */
 @Component
@@ -28,20 +32,40 @@ public class VivariumMetrics implements PoolListener {
 
     private final MeterRegistry registry;
     private final TaskStore store;
+    private final StoreSettings settings;
     private final AtomicReference<CachedSummary> summary = new AtomicReference<>();
+    private final AtomicReference<CachedSpend> spend = new AtomicReference<>();
 
     private record CachedSummary(Summary summary, long at) {
     }
 
-    VivariumMetrics(MeterRegistry registry, TaskStore store) {
+    private record CachedSpend(SpendStatus spend, long at) {
+    }
+
+    VivariumMetrics(MeterRegistry registry, TaskStore store, StoreSettings settings) {
         this.registry = registry;
         this.store = store;
+        this.settings = settings;
         for (TaskStatus status : TaskStatus.values()) {
             Gauge.builder("vivarium.tasks", () -> currentSummary().count(status))
                     .tag("state", status.wireName())
                     .description("Tasks in the queue by state")
                     .register(registry);
         }
+        // The store's ledger, as this server's workers claim under it: NaN when no ceiling applies.
+        Gauge.builder("vivarium.spend.limit", () -> currentSpend()
+                        .map(s -> s.ceiling().map(SpendLimit::dollars).orElse(Double.NaN)).orElse(Double.NaN))
+                .baseUnit("dollars").description("The spend ceiling in effect: the store's limit or this server's, "
+                        + "whichever is smaller").register(registry);
+        Gauge.builder("vivarium.spend.reserved", () -> currentSpend().map(s -> s.ledger().reserved()).orElse(Double.NaN))
+                .baseUnit("dollars").description("The max budgets of the running tasks, reserved against the limit")
+                .register(registry);
+        Gauge.builder("vivarium.spend.spent", () -> currentSpend().map(s -> s.ledger().spent()).orElse(Double.NaN))
+                .baseUnit("dollars").description("Every attempt's charge since the queue was last cleared")
+                .register(registry);
+        Gauge.builder("vivarium.spend.waiting", () -> currentSpend().map(s -> (double) s.waitingForBudget())
+                        .orElse(Double.NaN))
+                .baseUnit("tasks").description("Tasks that could run now but for the budget").register(registry);
     }
 
     public void grindStarted(String source) {
@@ -83,6 +107,20 @@ public class VivariumMetrics implements PoolListener {
     public void failed(RuntimeException error) {
         Counter.builder("vivarium.store.errors").tag("type", error.getClass().getSimpleName())
                 .register(registry).increment();
+    }
+
+    private Optional<SpendStatus> currentSpend() {
+        CachedSpend cached = spend.get();
+        long now = System.nanoTime();
+        if (cached == null || now - cached.at() > SUMMARY_TTL_NANOS) {
+            try {
+                cached = new CachedSpend(store.spend(settings.spendLimit()), now);
+            } catch (RuntimeException unreadable) {
+                return Optional.ofNullable(cached).map(CachedSpend::spend);
+            }
+            spend.set(cached);
+        }
+        return Optional.of(cached.spend());
     }
 
     private Summary currentSummary() {

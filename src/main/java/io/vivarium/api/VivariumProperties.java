@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.StoreLocation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts host names (or addresses) besides loopback ones that requests may be addressed to when no
  *                     token is set, and that may send state-changing requests from a browser page
  * @param grindEnv Vivarium's secrets that command grinds may see; the others are withheld from them
+ * @param spendLimit this server's own spend ceiling in dollars (blank: none), beside the one kept in the store;
+ *                   the smaller applies to the embedded workers' claims
  */
 @Validated
 @ConfigurationProperties("vivarium")
@@ -36,7 +40,13 @@ public record VivariumProperties(
         @DefaultValue Set<String> grindEnv,
         @DefaultValue @Valid Api api,
         @DefaultValue List<String> allowedHosts,
-        @DefaultValue Store store) {
+        @DefaultValue Store store,
+        String spendLimit) {
+
+    /** {@link #spendLimit} as the core takes it; a value that is not a dollar amount stops the start-up, naming it. */
+    public Optional<SpendLimit> processSpendLimit() {
+        return SpendLimit.parseOptional("vivarium.spend-limit", spendLimit);
+    }
 
     /** @param url a PostgreSQL URL; unset keeps the queue in the workspace's files */
     public record Store(String url) {

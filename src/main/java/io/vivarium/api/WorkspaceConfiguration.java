@@ -34,7 +34,8 @@ class WorkspaceConfiguration {
     StoreSettings storeSettings(VivariumProperties properties) {
         Duration maxBackoff = properties.backoff().compareTo(Duration.ofMinutes(2)) > 0
                 ? properties.backoff() : Duration.ofMinutes(2);
-        return StoreSettings.withLease(properties.lease(), new RetryPolicy(properties.backoff(), maxBackoff));
+        return StoreSettings.withLease(properties.lease(), new RetryPolicy(properties.backoff(), maxBackoff))
+                .withSpendLimit(properties.processSpendLimit());
     }
 
     @Bean

@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "clear", mixinStandardHelpOptions = true,
-        description = "Wipe the queue, the execution log and every claim in task_locks/.")
+        description = {"Wipe the queue, the execution log and every claim in task_locks/.",
+                "The spent figure starts again from 0; a spend limit kept in the workspace stays."})
 final class ClearCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -14,19 +14,21 @@ import picocli.CommandLine.Command;
 
 /**
  * Builds the command line with Vivarium's error conventions: usage and input errors are one line on stderr with
- * exit code 2; task failures are exit code 1; success is 0.
+ * exit code 2; task failures are exit code 1; a run stopped at the spend limit is 3; success is 0.
  */
 public final class Cli {
 
     public static final int OK = 0;
     public static final int TASKS_FAILED = 1;
     public static final int INPUT_ERROR = 2;
+    /** {@code start} and {@code worker run} stopped because the tasks left wait for budget. */
+    public static final int SPEND_LIMIT_REACHED = 3;
 
     /** How flags are called on the command line, for errors that name a task field. */
     private static final Map<String, String> FLAG_OF_FIELD = Map.of(
             "min_budget", "--min", "max_budget", "--max", "intensity", "--intensity", "depends_on", "--depends-on",
             "priority", "--priority", "max_attempts", "--max-attempts", "type", "TYPE", "id", "ID",
-            "max_tasks", "--max-tasks");
+            "max_tasks", "--max-tasks", "limit", "DOLLARS");
 
     private Cli() {
     }
@@ -38,7 +40,8 @@ public final class Cli {
     /** The verbs, in the order help lists them. */
     private static final List<Class<?>> VERBS = List.of(ServeCommand.class, AddCommand.class, StartCommand.class,
             WorkerCommand.class, StatusCommand.class, PlanCommand.class, RetryCommand.class, CancelCommand.class,
-            ClearCommand.class, MoveCommands.Import.class, MoveCommands.Export.class,
+            ClearCommand.class, LimitCommand.class, CostsCommand.class, MoveCommands.Import.class,
+            MoveCommands.Export.class,
             AutoComplete.GenerateCompletion.class);
 
     /** Every verb: for help, completion scripts and tests. */

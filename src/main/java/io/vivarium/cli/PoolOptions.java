@@ -1,9 +1,12 @@
 package io.vivarium.cli;
 
 import io.vivarium.grind.GrindSettings;
+import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.task.RetryPolicy;
 import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Tuning shared by every verb that runs workers; each flag also reads an environment variable. */
@@ -27,6 +30,9 @@ final class PoolOptions {
             description = "What a command grind costs per second at medium intensity (default: ${DEFAULT-VALUE}).")
     double dollarsPerSecond;
 
+    @Mixin
+    SpendLimitOption spend;
+
     @Option(names = "--grind-env", paramLabel = "NAMES", defaultValue = "${VIVARIUM_GRIND_ENV:-}",
             description = "Vivarium secrets that command grinds may see, comma-separated (e.g. TOGETHER_API_KEY); "
                     + "the rest are withheld from them (default: none).")
@@ -36,7 +42,11 @@ final class PoolOptions {
         Duration lease = seconds("--lease", leaseSeconds, 0.5);
         Duration base = seconds("--backoff", backoffSeconds, 0);
         Duration max = Duration.ofMinutes(2).compareTo(base) < 0 ? base : Duration.ofMinutes(2);
-        return StoreSettings.withLease(lease, new RetryPolicy(base, max));
+        return StoreSettings.withLease(lease, new RetryPolicy(base, max)).withSpendLimit(spendLimit());
+    }
+
+    Optional<SpendLimit> spendLimit() {
+        return spend.limit();
     }
 
     GrindSettings grindSettings() {

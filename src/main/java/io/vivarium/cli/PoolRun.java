@@ -1,6 +1,8 @@
 package io.vivarium.cli;
 
 import io.vivarium.grind.GrindRunner;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Lease;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.Takeover;
@@ -12,6 +14,7 @@ import io.vivarium.worker.WorkerSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,6 +32,7 @@ final class PoolRun {
     private final Counters counters = new Counters();
     private final boolean interactive = System.console() != null;
     private final ProgressLine progress;
+    private final Optional<SpendLimit> spendLimit;
 
     PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
@@ -39,6 +43,7 @@ final class PoolRun {
                 .withMaxTasks(maxTasks);
         this.pool = new WorkerPool(store, engine, settings, clock, counters);
         this.grace = options.grace();
+        this.spendLimit = storeSettings.spendLimit();
         this.progress = new ProgressLine(clock);
         this.out = out;
         this.err = err;
@@ -105,7 +110,20 @@ final class PoolRun {
     }
 
     String progressLine() {
-        return pool.lastSummary().map(s -> progress.render(s, pool.runningCount())).orElse("starting…");
+        return pool.lastSummary().map(s -> progress.render(s, pool.runningCount(), spend())).orElse("starting…");
+    }
+
+    /** The spend as this run sees it, its own limit included; null while the store cannot be read. */
+    SpendStatus spend() {
+        try {
+            return store.spend(spendLimit);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    Optional<SpendLimit> spendLimit() {
+        return spendLimit;
     }
 
     /** What this process's workers did, for the closing line of {@code worker run}. */

@@ -1,5 +1,7 @@
 package io.vivarium.cli;
 
+import io.vivarium.spend.SpendStatus;
+import io.vivarium.task.Budget;
 import io.vivarium.task.Summary;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +11,7 @@ import java.util.Locale;
 /**
  * {@code start}'s live line: what is done, what runs now, how fast tasks finish and how long the rest will take.
  * "Running" counts grinds that run in this process now; claims the pool took ahead of its free workers, and work
- * other processes hold, are still "waiting" here.
+ * other processes hold, are still "waiting" here. Under a spend ceiling the money part shows the spend against it.
  */
 final class ProgressLine {
 
@@ -22,6 +24,11 @@ final class ProgressLine {
     }
 
     synchronized String render(Summary s, int running) {
+        return render(s, running, null);
+    }
+
+    /** With the spend, when a ceiling applies: what is spent of it, what running tasks reserve, what waits for it. */
+    synchronized String render(Summary s, int running, SpendStatus spend) {
         Instant now = clock.instant();
         int done = s.completed() + s.failed() + s.blocked() + s.cancelled();
         if (since == null) {
@@ -32,10 +39,15 @@ final class ProgressLine {
         double rate = seconds > 0 ? (done - doneSince) / seconds : 0;
         int left = s.totalTasks() - done;
         String eta = left == 0 ? "none left" : rate > 0 ? "~" + format(left / rate) + " left" : "time left unknown";
+        String money = spend == null || spend.ceiling().isEmpty()
+                ? String.format(Locale.ROOT, "$%.4f used", s.budgetUsed())
+                : String.format(Locale.ROOT, "$%.4f of $%s limit, $%s reserved%s", spend.ledger().spent(),
+                        spend.ceiling().get().plain(), Budget.format(spend.ledger().reserved()),
+                        spend.waitingForBudget() == 0 ? "" : ", " + spend.waitingForBudget() + " wait for budget");
         return String.format(Locale.ROOT,
-                "[%d/%d done] completed %d, failed %d, running %d, waiting %d | %.1f tasks/s, %s | $%.4f used   ",
+                "[%d/%d done] completed %d, failed %d, running %d, waiting %d | %.1f tasks/s, %s | %s   ",
                 done, s.totalTasks(), s.completed(), s.failed(), running, Math.max(0, left - running), rate, eta,
-                s.budgetUsed());
+                money);
     }
 
     private static String format(double seconds) {

@@ -3,6 +3,7 @@ package io.vivarium.cli;
 import io.vivarium.api.BindPolicy;
 import io.vivarium.api.VivariumServer;
 import io.vivarium.config.Settings;
+import io.vivarium.spend.SpendLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -80,6 +81,7 @@ final class ServeCommand implements Callable<Integer> {
                 // Each shutdown phase may wait this long; in-flight /grind grinds are stopped after the grace.
                 "--spring.lifecycle.timeout-per-shutdown-phase=" + pool.grace().plusSeconds(10).toMillis() + "ms",
                 "--vivarium.rate-per-second=" + pool.grindSettings().dollarsPerSecond(),
+                "--vivarium.spend-limit=" + pool.spendLimit().map(SpendLimit::plain).orElse(""),
                 "--vivarium.grind-env=" + String.join(",", pool.grindSettings().grindEnv())));
         VivariumServer.runUntilShutdown(properties, settings.dotEnv());
         return Cli.OK;

@@ -3,6 +3,7 @@ package io.vivarium.cli;
 import io.vivarium.api.client.RemoteGrinds;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindRunner;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.Scheduling;
@@ -25,8 +26,11 @@ import io.vivarium.task.Budget;
 import java.util.Locale;
 
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run N workers until no task is pending or running, then print the status.",
-                "Exit code 0 when every task completed, 1 otherwise."})
+        description = {"Run N workers until no task is pending or running, or until the tasks left wait for "
+                + "budget, then print the status."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every task completed", "1:a task failed, was blocked or cancelled, or is left pending",
+                "2:usage or input error", "3:stopped at the spend limit: the tasks left wait for budget"})
 final class StartCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -71,8 +75,13 @@ final class StartCommand implements Callable<Integer> {
         run.run();
         TaskStore store = run.store();
         out.println();
-        StatusReport report = StatusReport.of(store, run.lease(), context.clock());
+        StatusReport report = StatusReport.of(store, run.spendLimit(), run.lease(), context.clock());
         report.print(out, workspace.location().describe());
+        if (run.pool().stoppedAtSpendLimit()) {
+            out.println();
+            out.println(atSpendLimit(report.spend()));
+            return Cli.SPEND_LIMIT_REACHED;
+        }
         Summary summary = report.summary();
         return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
     }
@@ -98,9 +107,19 @@ final class StartCommand implements Callable<Integer> {
         return new RemoteGrinds(uri, token);
     }
 
+    /** Why the run stopped with work left, and what would let it go on. */
+    static String atSpendLimit(SpendStatus spend) {
+        return "Stopped at the spend limit: " + spend.waitingForBudget()
+                + (spend.waitingForBudget() == 1 ? " task waits" : " tasks wait") + " for budget. Raise the limit ('vivarium limit set "
+                + "DOLLARS'" + (spend.processLimit().isPresent() ? " or --spend-limit" : "") + ") and run again.";
+    }
+
     private int dryRun(PrintWriter out, TaskStore store) {
         Snapshot snapshot = store.snapshot();
-        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
+        SpendStatus spend = store.spend(pool.spendLimit());
+        List<Task> ready = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
+        // Each on its own against the ledger as it is: what fits now, before any of them reserves.
+        List<Task> runnable = ready.stream().filter(t -> spend.ledger().fits(t, pool.spendLimit())).toList();
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
         if (runnable.isEmpty()) {
             out.println("  nothing");
@@ -114,10 +133,13 @@ final class StartCommand implements Callable<Integer> {
                 .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))
                 .toList();
         if (!waiting.isEmpty()) {
-            out.println("Waiting (dependencies or retry backoff):");
-            waiting.forEach(t -> out.printf("  %-24s depends on %s%n", t.id(),
-                    t.dependsOn().isEmpty() ? "nothing (retry backoff)" : String.join(", ", t.dependsOn())));
+            out.println("Waiting (dependencies, retry backoff or budget):");
+            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), ready.contains(t)
+                    ? "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit"
+                    : "depends on " + (t.dependsOn().isEmpty() ? "nothing (retry backoff)"
+                            : String.join(", ", t.dependsOn()))));
         }
+        out.println(StatusReport.spendLine(spend));
         Summary s = snapshot.summary();
         out.printf("Already: %d completed, %d failed, %d in progress, %d blocked, %d cancelled%n",
                 s.completed(), s.failed(), s.inProgress(), s.blocked(), s.cancelled());

@@ -1,10 +1,13 @@
 package io.vivarium.cli;
 
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.store.StatusView;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.file.WorkspaceJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the summary, failed tasks with their errors, and active claims.")
+        description = "Show the summary, the spend, failed tasks with their errors, and active claims.")
 final class StatusCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -34,6 +37,9 @@ final class StatusCommand implements Callable<Integer> {
             description = "Refresh interval for --watch (default: ${DEFAULT-VALUE}).")
     double interval;
 
+    @Mixin
+    SpendLimitOption spend;
+
     @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-300}",
             description = "Claims whose heartbeat is older than this are shown as stale (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
@@ -47,16 +53,18 @@ final class StatusCommand implements Callable<Integer> {
         if (interval <= 0 || !Double.isFinite(interval)) {
             throw new UserInputException("--interval must be greater than 0");
         }
+        Optional<SpendLimit> processLimit = spend.limit();
         TaskStore store = workspace.openStore(context.clock());
         PrintWriter out = spec.commandLine().getOut();
         do {
             if (json) {
-                out.println(WorkspaceJson.mapper().writeValueAsString(store.summary()));
+                StatusView view = new StatusView(store.summary(), store.spend(processLimit).view());
+                out.println(WorkspaceJson.mapper().writeValueAsString(view));
             } else {
                 if (watch) {
                     out.print("\033[H\033[2J");
                 }
-                StatusReport.of(store, Duration.ofSeconds(leaseSeconds), clock())
+                StatusReport.of(store, processLimit, Duration.ofSeconds(leaseSeconds), clock())
                         .print(out, workspace.location().describe());
             }
             out.flush();

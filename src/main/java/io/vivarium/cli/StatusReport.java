@@ -1,10 +1,14 @@
 package io.vivarium.cli;
 
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.TaskEntry;
 import io.vivarium.store.TaskPage;
 import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
+import io.vivarium.task.Budget;
 import io.vivarium.task.Summary;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -14,20 +18,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The human layout of {@code status}: totals with percentages, then failed and blocked tasks (the first
+ * The human layout of {@code status}: totals with percentages, the spend, then failed and blocked tasks (the first
  * {@value #LISTED} of each), then claims. Read through the store's queries, so a large queue is not read whole.
  */
-record StatusReport(Summary summary, TaskPage failed, TaskPage blocked, List<Claim> claims, Duration lease,
-                    Clock clock) {
+record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPage blocked, List<Claim> claims,
+                    Duration lease, Clock clock) {
 
     private static final int MAX_ERROR_LENGTH = 160;
     static final int LISTED = 50;
 
-    static StatusReport of(TaskStore store, Duration lease, Clock clock) {
+    static StatusReport of(TaskStore store, Optional<SpendLimit> processLimit, Duration lease, Clock clock) {
         Summary summary = store.summary();
-        return new StatusReport(summary, listed(store, summary, TaskStatus.FAILED),
+        return new StatusReport(summary, store.spend(processLimit), listed(store, summary, TaskStatus.FAILED),
                 listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock);
     }
 
@@ -48,6 +53,8 @@ record StatusReport(Summary summary, TaskPage failed, TaskPage blocked, List<Cla
             out.printf(Locale.ROOT, "  %-13s %5d  (%5.1f%%)%n", label(status) + ":", n, percent);
         }
         out.printf(Locale.ROOT, "  Budget used:  $%.4f%n", s.budgetUsed());
+        out.println();
+        out.println(spendLine(spend));
         printTasks(out, failed, "Failed tasks", true);
         printTasks(out, blocked, "Blocked tasks", false);
         printClaims(out);
@@ -79,6 +86,17 @@ record StatusReport(Summary summary, TaskPage failed, TaskPage blocked, List<Cla
             out.printf("  %s  %s  pid %d on %s  heartbeat %s%s%n", claim.taskId(), claim.workerId(), claim.pid(),
                     claim.host(), age, claim.isStaleAt(now, lease) ? "  (STALE: lease expired)" : "");
         }
+    }
+
+    /** {@code Spend: $3.42 of $5.00 limit; $0.30 reserved; 12 tasks wait for budget}. */
+    static String spendLine(SpendStatus spend) {
+        SpendLedger ledger = spend.ledger();
+        String limit = spend.ceiling().map(c -> " of $" + c.plain() + " limit" + (ledger.limit().equals(spend.ceiling())
+                ? "" : " (this process's --spend-limit)")).orElse(" (no limit)");
+        long waiting = spend.waitingForBudget();
+        return "Spend: $" + Budget.format(ledger.spent()) + limit + "; $" + Budget.format(ledger.reserved())
+                + " reserved; " + (waiting == 0 ? "no task waits" : waiting + (waiting == 1 ? " task waits" : " tasks wait"))
+                + " for budget";
     }
 
     private static String label(TaskStatus status) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Vivarium: a parallel task runner. Budgeted grinds over a workspace of plain files.",
         footer = {"", "Run 'vivarium COMMAND --help' for a command's options.",
-                "Exit codes: 0 ok, 1 task failures, 2 usage or input error."})
+                "Exit codes: 0 ok, 1 task failures, 2 usage or input error, 3 stopped at the spend limit."})
 public final class VivariumCommand implements Runnable {
 
     @Spec

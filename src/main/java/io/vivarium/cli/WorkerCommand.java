@@ -20,8 +20,11 @@ final class WorkerCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"One worker: runs N tasks, or until no task is pending or running.",
-                    "Exit code 0 when every task it ran completed, 1 otherwise."})
+            description = {"One worker: runs N tasks, or until no task is pending or running, or until the tasks "
+                    + "left wait for budget."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every task it ran completed", "1:a task it ran failed", "2:usage or input error",
+                    "3:stopped at the spend limit: the tasks left wait for budget"})
     static final class Run implements Callable<Integer> {
 
         private final CliContext context;
@@ -58,6 +61,10 @@ final class WorkerCommand implements Runnable {
                     run.pool().identity().workerId(), c.completed.get() + c.failed.get(),
                     c.completed.get() + c.failed.get() == 1 ? "" : "s", c.completed.get(), c.failed.get(),
                     c.lost.get() == 0 ? "" : ", " + c.lost.get() + " not recorded (claim lost)");
+            if (run.pool().stoppedAtSpendLimit()) {
+                spec.commandLine().getOut().println(StartCommand.atSpendLimit(run.store().spend(run.spendLimit())));
+                return Cli.SPEND_LIMIT_REACHED;
+            }
             return c.failed.get() == 0 ? Cli.OK : Cli.TASKS_FAILED;
         }
     }

@@ -54,14 +54,18 @@ public final class PromptGrinds implements PromptRunner {
         double charged = Money.round(Math.min(request.maxBudget(), Math.max(request.minBudget(), cost)));
         String usage = completion.usage().promptTokens() + " prompt + " + completion.usage().completionTokens()
                 + " completion tokens";
+        TokenUsage used = completion.usage();
         if (control.isStopped()) {
-            return GrindResult.failure(charged, "stopped: " + control.stopReason(), null, null);
+            return GrindResult.failure(charged, "stopped: " + control.stopReason(), null, null)
+                    .withTokens(used.promptTokens(), used.completionTokens());
         }
         if (completion.content() == null || completion.content().isBlank()) {
-            return GrindResult.failure(charged, "LLM returned an empty answer (" + usage + ")", null, null);
+            return GrindResult.failure(charged, "LLM returned an empty answer (" + usage + ")", null, null)
+                    .withTokens(used.promptTokens(), used.completionTokens());
         }
         return GrindResult.success(charged, completion.content(), null, usage
-                + ("length".equals(completion.finishReason()) ? "; stopped at max_tokens=" + maxTokens : ""));
+                + ("length".equals(completion.finishReason()) ? "; stopped at max_tokens=" + maxTokens : ""))
+                .withTokens(used.promptTokens(), used.completionTokens());
     }
 
     private static List<ChatMessage> messages(String prompt) {

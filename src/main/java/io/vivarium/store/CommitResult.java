@@ -6,9 +6,16 @@ import java.util.Optional;
 
 /**
  * The outcome of one commit: the tasks newly claimed, the finishes that were not recorded because their claim had
- * been lost (fencing), whether runnable tasks were left for lack of room, when the next backoff ends, and the
- * store's version right after this commit (so the committer's own write is not news to it).
+ * been lost (fencing), whether runnable tasks were left for lack of room, when the next backoff ends, the store's
+ * version right after this commit (so the committer's own write is not news to it), and whether runnable tasks were
+ * left because they did not fit under the spend ceiling (those are not "runnable left": room in the pool does not
+ * help them, only a settled reservation or a higher limit does, and either is a change of the store).
  */
 public record CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnableLeft,
-                           Optional<Instant> nextBackoffEnd, long version) {
+                           Optional<Instant> nextBackoffEnd, long version, boolean waitingForBudget) {
+
+    public CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnableLeft, Optional<Instant> nextBackoffEnd,
+                        long version) {
+        this(claimed, lost, runnableLeft, nextBackoffEnd, version, false);
+    }
 }

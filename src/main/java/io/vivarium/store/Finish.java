@@ -2,18 +2,23 @@ package io.vivarium.store;
 
 import io.vivarium.task.GrindResult;
 
-/** What became of a leased task: a grind result to record, or the task given back unrun (shutdown). */
-public record Finish(Lease lease, GrindResult result) {
+/**
+ * What became of a leased task: a grind result to record, or the task given back unfinished (shutdown). A task given
+ * back after its grind was stopped carries what that grind had cost, so the spend ledger is charged for it.
+ */
+public record Finish(Lease lease, GrindResult result, boolean isRelease) {
 
     public static Finish done(Lease lease, GrindResult result) {
-        return new Finish(lease, result);
+        return new Finish(lease, result, false);
     }
 
+    /** Given back before its grind started. */
     public static Finish released(Lease lease) {
-        return new Finish(lease, null);
+        return new Finish(lease, null, true);
     }
 
-    public boolean isRelease() {
-        return result == null;
+    /** Given back after its grind was stopped: {@code stopped} is what it did and cost until then. */
+    public static Finish released(Lease lease, GrindResult stopped) {
+        return new Finish(lease, stopped, true);
     }
 }

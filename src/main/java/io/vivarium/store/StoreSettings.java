@@ -1,16 +1,24 @@
 package io.vivarium.store;
 
+import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.RetryPolicy;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How long a claim lives without a heartbeat, how failed attempts back off, and how long an in-progress task may
  * be without its claim file (removed by hand) before it is given to another worker. That grace exceeds the
- * heartbeat interval, so the owner has stopped its grind by the time anyone else starts one.
+ * heartbeat interval, so the owner has stopped its grind by the time anyone else starts one. {@code spendLimit} is
+ * this process's own ceiling ({@code --spend-limit}); the store's own limit applies as well, and the smaller wins.
  */
-public record StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace) {
+public record StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace,
+                            Optional<SpendLimit> spendLimit) {
 
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(300);
+
+    public StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace) {
+        this(lease, retry, missingClaimGrace, Optional.empty());
+    }
 
     public static StoreSettings defaults() {
         return withLease(DEFAULT_LEASE, RetryPolicy.DEFAULT);
@@ -18,6 +26,10 @@ public record StoreSettings(Duration lease, RetryPolicy retry, Duration missingC
 
     public static StoreSettings withLease(Duration lease, RetryPolicy retry) {
         return new StoreSettings(lease, retry, heartbeatInterval(lease).multipliedBy(2).plusSeconds(1));
+    }
+
+    public StoreSettings withSpendLimit(Optional<SpendLimit> limit) {
+        return new StoreSettings(lease, retry, missingClaimGrace, limit);
     }
 
     /** Renew often enough that a few missed beats still leave the claim live. */

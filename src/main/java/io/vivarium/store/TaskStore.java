@@ -1,5 +1,8 @@
 package io.vivarium.store;
 
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -49,7 +52,7 @@ public interface TaskStore extends AutoCloseable {
     /** Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. */
     void add(List<Task> tasks);
 
-    /** Empties the queue and the run states and ends every claim. */
+    /** Empties the queue and the run states and ends every claim; the spent figure starts again from 0, the limit stays. */
     ClearResult clear();
 
     /**
@@ -64,7 +67,9 @@ public interface TaskStore extends AutoCloseable {
     /**
      * One atomic write for a worker pool: records its finished grinds (a finish whose claim was lost records
      * nothing), blocks tasks that can never run, then claims up to {@code maxClaims} runnable tasks, in priority
-     * and then queue order.
+     * and then queue order. Under a spend ceiling (the store's limit, or this store instance's
+     * {@link StoreSettings#spendLimit()}, whichever is smaller) it claims only the tasks that fit, reserving each
+     * one's {@code max_budget} in the same write, and each finish settles its reservation to what the grind cost.
      */
     CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims);
 
@@ -87,6 +92,21 @@ public interface TaskStore extends AutoCloseable {
      * (or failed, when no attempt is left). Callers end the old grinds first, where they can.
      */
     List<Takeover> abandon(List<StaleClaim> stale);
+
+    // --- spend ---
+
+    /**
+     * The store's spend ledger (its limit, what was spent, what running claims reserve, the spend by day) as a
+     * process with {@code processLimit} of its own sees it, with the number of tasks that could run now but for the
+     * budget. A commit of that process claims only tasks that fit under the smaller of the two limits.
+     */
+    SpendStatus spend(Optional<SpendLimit> processLimit);
+
+    /**
+     * Keeps {@code limit} in the store, for every process that shares it (empty removes it); what was spent stays.
+     * Returns the ledger as it is after the write.
+     */
+    SpendLedger limitSpend(Optional<SpendLimit> limit);
 
     // --- user intents ---
 

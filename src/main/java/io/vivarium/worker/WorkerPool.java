@@ -58,6 +58,7 @@ public final class WorkerPool {
     private volatile boolean releaseRunning;
     private volatile Thread dispatcher;
     private volatile RuntimeException fatal;
+    private volatile boolean stoppedAtSpendLimit;
 
     private record Running(Lease lease, GrindControl control) {
     }
@@ -126,6 +127,11 @@ public final class WorkerPool {
         return running.size();
     }
 
+    /** Whether a batch run stopped because the tasks left wait for budget (see {@link #stalledOnBudget}). */
+    public boolean stoppedAtSpendLimit() {
+        return stoppedAtSpendLimit;
+    }
+
     /** Set when the pool stopped because the store failed (a corrupt file, say). */
     public Optional<RuntimeException> failure() {
         return Optional.ofNullable(fatal);
@@ -183,7 +189,8 @@ public final class WorkerPool {
             long took = System.nanoTime() - startedAt;
             running.remove(lease.taskId());
             if (SHUTDOWN.equals(control.stopReason())) {
-                finish(Finish.released(lease));
+                // Given back, and charged what the stopped grind had cost.
+                finish(Finish.released(lease, result));
             } else {
                 listener.finished(lease, result, Duration.ofNanos(took));
                 finish(Finish.done(lease, result));
@@ -270,7 +277,8 @@ public final class WorkerPool {
                 runnableLeft = result.runnableLeft();
                 backoffEnd = result.nextBackoffEnd();
                 listener.committed(result);
-                if (inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result))) {
+                if (inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result)
+                        || stalledOnBudget(result))) {
                     return;
                 }
             }
@@ -283,6 +291,20 @@ public final class WorkerPool {
     private boolean settledForBatch(CommitResult result) {
         return settings.stopWhenIdle() && result.claimed().isEmpty() && !result.runnableLeft()
                 && store.summary().isSettled();
+    }
+
+    /**
+     * A batch run also ends when the only tasks left to run wait for budget and nothing runs anywhere whose settling
+     * could make room: only a higher limit would help, and waiting for one is a server's job, not a batch's.
+     */
+    private boolean stalledOnBudget(CommitResult result) {
+        if (settings.stopWhenIdle() && result.claimed().isEmpty() && !result.runnableLeft()
+                && result.waitingForBudget() && result.nextBackoffEnd().isEmpty()
+                && store.summary().inProgress() == 0) {
+            stoppedAtSpendLimit = true;
+            return true;
+        }
+        return false;
     }
 
     /** Asleep until the watcher, a finishing grind or a backoff's end wakes the dispatcher; rechecked now and then. */

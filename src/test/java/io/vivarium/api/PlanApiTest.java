@@ -122,6 +122,14 @@ class PlanApiTest {
         assertThat(log.get("add_tests_for_parser").get("budget_used").asDouble()).isEqualTo(0.1056);
         assertThat(log.get("add_tests_for_parser").get("result").asString()).isEqualTo("Add tests: ...diff...");
         assertThat(log.get("add_tests_for_parser").get("output").asString()).contains("20000 prompt + 100000 completion");
+        assertThat(log.get("add_tests_for_parser").get("tokens_in").asLong()).isEqualTo(20_000);
+        assertThat(log.get("add_tests_for_parser").get("tokens_out").asLong()).isEqualTo(100_000);
+        JsonNode costs = http.get("/costs").json();
+        assertThat(costs.get("by_kind").get("prompt").get("tasks").asInt()).isEqualTo(3);
+        assertThat(costs.get("by_kind").get("prompt").get("spent").asDouble()).isEqualTo(0.2056);
+        assertThat(costs.get("tokens").get("output").asLong()).isGreaterThanOrEqualTo(100_000);
+        assertThat(costs.get("tokens").get("output_cost").asDouble())
+                .isEqualTo(Math.round(costs.get("tokens").get("output").asLong() * 0.88) / 1e6);
         // medium, $0.05-0.10: $0.00132 of usage is charged the minimum
         assertThat(log.get("refactor_main").get("budget_used").asDouble()).isEqualTo(0.05);
         // low, $0.02-0.05: an endpoint that overshoots ($0.528) is still charged no more than the cap

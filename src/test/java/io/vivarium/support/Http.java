@@ -34,6 +34,15 @@ public record Http(String base, String token) {
                 .build());
     }
 
+    public Response put(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public Response delete(String path) {
+        return send(builder(path).DELETE().build());
+    }
+
     public Response postRaw(String path, String contentType, String body) {
         return send(builder(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }

@@ -11,6 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class WorkspaceFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** For comparing two documents as JSON, whatever the order of their fields. */
+    public static final JsonMapper JSON_TREE = JSON;
 
     private WorkspaceFiles() {
     }

@@ -24,7 +24,7 @@ class SchedulingTest {
             case COMPLETED -> run = run.claim(id, "w", NOW).complete(id, NOW, GrindResult.success(0.05, "", null, null));
             case FAILED -> run = run.claim(id, "w", NOW).fail(id, NOW, GrindResult.failure(0.05, "x", 1, null), null);
             case BLOCKED -> run = run.block(id, NOW, "x");
-            case CANCELLED -> run = run.cancel(id, NOW, null);
+            case CANCELLED -> run = run.cancel(id, NOW, 0.10);
         }
         runs.put(id, run);
     }

@@ -118,7 +118,7 @@ class TaskModelTest {
 
         assertThatThrownBy(() -> done.claim("t", "worker_2", NOW)).isInstanceOf(IllegalTransitionException.class)
                 .hasMessage("task 't' is completed and cannot become in_progress");
-        assertThatThrownBy(() -> done.cancel("t", NOW, null)).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> done.cancel("t", NOW, 0.10)).isInstanceOf(IllegalTransitionException.class);
         assertThat(done.retry("t").status()).isEqualTo(TaskStatus.PENDING);
         assertThat(done.retry("t").attempts()).isZero();
     }

@@ -4,6 +4,7 @@ import io.vivarium.grind.GrindControl;
 import io.vivarium.grind.GrindRequest;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.task.GrindResult;
+import io.vivarium.task.Money;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -87,7 +88,7 @@ public final class RemoteGrinds implements GrindRunner {
             closeQuietly(body.get());
         });
         try {
-            return toResult(exchange.get());
+            return toResult(exchange.get(), request);
         } catch (CancellationException e) {
             return stopped(control);
         } catch (InterruptedException e) {
@@ -113,7 +114,7 @@ public final class RemoteGrinds implements GrindRunner {
         return GrindResult.failure(0, "stopped: " + control.stopReason(), null, null);
     }
 
-    private GrindResult toResult(Answer answer) {
+    private GrindResult toResult(Answer answer, GrindRequest request) {
         if (answer.status() >= 300) {
             String error = "API at " + base + " answered " + answer.status() + ": " + detailOf(answer.body());
             // A 4xx will be refused again; a 5xx may pass on another attempt.
@@ -128,16 +129,20 @@ public final class RemoteGrinds implements GrindRunner {
             return GrindResult.failure(0, "API at " + base + " answered with a body that is not a grind's result",
                     null, null);
         }
-        double budget = body.path("budget_used").asDouble(0);
+        // The charge goes into the spend ledger, which counts on it never passing the cap the grind was given.
+        double budget = Money.round(Math.min(request.maxBudget(), Math.max(0, body.path("budget_used").asDouble(0))));
         Integer exitCode = body.hasNonNull("exit_code") ? body.get("exit_code").asInt() : null;
         String output = body.hasNonNull("output") ? body.get("output").asString() : null;
+        long tokensIn = Math.max(0, body.path("usage").path("prompt_tokens").asLong(0));
+        long tokensOut = Math.max(0, body.path("usage").path("completion_tokens").asLong(0));
         if ("completed".equals(body.path("status").asString(""))) {
-            return GrindResult.success(budget, body.path("result").asString(""), exitCode, output);
+            return GrindResult.success(budget, body.path("result").asString(""), exitCode, output)
+                    .withTokens(tokensIn, tokensOut);
         }
         String error = body.hasNonNull("error") ? body.get("error").asString() : body.path("result").asString("failed");
-        return error.startsWith("budget exhausted")
+        return (error.startsWith("budget exhausted")
                 ? GrindResult.finalFailure(budget, error, exitCode, output)
-                : GrindResult.failure(budget, error, exitCode, output);
+                : GrindResult.failure(budget, error, exitCode, output)).withTokens(tokensIn, tokensOut);
     }
 
     private GrindResult failure(Throwable cause) {

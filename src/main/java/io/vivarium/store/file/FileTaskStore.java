@@ -19,6 +19,9 @@ import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
@@ -285,7 +288,7 @@ public final class FileTaskStore implements TaskStore {
             if (rewrite.isEmpty()) {
                 return false;
             }
-            journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), after), null);
+            journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of()), null);
             AtomicFile.replace(paths.queue(), rewrite.get().queue());
             AtomicFile.replace(paths.log(), rewrite.get().log());
             journal.restartAt(JournalHeader.over(seq, identity(paths.queue()), identity(paths.log())));
@@ -357,22 +360,50 @@ public final class FileTaskStore implements TaskStore {
             }
             blockUnrunnable(change);
             List<Lease> claimed = new ArrayList<>();
+            boolean more = false;
+            boolean waitingForBudget = false;
+            Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
             // A task finished in this commit waits for the next one, like one there was no room for.
-            WorkspaceState.Runnable runnable = state.runnable(change.now, maxClaims, finishedHere);
-            for (Task task : runnable.tasks()) {
+            List<Task> candidates;
+            if (ceiling.isEmpty()) {
+                WorkspaceState.Runnable runnable = state.runnable(change.now, maxClaims, finishedHere);
+                candidates = runnable.tasks();
+                more = runnable.more();
+            } else {
+                // Under a ceiling every runnable task is looked at: one that does not fit must not hide one behind it
+                // that does. Each claim reserves at once, so the next task meets the room that is left.
+                candidates = state.readyInOrder(change.now);
+            }
+            for (Task task : candidates) {
+                if (ceiling.isPresent()) {
+                    if (finishedHere.contains(task.id())) {
+                        more = true;
+                        continue;
+                    }
+                    if (!state.spend().fits(task, settings.spendLimit())) {
+                        waitingForBudget = true;
+                        continue;
+                    }
+                    if (claimed.size() >= maxClaims) {
+                        more = true;
+                        continue;
+                    }
+                }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
                 change.put(task.id(), run);
                 long fence = own.add(Claim.of(task.id(), worker, change.now));
                 change.leasesChanged = true;
                 claimed.add(new Lease(task, run.attempts(), worker, fence));
             }
+            boolean runnableLeft = more;
+            boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
             // A busy pool leaves the files to the background checkpoint; one going idle makes them exact.
-            change.checkpointAfter = claimed.isEmpty() && !runnable.more();
+            change.checkpointAfter = claimed.isEmpty() && !runnableLeft;
             Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
-                    new CommitResult(claimed, lost, runnable.more(), backoffEnd, change.version);
+                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait);
         }).get();
     }
 
@@ -537,6 +568,53 @@ public final class FileTaskStore implements TaskStore {
         return heartbeat == null || heartbeat.plus(settings.lease()).isBefore(now);
     }
 
+    // --- spend ---
+
+    /**
+     * From memory once this store has read the workspace; before that, the ledger as the last journal line or the
+     * log keeps it, and the queue is read only when a ceiling makes the count of tasks waiting for budget matter.
+     */
+    @Override
+    public SpendStatus spend(Optional<SpendLimit> processLimit) {
+        return lock.callExclusive(() -> {
+            if (state == null) {
+                Optional<SpendLedger> recorded = recordedSpend();
+                if (recorded.isPresent() && recorded.get().ceiling(processLimit).isEmpty()) {
+                    return new SpendStatus(recorded.get(), processLimit, 0);
+                }
+            }
+            WorkspaceState s = current();
+            SpendLedger ledger = s.spend();
+            long waiting = ledger.ceiling(processLimit).isEmpty() ? 0
+                    : ledger.notFitting(s.readyInOrder(clock.instant()), processLimit);
+            return new SpendStatus(ledger, processLimit, waiting);
+        });
+    }
+
+    private Optional<SpendLedger> recordedSpend() {
+        Journal.Tail tail = journal.read();
+        JournalHeader header = tail.header();
+        if (header == null || !Objects.equals(identity(paths.queue()), header.queue())
+                || !Objects.equals(identity(paths.log()), header.log())) {
+            return Optional.empty();
+        }
+        for (int i = tail.records().size() - 1; i >= 0; i--) {
+            Map<String, Object> spend = tail.records().get(i).spend();
+            if (!spend.isEmpty()) {
+                return ExecutionLog.spendOf(spend);
+            }
+        }
+        return LogTail.spend(paths.log());
+    }
+
+    @Override
+    public SpendLedger limitSpend(Optional<SpendLimit> limit) {
+        return change(change -> {
+            change.limitSpend(limit);
+            return state.spend();
+        });
+    }
+
     // --- user intents ---
 
     @Override
@@ -590,7 +668,7 @@ public final class FileTaskStore implements TaskStore {
                 throw new UnknownTaskException(id);
             }
             TaskRun run = state.runOf(id);
-            TaskRun cancelled = run.cancel(id, change.now, run.budgetUsed());
+            TaskRun cancelled = run.cancel(id, change.now, state.task(id).orElseThrow().maxBudget());
             Optional<Claim> ended = Optional.empty();
             if (run.status() == TaskStatus.IN_PROGRESS) {
                 ended = endLease(id, run);
@@ -678,7 +756,8 @@ public final class FileTaskStore implements TaskStore {
         String logId = identity(paths.log());
         QueueDocument queue = queueFile.read();
         ExecutionLog log = logFile.read();
-        WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()));
+        WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()),
+                clock.instant());
         for (JournalRecord record : all.records()) {
             if (record.seq() > queue.revision() || record.seq() > log.revision()) {
                 apply(loaded, record, record.seq() > queue.revision(), record.seq() > log.revision());
@@ -701,7 +780,11 @@ public final class FileTaskStore implements TaskStore {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
         }
         if (runPart) {
-            record.runs().forEach(s::setRun);
+            record.runs().forEach((id, run) -> s.setRun(id, run, record.at()));
+            if (record.limit() != null) {
+                s.limitSpend(record.limit().set()
+                        ? Optional.of(SpendLimit.ofDollars(record.limit().dollars())) : Optional.empty());
+            }
         }
         s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
     }
@@ -732,13 +815,20 @@ public final class FileTaskStore implements TaskStore {
         /** Bring the files up to date before returning: a user's intent, or a pool that has nothing left to do. */
         boolean checkpointAfter = true;
 
+        private JournalRecord.LimitChange limit;
+
         boolean touched() {
-            return cleared || !added.isEmpty() || !runs.isEmpty();
+            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null;
         }
 
         void put(String id, TaskRun run) {
             runs.put(id, run);
-            state.setRun(id, run);
+            state.setRun(id, run, now);
+        }
+
+        void limitSpend(Optional<SpendLimit> newLimit) {
+            limit = new JournalRecord.LimitChange(newLimit.isPresent(), newLimit.map(SpendLimit::dollars).orElse(null));
+            state.limitSpend(newLimit);
         }
 
         void add(List<Task> tasks) {
@@ -764,7 +854,8 @@ public final class FileTaskStore implements TaskStore {
         void finish() {
             if (touched()) {
                 long seq = state.seq() + 1;
-                JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, state.summary());
+                JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
+                        ExecutionLog.spendFields(state.spend()));
                 try {
                     journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
                 } catch (RuntimeException e) {
@@ -826,7 +917,7 @@ public final class FileTaskStore implements TaskStore {
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
         String id = task.id();
         if (finish.isRelease()) {
-            return run.release(id);
+            return run.release(id, finish.result());
         }
         return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
     }
@@ -849,7 +940,8 @@ public final class FileTaskStore implements TaskStore {
                     + run.attempts();
             case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
         };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts()));
+        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
+                task.get().maxBudget()));
         return true;
     }
 

@@ -17,13 +17,22 @@ import java.util.Map;
  * committed number is read from its last few bytes.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "added", "runs", "summary", "seq"})
+@JsonPropertyOrder({"at", "cleared", "added", "runs", "limit", "summary", "spend", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
-                     Summary summary) {
+                     LimitChange limit, Summary summary, Map<String, Object> spend) {
 
     JournalRecord {
         added = added == null ? List.of() : added;
         runs = runs == null ? Map.of() : runs;
+        spend = spend == null ? Map.of() : spend;
+    }
+
+    /**
+     * The workspace's spend limit set ({@code dollars}) or removed (no {@code dollars}). The ledger itself follows
+     * from the run entries; {@code spend} repeats it after the change only so that readers need not replay.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LimitChange(boolean set, Double dollars) {
     }
 
     boolean changesQueue() {

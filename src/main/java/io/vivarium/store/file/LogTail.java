@@ -21,6 +21,34 @@ final class LogTail {
     private LogTail() {
     }
 
+    /** The spend ledger a checkpoint writes after the summary, or empty when the log keeps none there. */
+    static Optional<io.vivarium.spend.SpendLedger> spend(Path log) {
+        try (FileChannel in = SafeFiles.openRegular(log, StandardOpenOption.READ)) {
+            long size = in.size();
+            int length = (int) Math.min(size, SPEND_TAIL_BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining() && in.read(buffer, size - length + buffer.position()) > 0) {
+                // read the end of the file
+            }
+            String tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            int key = tail.lastIndexOf(KEY);
+            int open = key < 0 ? -1 : tail.indexOf('{', key);
+            int close = open < 0 ? -1 : tail.indexOf('}', open);
+            int comma = close < 0 ? -1 : tail.indexOf(',', close);
+            if (comma < 0) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> fields = WorkspaceJson.mapper()
+                    .readValue("{" + tail.substring(comma + 1), java.util.Map.class);
+            return ExecutionLog.spendOf(fields);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final int SPEND_TAIL_BYTES = 64 << 10;
+
     static Optional<Summary> summary(Path log) {
         try (FileChannel in = SafeFiles.openRegular(log, StandardOpenOption.READ)) {
             long size = in.size();

@@ -1,5 +1,8 @@
 package io.vivarium.store.file;
 
+import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
@@ -43,17 +46,38 @@ final class WorkspaceState {
     private final Set<String> toBlock = new LinkedHashSet<>();
     private final int[] counts = new int[TaskStatus.values().length];
     private long budgetMicros;
+    private SpendLedger spend;
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
 
-    WorkspaceState(QueueDocument queue, ExecutionLog log, long seq) {
+    /** {@code at}: when a log written before spend was kept has its ledger worked out from its entries. */
+    WorkspaceState(QueueDocument queue, ExecutionLog log, long seq, Instant at) {
         this.frame = queue.withTasks(List.of());
         this.logFrame = log.cleared(QueueDocument.empty());
         this.seq = seq;
         this.queueSeq = queue.revision();
         runs.putAll(log.runsOver(queue));
         appendTasks(queue.tasks());
+        this.spend = log.spend().orElseGet(() -> SpendLedger.of(queue.tasks(), runs::get, at));
+    }
+
+    SpendLedger spend() {
+        return spend;
+    }
+
+    void limitSpend(Optional<SpendLimit> limit) {
+        spend = spend.withLimit(limit);
+    }
+
+    /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
+    List<Task> readyInOrder(Instant now) {
+        releaseBackoffsDue(now);
+        List<Task> all = new ArrayList<>(ready.size());
+        for (Integer p : ready) {
+            all.add(tasks.get(p));
+        }
+        return all;
     }
 
     long seq() {
@@ -128,7 +152,8 @@ final class WorkspaceState {
             ids[i] = e.getKey();
             entries[i++] = e.getValue();
         }
-        return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(), logFrame.extra());
+        return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(),
+                logFrame.withSpend(spend).extra());
     }
 
     // --- what a commit may claim ---
@@ -207,11 +232,19 @@ final class WorkspaceState {
         }
     }
 
-    void setRun(String id, TaskRun run) {
+    /** {@code at}: the write's time, the day its charges count on. */
+    void setRun(String id, TaskRun run, Instant at) {
         TaskRun old = runs.put(id, run);
-        if (!position.containsKey(id)) {
+        Integer p = position.get(id);
+        if (p == null) {
             return;
         }
+        spend = spend.apply(SpendChange.of(tasks.get(p), old, run), at);
+        place(id, old, run);
+    }
+
+    /** Moves a task's counts and indexes from its old entry to its new one. */
+    private void place(String id, TaskRun old, TaskRun run) {
         if (old != null) {
             count(old, -1);
         }
@@ -238,14 +271,19 @@ final class WorkspaceState {
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
         budgetMicros = 0;
+        spend = spend.cleared();
     }
 
     /** Forgets every run state, keeping the queue: a clear the queue file already holds (see the store's reload). */
     void clearRuns() {
         for (String id : List.copyOf(runs.keySet())) {
-            setRun(id, TaskRun.pending());
+            TaskRun old = runs.put(id, TaskRun.pending());
+            if (position.containsKey(id)) {
+                place(id, old, TaskRun.pending());
+            }
         }
         runs.clear();
+        spend = spend.cleared();
     }
 
     // --- indexes ---

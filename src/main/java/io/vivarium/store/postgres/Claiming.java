@@ -1,7 +1,11 @@
 package io.vivarium.store.postgres;
 
+import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.Lease;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.task.Money;
 import io.vivarium.task.TaskRun;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,11 +16,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Claims runnable tasks for a worker pool: pending, past any backoff, every dependency completed; high priority
  * first, then queue order. The rows are taken with {@code FOR UPDATE SKIP LOCKED}, so pools on many machines claim
  * at once without waiting on each other and never take the same task; each claim gets a fence of its own.
+ *
+ * <p>Under a spend ceiling the state row is locked first ({@link Spending#readLocked}), so claims that reserve
+ * budget take turns, and only tasks whose {@code max_budget} fits in the room left are taken, as
+ * {@link SpendLedger#fits} says; the reservations reach the ledger in this same transaction.
  */
 final class Claiming {
 
@@ -24,10 +33,17 @@ final class Claiming {
              FROM vivarium_task t
             WHERE t.status = 'pending' AND (t.not_before IS NULL OR t.not_before <= ?)
               AND (t.depends_on = '{}' OR cardinality(t.depends_on) = (SELECT count(*) FROM vivarium_task d
-                                                 WHERE d.id = ANY (t.depends_on) AND d.status = 'completed'))
-            ORDER BY t.priority, t.seq""";
-    private static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
-    private static final String ANY_LEFT = "SELECT 1" + RUNNABLE + " LIMIT 1";
+                                                 WHERE d.id = ANY (t.depends_on) AND d.status = 'completed'))""";
+    private static final String IN_ORDER = " ORDER BY t.priority, t.seq";
+    private static final String FITTING = " AND t.max_budget <= ? AND NOT (t.seq = ANY (?::bigint[]))";
+    private static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + IN_ORDER
+            + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
+    private static final String PICK_FITTING = "SELECT " + TaskRow.COLUMNS + RUNNABLE + FITTING + IN_ORDER
+            + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
+    private static final String ANY_LEFT = "SELECT 1" + RUNNABLE + IN_ORDER + " LIMIT 1";
+    private static final String ANY_FITTING = "SELECT 1" + RUNNABLE + " AND t.max_budget <= ? LIMIT 1";
+    private static final String ANY_TOO_BIG = "SELECT 1" + RUNNABLE + " AND t.max_budget > ? LIMIT 1";
+    private static final String COUNT_TOO_BIG = "SELECT count(*)" + RUNNABLE + " AND t.max_budget > ?";
     private static final String CLAIM = """
             UPDATE vivarium_task t
                SET run = u.run::json, logged = coalesce(t.logged, u.logged), status = 'in_progress', not_before = NULL, budget_used = 0,
@@ -41,17 +57,89 @@ final class Claiming {
             SELECT min(not_before) AS next FROM vivarium_task
              WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?""";
 
-    /** The leases taken, and whether runnable tasks were left for lack of room. */
-    record Claimed(List<Lease> leases, boolean runnableLeft) {
+    /**
+     * The leases taken, whether runnable tasks that fit were left for lack of room, and whether runnable tasks were
+     * left because they do not fit under the spend ceiling.
+     */
+    record Claimed(List<Lease> leases, boolean runnableLeft, boolean waitingForBudget) {
     }
 
     private Claiming() {
     }
 
-    static Claimed claim(Tx tx, WorkerIdentity worker, int ownerKey, int max) throws SQLException {
-        List<TaskRow> picked = max > 0 ? pick(tx, max) : List.of();
+    static Claimed claim(Tx tx, WorkerIdentity worker, int ownerKey, int max, Optional<SpendLimit> processLimit)
+            throws SQLException {
+        Optional<SpendLimit> storeLimit = tx.startSpendLimit() != null ? tx.startSpendLimit()
+                : Spending.read(tx.connection).limit();
+        if (SpendLimit.tighter(storeLimit, processLimit).isEmpty()) {
+            List<TaskRow> picked = max > 0 ? pick(tx, max) : List.of();
+            List<Lease> leases = take(tx, worker, ownerKey, picked);
+            boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_LEFT, null);
+            return new Claimed(leases, left, false);
+        }
+        // Locked when claiming: the room must not shrink under this transaction by another's claims.
+        SpendLedger ledger = max > 0 ? Spending.readLocked(tx)
+                : Spending.read(tx.connection).apply(tx.pendingSpend(), tx.now);
+        OptionalLong roomLeft = ledger.room(processLimit);
+        if (roomLeft.isEmpty()) {
+            // The limit was removed since the start: claim as without one, next time.
+            return new Claimed(List.of(), exists(tx, ANY_LEFT, null), false);
+        }
+        long room = roomLeft.getAsLong();
+        List<TaskRow> picked = new ArrayList<>();
+        List<Long> tooBig = new ArrayList<>();
+        while (picked.size() < max && room > 0) {
+            List<TaskRow> candidates = pickFitting(tx, max - picked.size(), room, tooBig);
+            if (candidates.isEmpty()) {
+                break;
+            }
+            // Each query's first candidate fits, so every round takes at least one.
+            for (TaskRow row : candidates) {
+                long cap = Money.micros(row.task().maxBudget());
+                if (cap <= room) {
+                    picked.add(row);
+                    room -= cap;
+                } else {
+                    tooBig.add(row.seq());
+                }
+            }
+        }
+        List<Lease> leases = take(tx, worker, ownerKey, picked);
+        boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_FITTING, room);
+        return new Claimed(leases, left, !tooBig.isEmpty() || exists(tx, ANY_TOO_BIG, room));
+    }
+
+    /** How many runnable tasks do not fit in {@code room} (micro-dollars); for reports, not for commits. */
+    static long countTooBig(Tx tx, OptionalLong room) throws SQLException {
+        if (room.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = tx.prepare(COUNT_TOO_BIG)) {
+            ps.setObject(1, Tx.time(tx.now));
+            ps.setLong(2, room.getAsLong());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The earliest end of a backoff still ahead, if any pending task is waiting on one. */
+    static Optional<Instant> nextBackoffEnd(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(NEXT_BACKOFF_END)) {
+            ps.setObject(1, Tx.time(tx.now));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(Tx.instant(rs, "next"));
+            }
+        }
+    }
+
+    /** Claims these rows, each with a fence of its own, and reserves their caps in the ledger. */
+    private static List<Lease> take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked)
+            throws SQLException {
         if (picked.isEmpty()) {
-            return new Claimed(List.of(), max == 0 && anyLeft(tx));
+            return List.of();
         }
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
@@ -61,6 +149,7 @@ final class Claiming {
             seqs.add(row.seq());
             runs.add(Documents.json(claimed));
             claimedRuns.add(claimed);
+            tx.spend(SpendChange.of(row.task(), row.run(), claimed));
         }
         Map<Long, Long> fences = new HashMap<>();
         try (PreparedStatement ps = tx.prepare(CLAIM)) {
@@ -84,38 +173,44 @@ final class Claiming {
             TaskRow row = picked.get(i);
             leases.add(new Lease(row.task(), claimedRuns.get(i).attempts(), worker, fences.get(row.seq())));
         }
-        return new Claimed(leases, leases.size() == max && anyLeft(tx));
-    }
-
-    /** The earliest end of a backoff still ahead, if any pending task is waiting on one. */
-    static Optional<Instant> nextBackoffEnd(Tx tx) throws SQLException {
-        try (PreparedStatement ps = tx.prepare(NEXT_BACKOFF_END)) {
-            ps.setObject(1, Tx.time(tx.now));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(Tx.instant(rs, "next"));
-            }
-        }
+        return leases;
     }
 
     private static List<TaskRow> pick(Tx tx, int max) throws SQLException {
-        List<TaskRow> rows = new ArrayList<>();
         try (PreparedStatement ps = tx.prepare(PICK)) {
             ps.setObject(1, Tx.time(tx.now));
             ps.setInt(2, max);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(TaskRow.read(rs));
-                }
+            return rows(ps);
+        }
+    }
+
+    private static List<TaskRow> pickFitting(Tx tx, int max, long room, List<Long> excluded) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(PICK_FITTING)) {
+            ps.setObject(1, Tx.time(tx.now));
+            ps.setLong(2, room);
+            ps.setArray(3, tx.longs(excluded));
+            ps.setInt(4, max);
+            return rows(ps);
+        }
+    }
+
+    private static List<TaskRow> rows(PreparedStatement ps) throws SQLException {
+        List<TaskRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(TaskRow.read(rs));
             }
         }
         return rows;
     }
 
-    /** Whether a runnable task is still unclaimed (one this transaction has not just taken). */
-    private static boolean anyLeft(Tx tx) throws SQLException {
-        try (PreparedStatement ps = tx.prepare(ANY_LEFT)) {
+    /** Whether a runnable task is still unclaimed (one this transaction has not just taken), within the room if given. */
+    private static boolean exists(Tx tx, String sql, Long room) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(sql)) {
             ps.setObject(1, Tx.time(tx.now));
+            if (room != null) {
+                ps.setLong(2, room);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -5,6 +5,7 @@ import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreException;
 import io.vivarium.store.TaskStore.ClearResult;
 import io.vivarium.task.DependencyGraph;
+import io.vivarium.task.Money;
 import io.vivarium.task.Task;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,10 +30,10 @@ final class Definitions {
     /** Key-share locked: a clear cannot remove a dependency between this check and the insert. */
     private static final String DEPENDENCIES = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[]) FOR KEY SHARE";
     private static final String INSERT = """
-            INSERT INTO vivarium_task (id, definition, priority, depends_on, description)
-            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description
-              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[])
-                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, position)
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget)
+            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description, u.max_budget
+              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[])
+                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, position)
              ORDER BY u.position""";
     private static final String CLEAR = """
             WITH gone AS (DELETE FROM vivarium_task RETURNING status)
@@ -103,7 +104,8 @@ final class Definitions {
                 throw new StoreException("the run entry of '" + id + "' belongs to no task in the queue: remove"
                         + " the entry, or add the task back, before moving the queue");
             }
-            runs.add(new RunWrites.RunChange(seq, run));
+            // A row that had no entry: the entry's spend is charged to the ledger as it is written.
+            runs.add(new RunWrites.RunChange(new TaskRow(seq, snapshot.task(id).orElseThrow(), null, 0), run));
         });
         RunWrites.writeAsListed(tx, runs);
         tx.changed();
@@ -133,7 +135,9 @@ final class Definitions {
         try (PreparedStatement ps = tx.prepare(CLEAR); ResultSet rs = ps.executeQuery()) {
             rs.next();
             tx.changed();
-            return new ClearResult(rs.getInt("tasks"), rs.getInt("claims"));
+            ClearResult result = new ClearResult(rs.getInt("tasks"), rs.getInt("claims"));
+            Spending.clear(tx);
+            return result;
         }
     }
 
@@ -143,6 +147,7 @@ final class Definitions {
         List<Short> priorities = new ArrayList<>();
         List<String> dependencies = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
+        List<Long> maxBudgets = new ArrayList<>();
         for (Task task : tasks) {
             ids.add(task.id());
             definitions.add(Documents.json(task));
@@ -150,6 +155,7 @@ final class Definitions {
             // Ids never hold a comma (TaskId's rule).
             dependencies.add(String.join(",", task.dependsOn()));
             descriptions.add(task.description());
+            maxBudgets.add(Money.micros(task.maxBudget()));
         }
         try (PreparedStatement ps = tx.prepare(INSERT)) {
             ps.setArray(1, tx.texts(ids));
@@ -157,6 +163,7 @@ final class Definitions {
             ps.setArray(3, tx.connection.createArrayOf("int2", priorities.toArray()));
             ps.setArray(4, tx.texts(dependencies));
             ps.setArray(5, tx.texts(descriptions));
+            ps.setArray(6, tx.longs(maxBudgets));
             ps.executeUpdate();
         } catch (SQLException e) {
             if (Failures.isUniqueViolation(e)) {

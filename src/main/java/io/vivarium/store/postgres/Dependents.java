@@ -62,7 +62,7 @@ final class Dependents {
             List<String> next = new ArrayList<>();
             for (TaskRow row : rows) {
                 if (Scheduling.blockingReason(row.task(), status::get).isEmpty()) {
-                    changes.add(new RunChange(row.seq(), row.runOrPending().retry(row.id())));
+                    changes.add(new RunChange(row, row.runOrPending().retry(row.id())));
                     status.put(row.id(), TaskStatus.PENDING);
                     next.add(row.id());
                 }
@@ -83,7 +83,7 @@ final class Dependents {
             Optional<String> reason = Scheduling.blockingReason(row.task(), status::get);
             if (reason.isPresent()) {
                 TaskRun run = row.runOrPending().block(row.id(), tx.now, reason.get());
-                changes.add(new RunChange(row.seq(), run));
+                changes.add(new RunChange(row, run));
                 status.put(row.id(), TaskStatus.BLOCKED);
                 blocked.add(row.id());
             }

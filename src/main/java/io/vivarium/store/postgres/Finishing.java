@@ -49,9 +49,9 @@ final class Finishing {
             }
             TaskRun before = row.runOrPending();
             TaskRun after = finish.isRelease()
-                    ? before.release(row.id())
+                    ? before.release(row.id(), finish.result())
                     : before.attemptEnded(row.id(), tx.now, finish.result(), row.task().maxAttempts(), retry);
-            changes.add(new RunChange(row.seq(), after));
+            changes.add(new RunChange(row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(row.id());
             }

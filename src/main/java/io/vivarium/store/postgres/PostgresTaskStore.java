@@ -1,5 +1,8 @@
 package io.vivarium.store.postgres;
 
+import io.vivarium.spend.SpendLedger;
+import io.vivarium.spend.SpendLimit;
+import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.Finish;
@@ -29,8 +32,8 @@ import java.util.Optional;
  * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
  * task model's intent methods compute every new state, as in the file store; the rows carry the same JSON as the
  * workspace files. The work is split by operation: {@link Claiming}, {@link Finishing}, {@link Dependents},
- * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}; liveness and
- * wake-ups are the {@link OwnerSession}'s.
+ * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}, {@link Spending};
+ * liveness and wake-ups are the {@link OwnerSession}'s.
  */
 public final class PostgresTaskStore implements TaskStore {
 
@@ -130,9 +133,10 @@ public final class PostgresTaskStore implements TaskStore {
         return database.change(tx -> {
             tx.readStartVersion();
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
-            Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims);
+            Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
             Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);
-            return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version());
+            return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),
+                    claimed.waitingForBudget());
         });
     }
 
@@ -160,6 +164,21 @@ public final class PostgresTaskStore implements TaskStore {
             return List.of();
         }
         return database.change(tx -> Recovery.abandon(tx, session.ownerKeyIfStarted(), settings.lease(), stale));
+    }
+
+    // --- spend ---
+
+    @Override
+    public SpendStatus spend(Optional<SpendLimit> processLimit) {
+        return database.change(tx -> {
+            SpendLedger ledger = Spending.withDays(tx.connection, Spending.read(tx.connection));
+            return new SpendStatus(ledger, processLimit, Claiming.countTooBig(tx, ledger.room(processLimit)));
+        });
+    }
+
+    @Override
+    public SpendLedger limitSpend(Optional<SpendLimit> limit) {
+        return database.change(tx -> Spending.limit(tx, limit));
     }
 
     // --- user intents ---

@@ -83,8 +83,9 @@ final class Recovery {
                         + run.attempts();
                 case UNCLAIMED -> throw new IllegalStateException("no unclaimed tasks in a database");
             };
-            TaskRun after = run.abandon(claim.taskId(), tx.now, why, run.attempts() < now.row.task().maxAttempts());
-            changes.add(new RunChange(now.row.seq(), after));
+            TaskRun after = run.abandon(claim.taskId(), tx.now, why, run.attempts() < now.row.task().maxAttempts(),
+                    now.row.task().maxBudget());
+            changes.add(new RunChange(now.row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(claim.taskId());
             }

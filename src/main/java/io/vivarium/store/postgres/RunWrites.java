@@ -1,5 +1,6 @@
 package io.vivarium.store.postgres;
 
+import io.vivarium.spend.SpendChange;
 import io.vivarium.task.TaskRun;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,11 +12,17 @@ import java.util.List;
  * Writes tasks' new run entries, in one statement for a batch. Every state but a claim ends the task's claim, so
  * the claim's columns are cleared with it; the columns the queries read are taken from the entry itself. A task's
  * first entry is numbered in the order given, as the log file would list it (the numbers of later ones go unused).
+ * What each change does to the spend ledger (a reservation given back, a charge) goes to the transaction, which
+ * applies it with the version.
  */
 final class RunWrites {
 
-    /** A task's new run entry. */
-    record RunChange(long seq, TaskRun run) {
+    /** A task's new run entry, beside its row as it was read (for what the change does to the spend ledger). */
+    record RunChange(TaskRow row, TaskRun run) {
+
+        long seq() {
+            return row.seq();
+        }
     }
 
     private static final String UPDATE = """
@@ -56,6 +63,7 @@ final class RunWrites {
             statuses.add(run.status().wireName());
             notBefore.add(run.notBefore() == null ? null : run.notBefore().toString());
             budgets.add(run.budgetOrZero());
+            tx.spend(SpendChange.of(change.row().task(), change.row().run(), run));
         }
         try (PreparedStatement ps = tx.prepare(UPDATE)) {
             ps.setArray(1, tx.longs(seqs));

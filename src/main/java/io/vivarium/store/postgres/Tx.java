@@ -5,31 +5,43 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import io.vivarium.spend.SpendChange;
+import io.vivarium.spend.SpendLimit;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * One transaction: its connection, the moment it works at (from the store's clock), and whether it changed
  * anything. A transaction that changed something ends by incrementing the store's version and announcing it, in
- * the same commit, so that a waiting worker that hears of a change finds it already visible.
+ * the same commit, so that a waiting worker that hears of a change finds it already visible; what its writes did
+ * to the spend ledger is applied in that same statement.
  */
 final class Tx {
 
     private static final String BUMP = """
-            WITH bumped AS (UPDATE vivarium_state SET version = version + 1 RETURNING version)
+            WITH bumped AS (UPDATE vivarium_state SET version = version + 1, spent = spent + ?, reserved = reserved + ?
+                            RETURNING version)
             SELECT version, pg_notify('%s', version::text) FROM bumped""".formatted(OwnerSession.CHANNEL);
+    private static final String SPENT_TODAY = """
+            INSERT INTO vivarium_spend_day (day, spent) VALUES (?, ?)
+            ON CONFLICT (day) DO UPDATE SET spent = vivarium_spend_day.spent + EXCLUDED.spent""";
 
     private static final String VERSION = "SELECT version FROM vivarium_state";
+    private static final String START = "SELECT version, spend_limit FROM vivarium_state";
 
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
     final Instant now;
     private boolean changed;
+    private SpendChange spend = SpendChange.NONE;
     private Long version;
     private Long startVersion;
+    private Optional<SpendLimit> startSpendLimit;
 
     Tx(Connection connection, Instant now) {
         this.connection = connection;
@@ -43,10 +55,41 @@ final class Tx {
         changed = true;
     }
 
+    /**
+     * What this transaction's writes do to the spend ledger, applied to the state row with the version: the row is
+     * locked once, at the end, and the rows of tasks are always locked before it.
+     */
+    void spend(SpendChange change) {
+        if (!change.isNone()) {
+            changed();
+            spend = spend.plus(change);
+        }
+    }
+
+    /** The spend change this transaction will apply when it announces itself. */
+    SpendChange pendingSpend() {
+        return spend;
+    }
+
     /** Increments and announces the version, once, if this transaction changed anything. */
     void announce() throws SQLException {
         if (changed && version == null) {
-            version = single(BUMP);
+            // The state row first, then the day's: the order a clear takes them in too.
+            try (PreparedStatement ps = prepare(BUMP)) {
+                ps.setLong(1, spend.spentMicros());
+                ps.setLong(2, spend.reservedMicros());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    version = rs.getLong(1);
+                }
+            }
+            if (spend.spentMicros() != 0) {
+                try (PreparedStatement ps = prepare(SPENT_TODAY)) {
+                    ps.setObject(1, LocalDate.ofInstant(now, ZoneOffset.UTC));
+                    ps.setLong(2, spend.spentMicros());
+                    ps.executeUpdate();
+                }
+            }
         }
     }
 
@@ -55,7 +98,21 @@ final class Tx {
      * visible to this transaction's later statements (each sees what was committed when it began).
      */
     void readStartVersion() throws SQLException {
-        startVersion = single(VERSION);
+        try (PreparedStatement ps = prepare(START); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            startVersion = rs.getLong("version");
+            long limit = rs.getLong("spend_limit");
+            startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
+        }
+    }
+
+    /**
+     * The store's spend limit as read with the start version (null if it was not read): enough to know whether a
+     * claim must check the ledger at all, saving a round trip when no limit applies. A claim that checks reads the
+     * ledger again, locked.
+     */
+    Optional<SpendLimit> startSpendLimit() {
+        return startSpendLimit;
     }
 
     /**

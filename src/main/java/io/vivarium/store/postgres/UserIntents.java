@@ -62,7 +62,7 @@ final class UserIntents {
                 continue;
             }
             TaskRun fresh = run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(row.id());
-            changes.add(new RunChange(row.seq(), fresh));
+            changes.add(new RunChange(row, fresh));
             retried.add(row.id());
         }
         RunWrites.write(tx, changes);
@@ -82,10 +82,10 @@ final class UserIntents {
                 }
                 TaskRow row = TaskRow.read(rs);
                 TaskRun run = row.runOrPending();
-                TaskRun cancelled = run.cancel(id, tx.now, run.budgetUsed());
+                TaskRun cancelled = run.cancel(id, tx.now, row.task().maxBudget());
                 Optional<Claim> ended = run.status() == TaskStatus.IN_PROGRESS
                         ? Optional.of(ClaimColumns.read(rs)) : Optional.empty();
-                RunWrites.write(tx, List.of(new RunChange(row.seq(), cancelled)));
+                RunWrites.write(tx, List.of(new RunChange(row, cancelled)));
                 Dependents.blockDependentsOf(tx, List.of(id));
                 return new Cancellation(cancelled, ended);
             }

@@ -104,10 +104,11 @@ class PostgresConnectionTest {
         open(url).close();
         String database = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
         PostgresServer server = PostgresServer.shared();
+        int future = Schema.CURRENT + 1;
         try (var c = server.superuser(database); var s = c.createStatement()) {
             s.execute("INSERT INTO vivarium_schema_history (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, execution_time, success) VALUES (99, '2', 'from the future', 'SQL',"
-                    + " 'V2__from_the_future.sql', 0, 'vivarium', 1, true)");
+                    + " checksum, installed_by, execution_time, success) VALUES (99, '" + future + "', 'from the future',"
+                    + " 'SQL', 'V" + future + "__from_the_future.sql', 0, 'vivarium', 1, true)");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -115,7 +116,7 @@ class PostgresConnectionTest {
         assertThatThrownBy(() -> open(url))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertOneLineWithoutSecrets(e.getMessage(), PASSWORD))
-                .hasMessageContaining("schema version 2, written by a newer Vivarium")
+                .hasMessageContaining("schema version " + future + ", written by a newer Vivarium")
                 .hasMessageContaining("upgrade Vivarium");
     }
 

@@ -25,7 +25,8 @@ class PostgresTaskStoreContractTest extends TaskStoreContract {
     @Override
     protected TaskStore createStore(Clock clock, StoreSettings settings) {
         TaskStore store = open(clock, settings);
-        db.execute("TRUNCATE vivarium_task");
+        db.execute("TRUNCATE vivarium_task, vivarium_spend_day");
+        db.execute("UPDATE vivarium_state SET spend_limit = NULL, spent = 0, reserved = 0");
         return store;
     }
 
