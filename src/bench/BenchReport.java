@@ -1,6 +1,7 @@
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,8 +15,10 @@ import java.util.regex.Pattern;
 /**
  * Reads a finished benchmark workspace: tasks per second inside the run (first claim to last completion), and for
  * tasks whose id starts with a prefix, the delay from created_at (stamped by `add` under the workspace lock, just
- * before its commit) to started_at (the claim), as percentiles.
- * Usage: java src/bench/BenchReport.java WORKSPACE [latency-prefix] [--json]. Regex, not a JSON library: runs on a
+ * before its commit) to started_at (the claim), as percentiles. With {@code --after-commit FILE} (lines
+ * "ID EPOCH_MICROS": when each `add` printed its "Added" line, just after its commit returned), also the delay from
+ * that moment to the claim: created_at comes before the commit and the line after it, so the two figures bracket
+ * the delay from the commit. Usage: java src/bench/BenchReport.java WORKSPACE [prefix [--after-commit FILE]] [--json]. Regex, not a JSON library: runs on a
  * bare JDK. Each entry's fields are found independently, so a store that writes them in another order still reads.
  */
 public class BenchReport {
@@ -26,9 +29,13 @@ public class BenchReport {
     public static void main(String[] args) throws Exception {
         List<String> positional = new ArrayList<>();
         boolean json = false;
-        for (String arg : args) {
+        Path afterCommit = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             if (arg.equals("--json")) {
                 json = true;
+            } else if (arg.equals("--after-commit")) {
+                afterCommit = Path.of(args[++i]);
             } else {
                 positional.add(arg);
             }
@@ -90,6 +97,25 @@ public class BenchReport {
             }
         }
         Collections.sort(delays);
+        List<Double> fromLine = new ArrayList<>();
+        if (afterCommit != null) {
+            for (String line : Files.readAllLines(afterCommit)) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length == 2 && started.containsKey(parts[0])) {
+                    Instant claimed = started.get(parts[0]).toInstant();
+                    long micros = Long.parseLong(parts[1]);
+                    Instant printed = Instant.ofEpochSecond(micros / 1_000_000, micros % 1_000_000 * 1000);
+                    fromLine.add(Duration.between(printed, claimed).toNanos() / 1e6);
+                }
+            }
+            Collections.sort(fromLine);
+        }
+        String lineJson = fromLine.isEmpty() ? "" : String.format(Locale.ROOT,
+                ", \"after_samples\": %d, \"after_p50_ms\": %.1f, \"after_p90_ms\": %.1f, \"after_p99_ms\": %.1f, \"after_min_ms\": %.1f, \"after_max_ms\": %.1f",
+                fromLine.size(), rank(fromLine, 50), rank(fromLine, 90), rank(fromLine, 99), fromLine.get(0), fromLine.get(fromLine.size() - 1));
+        String lineText = fromLine.isEmpty() ? "" : String.format(Locale.ROOT,
+                "; from its \"Added\" line: p50 %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms",
+                rank(fromLine, 50), rank(fromLine, 90), fromLine.get(0), fromLine.get(fromLine.size() - 1));
         if (delays.isEmpty()) {
             System.out.println(json ? String.format("{\"added\": %d, \"samples\": 0}", added)
                     : "add -> claim delay: no task with prefix " + prefix + " was claimed (" + added + " added)");
@@ -97,10 +123,10 @@ public class BenchReport {
         }
         System.out.println(json
                 ? String.format(Locale.ROOT, "{\"added\": %d, \"samples\": %d, \"p50_ms\": %.1f, \"p90_ms\": %.1f, \"p99_ms\": %.1f, "
-                        + "\"min_ms\": %.1f, \"max_ms\": %.1f}", added, delays.size(), rank(delays, 50), rank(delays, 90),
-                        rank(delays, 99), delays.get(0), delays.get(delays.size() - 1))
-                : String.format(Locale.ROOT, "add -> claim delay over %d adds: p50 %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms",
-                        delays.size(), rank(delays, 50), rank(delays, 90), delays.get(0), delays.get(delays.size() - 1)));
+                        + "\"min_ms\": %.1f, \"max_ms\": %.1f%s}", added, delays.size(), rank(delays, 50), rank(delays, 90),
+                        rank(delays, 99), delays.get(0), delays.get(delays.size() - 1), lineJson)
+                : String.format(Locale.ROOT, "add -> claim delay over %d adds, from created_at: p50 %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms%s",
+                        delays.size(), rank(delays, 50), rank(delays, 90), delays.get(0), delays.get(delays.size() - 1), lineText));
     }
 
     private static final Map<String, Pattern> FIELDS = new HashMap<>();

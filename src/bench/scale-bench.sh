@@ -15,8 +15,10 @@
 #               size finished) with `serve --workers 0` running on it: wall time of `add` (one more task),
 #               `status` and `curl GET /status`, ADMIN_RUNS rounds, JVM start included.
 #   pickup      the same workspace, `start W` kept running by one long task: PICKUP_SAMPLES `add`s from other
-#               processes, a random gap apart; delay from each add's created_at (stamped under the workspace lock
-#               just before its commit) to its claim's started_at: p50, p90, p99.
+#               processes, a random gap apart; delay to each claim's started_at from the add's created_at (stamped
+#               under the workspace lock just before its commit: an upper bound) and from the moment its "Added"
+#               line came out (printed once the commit returned: a lower bound, like the peer's enqueue return):
+#               p50, p90. Not from the add process's exit: its JVM takes longer to end than the pool to claim.
 #   serve       `serve` with its default workers over a fresh queue of N tasks, GET /status polled until nothing
 #               is pending or in progress: peak RSS, wall time, tasks/s.
 # A Vivarium run that passes MAX_SECONDS is stopped with SIGTERM and reported with what it finished (marked *), so
@@ -96,9 +98,11 @@ table = [
     ("`status`, ms", viv("admin", "status_ms"), empty(), "≤ 1,000 ms at 100k"),
     ("`curl GET /status` (`serve --workers 0`), ms", viv("admin", "get_status_ms"), empty(), "≤ 1,000 ms at 100k"),
     ("`serve` peak RSS working the queue, MB", viv("serve", "peak_rss_mb"), empty(), "≤ 500 MB at 100k"),
-    ("pickup p50, ms", viv("pickup", "p50_ms", 1), peer("latency_p50_ms", 1), "≤ 10 ms"),
-    ("pickup p90, ms", viv("pickup", "p90_ms", 1), empty(), ""),
-    ("pickup p99, ms", viv("pickup", "p99_ms", 1), peer("latency_p99_ms", 1), ""),
+    ("pickup p50 from the add's created_at, ms", viv("pickup", "p50_ms", 1), empty(), "≤ 10 ms from the commit"),
+    ("pickup p90 from the add's created_at, ms", viv("pickup", "p90_ms", 1), empty(), ""),
+    ("pickup p50 from the add's \"Added\" line, ms", viv("pickup", "after_p50_ms", 1), peer("latency_p50_ms", 1), "(a lower bound)"),
+    ("pickup p90 from the add's \"Added\" line, ms", viv("pickup", "after_p90_ms", 1), empty(), ""),
+    ("pickup p99 from the add's \"Added\" line, ms", viv("pickup", "after_p99_ms", 1), peer("latency_p99_ms", 1), ""),
 ]
 
 for s in sessions:
@@ -118,11 +122,14 @@ for label, v, p, goal in table:
 print()
 print("Median over runs (min–max when more than one). Vivarium: tasks/s from the log's first start to its last "
       "completion, wall time and RSS of the whole `java -jar` (default JVM flags); admin and pickup on a workspace "
-      "of N completed tasks; pickup from another process's `add` (its created_at) to the claim.")
+      "of N completed tasks; pickup from another process's `add` to the claim's started_at, measured from the task's "
+      "created_at (stamped just before the add's commit) and from its \"Added\" line (printed after it): the delay "
+      "from the commit lies between the two; a negative figure is a claim made before the adding JVM got to print.")
 if has_peer:
     print("db-scheduler: the peers harness (`-Xmx1g`), tasks/s from the scheduler's start call to the N-th job body; "
           "† that processing time, not the JVM's (enqueue and probes excluded); ‡ the whole run's JVM, `-Xmx1g`; "
           "pickup over 50 probes from the enqueue call's return to the job body, in the same JVM (p99 = max).")
+print(f"Workers: {workers} for `start` and the peer; `serve` with its default pool.")
 for what in ("throughput", "serve"):
     for r in rows:
         if r["what"] == what and r.get("timed_out"):
@@ -163,13 +170,18 @@ small, big = (10000 if 10000 in sizes else None), (100000 if 100000 in sizes els
 rate_small = at("throughput", small, "tasks_per_s")[0]
 rate_big, big_cut = at("throughput", big, "tasks_per_s")
 check("≥ 10,000 tasks/s at 10,000", rate_small, lambda v: v >= 10000, "/s")
-check("≥ 8,000 tasks/s at 100,000", None if big_cut else rate_big, lambda v: v >= 8000, "/s")
-check("100,000 within 20% of 10,000", None if big_cut or not (rate_small and rate_big) else rate_big / rate_small * 100,
+cut_note = " (run cut short: the rate so far)" if big_cut else ""
+check("≥ 8,000 tasks/s at 100,000" + cut_note, rate_big, lambda v: v >= 8000, "/s")
+check("100,000 within 20% of 10,000" + cut_note, rate_big / rate_small * 100 if rate_small and rate_big else None,
       lambda v: v >= 80, "% of the 10,000 figure")
 for n in (small, big):
     p = med([r["result"].get("process_jobs_per_s") for r in of("peer", n) if "result" in r])
     r = at("throughput", n, "tasks_per_s")[0]
-    check(f"above the peer at {n:,}" if n else "above the peer (size not measured)", None if p is None or r is None else r - p, lambda v: v > 0, " tasks/s ahead")
+    label = f"above the peer at {n:,}" if n else "above the peer (size not measured)"
+    if p is None or r is None:
+        print(f"- {label}: not measured")
+    else:
+        print(f"- {label}: {'met' if r > p else 'NOT met'} ({num(r, 0)} vs {num(p, 0)} tasks/s)")
 for key, label in (("add_ms", "add"), ("status_ms", "status"), ("get_status_ms", "GET /status")):
     check(f"{label} ≤ 1 s at 100,000", at("admin", big, key)[0], lambda v: v <= 1000, " ms")
 rss, cut = at("throughput", big, "peak_rss_mb")
@@ -177,7 +189,7 @@ check(f"start {workers} peak RSS ≤ 400 MB at 100,000" + (" (run cut short: a f
 rss, cut = at("serve", big, "peak_rss_mb")
 check("serve peak RSS ≤ 500 MB at 100,000" + (" (run cut short: a floor)" if cut else ""), rss, lambda v: v <= 500, " MB")
 p50 = [at("pickup", n, "p50_ms")[0] for n in sizes if at("pickup", n, "p50_ms")[0] is not None]
-check("pickup p50 ≤ 10 ms (the worst size)", max(p50) if p50 else None, lambda v: v <= 10, " ms")
+check("pickup p50 ≤ 10 ms at the worst size, from created_at (an upper bound)", max(p50) if p50 else None, lambda v: v <= 10, " ms")
 PY
 }
 
@@ -320,16 +332,18 @@ pickup_phase() { # n ws source
     sleep 0.05
   done
   sleep 1
+  local printed="$LOGS/pickup-$n-added-lines.txt"
+  : > "$printed"
   for i in $(seq 1 "$PICKUP_SAMPLES"); do
-    java -jar "$JAR" add "pickup_$i" grind -w "$ws" > /dev/null
+    java -jar "$JAR" add "pickup_$i" grind -w "$ws" | { IFS= read -r _; echo "pickup_$i ${EPOCHREALTIME/[.,]/}" >> "$printed"; cat > /dev/null; }
     sleep "$(printf '0.%03d' $(( RANDOM % 300 )))"
   done
   java -jar "$JAR" cancel blocker_pickup -w "$ws" > /dev/null
   follow $pid $(( $(now_ms) + MAX_SECONDS * 1000 )) > /dev/null
   wait $pid 2>/dev/null || true
-  report=$(tool BenchReport "$ws" pickup_ --json)
+  report=$(tool BenchReport "$ws" pickup_ --after-commit "$printed" --json)
   emit "$(printf '{"what":"pickup","n":%d,"source":"%s","workers":%d,"load":"%s",%s' "$n" "$source" "$WORKERS" "$(load)" "${report#\{}")"
-  echo "pickup $n: $(tool BenchReport "$ws" pickup_)"
+  echo "pickup $n: $(tool BenchReport "$ws" pickup_ --after-commit "$printed")"
 }
 
 serve_phase() { # n: serve, default workers, through a fresh queue of n tasks
