@@ -25,9 +25,9 @@
 # a slow build still gives its memory and a rate. Raw lines (one per measurement, each with the load average) go
 # to target/scale-bench/<stamp>.jsonl, the table to <stamp>.md, every process's output to <stamp>-logs/.
 #
-# Usage: [JAR=target/vivarium.jar] [LABEL="what the jar is"] [PEERS_JAR=path/to/peers.jar] [SIZES="10000 50000 100000"] [RUNS=3] [WORKERS=8]
-#        [PHASES="throughput peer admin pickup serve"] [ADMIN_RUNS=5] [PICKUP_SAMPLES=30] [MAX_SECONDS=900]
-#        src/bench/scale-bench.sh
+# Usage: [JAR=target/vivarium.jar] [LABEL="what the jar is"] [PEERS_JAR=path/to/peers.jar]
+#        [SIZES="10000 50000 100000"] [RUNS=3] [WORKERS=8] [PHASES="throughput peer admin pickup serve"]
+#        [ADMIN_RUNS=5] [PICKUP_SAMPLES=30] [MAX_SECONDS=900] src/bench/scale-bench.sh
 #        src/bench/scale-bench.sh --table target/scale-bench/<stamp>.jsonl [more.jsonl ...]   (reprints the table)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -106,8 +106,8 @@ table = [
 ]
 
 for s in sessions:
-    print(f"Session {s['stamp']}: {s.get('label', s['jar'])}: `{s['jar']}` (sha256 {s['jar_sha256'][:12]}, built {s.get('jar_built', '?')}; checkout {s['git']}), {s['java']}, {s['cores']} cores, "
-          f"{s['runs']} run(s) per size, {s['workers']} workers; peer: {s['peer']}")
+    print(f"Session {s['stamp']}: {s.get('label', s['jar'])}: `{s['jar']}` (sha256 {s['jar_sha256'][:12]}, dated {s.get('jar_built', '?')}; checkout {s['git']}), {s['java']}, {s['cores']} cores, "
+          f"phases {s['phases']}, {s['runs']} run(s) per size, {s['workers']} workers; peer: {s['peer']}")
 print()
 head = ["measure"] + [f"Vivarium {n:,}" for n in sizes]
 if has_peer:
@@ -214,8 +214,9 @@ OUT=target/scale-bench
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS="$OUT/$STAMP.jsonl"
 LOGS="$OUT/$STAMP-logs"
-WS_ROOT="$OUT/ws"
-rm -rf "$WS_ROOT"
+WS_ROOT="$OUT/ws-$STAMP"
+# On any exit, Ctrl-C included, no JVM of this session is left running and no workspace is left behind.
+trap 'kill -TERM $(jobs -p) 2>/dev/null || true; rm -rf "$WS_ROOT"' EXIT
 mkdir -p "$LOGS" "$WS_ROOT" "$OUT/classes"
 javac -d "$OUT/classes" src/bench/MakeQueue.java src/bench/BenchReport.java
 tool() { java -cp "$OUT/classes" "$@"; }
