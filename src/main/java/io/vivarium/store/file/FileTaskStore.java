@@ -235,7 +235,7 @@ public final class FileTaskStore implements TaskStore {
             return;
         }
         ensureLocksDirectory();
-        if (lock.callExclusive(() -> state == null && quickAdd(tasks))) {
+        if (lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
             return;
         }
         change(change -> {
@@ -262,40 +262,102 @@ public final class FileTaskStore implements TaskStore {
      * journal restarted, the same order and the same crash story as a checkpoint. False when it does not apply.
      */
     private boolean quickAdd(List<Task> tasks) {
-        Journal.Tail tail = journal.read();
-        JournalHeader header = tail.header();
-        if (header == null || !tail.records().isEmpty() || journal.lastSeq() != header.base()
-                || !Objects.equals(identity(paths.queue()), header.queue())
-                || !Objects.equals(identity(paths.log()), header.log())) {
+        // Read under the lock, scanned off it: the queue may be 100,000 tasks long.
+        Optional<QuickBase> base = lock.callExclusive(this::quickBase);
+        if (base.isEmpty()) {
             return false;
         }
-        try {
-            byte[] queue = QuickAppend.read(paths.queue());
-            byte[] logBytes = QuickAppend.read(paths.log());
-            Optional<Summary> before = QuickAppend.summary(logBytes);
-            if (before.isEmpty()) {
-                return false;
+        Optional<QuickAppend.Plan> plan = QuickAppend.plan(base.get().queue(), base.get().log(), tasks);
+        if (plan.isEmpty()) {
+            return false;
+        }
+        // The commit: nothing but the journal line, so a waiting pool claims the tasks at once.
+        Optional<Committed> committed = lock.callExclusive(() -> {
+            if (!quickBaseStillHolds(base.get().header())) {
+                return Optional.<Committed>empty();
             }
             Instant now = clock.instant();
             List<Task> stamped = tasks.stream()
                     .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(now).build())
                     .toList();
-            Summary b = before.get();
+            Summary b = plan.get().before();
             Summary after = new Summary(b.totalTasks() + stamped.size(), b.completed(), b.inProgress(),
                     b.pending() + stamped.size(), b.failed(), b.blocked(), b.cancelled(), b.budgetUsed());
-            long seq = header.base() + 1;
-            Optional<QuickAppend.Rewrite> rewrite = QuickAppend.prepare(queue, logBytes, stamped, seq, after);
-            if (rewrite.isEmpty()) {
-                return false;
-            }
+            long seq = base.get().header().base() + 1;
             journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of()), null);
-            AtomicFile.replace(paths.queue(), rewrite.get().queue());
-            AtomicFile.replace(paths.log(), rewrite.get().log());
-            journal.restartAt(JournalHeader.over(seq, identity(paths.queue()), identity(paths.log())));
-            return true;
-        } catch (IOException e) {
-            throw new StoreException("cannot add to " + paths.queue() + ": " + e.getMessage(), e);
+            return Optional.of(new Committed(seq, stamped, after));
+        });
+        if (committed.isEmpty()) {
+            return false;
         }
+        // Then the files, like a checkpoint: written off the lock, renamed under it if nobody replaced them since.
+        QuickAppend.Rewrite rewrite = QuickAppend.rewrite(plan.get(), committed.get().tasks(), committed.get().seq(),
+                committed.get().summary());
+        Path queueTemp = null;
+        Path logTemp = null;
+        try {
+            queueTemp = AtomicFile.writeTemp(paths.queue(), rewrite.queue());
+            logTemp = AtomicFile.writeTemp(paths.log(), rewrite.log());
+            Path q = queueTemp;
+            Path l = logTemp;
+            boolean installed = lock.callExclusive(() -> installQuick(base.get().header(), committed.get().seq(), q, l));
+            if (installed) {
+                queueTemp = null;
+                logTemp = null;
+            }
+        } catch (IOException e) {
+            // The tasks are committed in the journal; only the files stay behind, for the next checkpoint.
+            log.warn("{}: the added tasks are saved in {} and the files catch up at the next checkpoint",
+                    e.getMessage(), paths.journal());
+        } finally {
+            AtomicFile.deleteQuietly(queueTemp);
+            AtomicFile.deleteQuietly(logTemp);
+        }
+        return true;
+    }
+
+    private record QuickBase(JournalHeader header, byte[] queue, byte[] log) {
+    }
+
+    private record Committed(long seq, List<Task> tasks, Summary summary) {
+    }
+
+    /** The files and the journal's header, when the files hold everything (no journal line past them). */
+    private Optional<QuickBase> quickBase() {
+        Journal.Tail tail = journal.read();
+        JournalHeader header = tail.header();
+        if (header == null || !quickBaseStillHolds(header)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new QuickBase(header, QuickAppend.read(paths.queue()), QuickAppend.read(paths.log())));
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + paths.queue() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean quickBaseStillHolds(JournalHeader header) {
+        journal.read();
+        return header.equals(journal.header()) && journal.lastSeq() == header.base()
+                && Objects.equals(identity(paths.queue()), header.queue())
+                && Objects.equals(identity(paths.log()), header.log());
+    }
+
+    private boolean installQuick(JournalHeader base, long seq, Path queueTemp, Path logTemp) {
+        journal.read();
+        JournalHeader now = journal.header();
+        if (now == null || now.base() >= seq || !Objects.equals(identity(paths.queue()), base.queue())
+                || !Objects.equals(identity(paths.log()), base.log())) {
+            return false;
+        }
+        try {
+            AtomicFile.install(queueTemp, paths.queue());
+            AtomicFile.install(logTemp, paths.log());
+        } catch (IOException e) {
+            throw new StoreException("cannot replace " + paths.queue() + ": " + e.getMessage(), e);
+        }
+        journal.restartAt(JournalHeader.over(seq, identity(paths.queue()), identity(paths.log())));
+        return true;
     }
 
     @Override

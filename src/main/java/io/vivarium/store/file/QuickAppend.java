@@ -43,7 +43,16 @@ final class QuickAppend {
     private QuickAppend() {
     }
 
-    static Optional<Rewrite> prepare(byte[] queue, byte[] log, List<Task> added, long seq, Summary after) {
+    /** Both documents as read, where the new tasks and summary go in them, and the summary they hold. */
+    record Plan(byte[] queue, byte[] log, QueueScan scan, int[] queueRevision, int[] logRevision, int[] summary,
+                Summary before) {
+    }
+
+    /**
+     * Scans the documents and checks the new tasks against the queue's ids (a duplicate or an unknown dependency
+     * throws); empty when the documents are not laid out as a checkpoint writes them.
+     */
+    static Optional<Plan> plan(byte[] queue, byte[] log, List<Task> added) {
         Optional<QueueScan> scan = scan(queue);
         Optional<int[]> summarySpan = summarySpan(log);
         Optional<int[]> queueRevision = revisionSpan(queue);
@@ -52,8 +61,15 @@ final class QuickAppend {
             return Optional.empty();
         }
         check(scan.get().ids(), added);
-        return Optional.of(new Rewrite(appendTasks(queue, scan.get(), queueRevision.get(), added, seq),
-                replaceSummary(log, summarySpan.get(), logRevision.get(), after, seq)));
+        int[] span = summarySpan.get();
+        Summary before = WorkspaceJson.mapper().readValue(log, span[0], span[1] - span[0], Summary.class);
+        return Optional.of(new Plan(queue, log, scan.get(), queueRevision.get(), logRevision.get(), span, before));
+    }
+
+    /** The documents with {@code added} appended at revision {@code seq}. */
+    static Rewrite rewrite(Plan plan, List<Task> added, long seq, Summary after) {
+        return new Rewrite(appendTasks(plan.queue(), plan.scan(), plan.queueRevision(), added, seq),
+                replaceSummary(plan.log(), plan.summary(), plan.logRevision(), after, seq));
     }
 
     /** The summary a checkpoint wrote last in the log, read from the file's end. */
