@@ -109,7 +109,7 @@ public final class CheckpointCrashCampaign {
     }
 
     public static void main(String[] args) throws Exception {
-        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
         int kills = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : System.nanoTime();
         Path workspace = Files.createTempDirectory(Path.of(System.getProperty("campaign.dir", "target")),
@@ -142,7 +142,7 @@ public final class CheckpointCrashCampaign {
     private int adminVerbsFinished;
     private int statusChecks;
     private int tornJournalTails;
-    private boolean headerNamedReplacedFiles;
+    private boolean headerNamedTheFiles;
     private String firedBecause = "";
 
     private CheckpointCrashCampaign(Settings settings) throws IOException {
@@ -164,6 +164,8 @@ public final class CheckpointCrashCampaign {
         for (int k = 0; k < settings.kills(); k++) {
             keepBusy();
             firedBecause = "";
+            // Live writers repair a stale header and never leave one: if it goes stale during the strike, the kill did it.
+            headerNamedTheFiles = WorkspaceAudit.headerNamesTheFiles(ws);
             int kind = random.nextInt(10);
             String when;
             if (kind < 4) {
@@ -387,13 +389,12 @@ public final class CheckpointCrashCampaign {
         List<Temp> left = watch.leftoversOf(victim.process().pid(), livePids(), 300);
         for (Temp temp : left) {
             // Pinned on the victim by its open descriptor: certainly a dead writer's, safe to tear.
-            if (temp.writer == victim.process().pid() && temp.path != null) {
+            if (temp.writer == victim.process().pid()) {
                 CheckpointWatch.poison(temp.path);
             }
         }
-        boolean stale = !WorkspaceAudit.headerNamesTheFiles(ws);
-        Kill kill = new Kill(what, adminVerb, timing, left, stale && !headerNamedReplacedFiles);
-        headerNamedReplacedFiles = stale;
+        boolean stale = headerNamedTheFiles && !WorkspaceAudit.headerNamesTheFiles(ws);
+        Kill kill = new Kill(what, adminVerb, timing, left, stale);
         kills.add(kill);
         return kill;
     }
