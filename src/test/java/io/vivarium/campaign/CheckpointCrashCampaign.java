@@ -78,11 +78,19 @@ public final class CheckpointCrashCampaign {
         boolean had(Kind kind) {
             return leftovers.stream().anyMatch(t -> t.kind == kind);
         }
+
+        boolean insideACheckpoint() {
+            return !leftovers.isEmpty() || headerNamedReplacedFiles;
+        }
     }
 
-    record Report(Settings settings, int tasksAdded, List<Kill> kills, int adminVerbsFinished, int looks,
-                  int statusChecks, int verified, int tornJournalTails, int leftoverTemps, RunHistory history,
-                  List<String> violations, long millis) {
+    /** What the files and the checkpoints looked like: sizes at the end, and how long temp files lived. */
+    record Scale(long queueBytes, long logBytes, String logTempLife, String queueTempLife, String journalTempLife) {
+    }
+
+    record Report(Settings settings, int tasksAdded, Scale scale, List<Kill> kills, int looks, int statusChecks,
+                  int committed, int committedByKilledVerbs, int tornJournalTails, int leftoverTemps,
+                  RunHistory history, List<String> violations, long millis) {
 
         boolean passed() {
             return violations.isEmpty();
@@ -93,18 +101,23 @@ public final class CheckpointCrashCampaign {
         }
 
         String line() {
-            return String.format("checkpoint crash campaign: %s - %d tasks (+%d added), %d kills (%d workers, %d admin "
-                            + "verbs; %d timed into checkpoints, %d at random): %d landed while a checkpoint temp file "
-                            + "existed (%d with the queue's, %d with the log's), %d during the install (journal temp "
-                            + "present), %d left the journal's header naming replaced files; %d fresh-reader audits "
-                            + "(%d committed intents found in place), %d status --json, %d torn journal tails, %d "
-                            + "leftover temp files (never read), %d runs (%d interrupted), %d violations, %.1f s",
-                    passed() ? "PASS" : "FAIL", settings.tasks(), tasksAdded, kills.size(), count(k -> !k.adminVerb()),
-                    count(Kill::adminVerb), count(k -> k.timing() != Timing.AT_RANDOM),
-                    count(k -> k.timing() == Timing.AT_RANDOM), count(Kill::inCheckpoint),
-                    count(k -> k.had(Kind.QUEUE)), count(k -> k.had(Kind.LOG)), count(Kill::inInstall),
-                    count(Kill::headerNamedReplacedFiles), looks, verified, statusChecks, tornJournalTails,
-                    leftoverTemps, history.totalRuns(), history.interruptedRuns(), violations.size(), millis / 1000.0);
+            return String.format("checkpoint crash campaign: %s - %d tasks (+%d added; at the end queue.json %.1f MB, "
+                            + "execution_log.json %.1f MB; temp files lived, median/p90: the log's %s, the queue's %s, "
+                            + "the journal's %s), %d kills (%d workers, %d admin verbs; %d timed into checkpoints, %d "
+                            + "at random): %d landed inside a checkpoint - %d while a checkpoint temp file existed (%d "
+                            + "the queue's, %d the log's), %d during the install (journal temp present), %d between "
+                            + "the renames and the journal's restart (header naming replaced files); %d fresh-reader "
+                            + "audits found all %d committed user intents in place (%d by verbs killed inside their "
+                            + "checkpoint), %d status --json, %d torn journal tails, %d leftover temp files (torn on "
+                            + "purpose, never read), %d runs (%d interrupted), %d violations, %.1f s",
+                    passed() ? "PASS" : "FAIL", settings.tasks(), tasksAdded, scale.queueBytes() / 1e6,
+                    scale.logBytes() / 1e6, scale.logTempLife(), scale.queueTempLife(), scale.journalTempLife(),
+                    kills.size(), count(k -> !k.adminVerb()), count(Kill::adminVerb),
+                    count(k -> k.timing() != Timing.AT_RANDOM), count(k -> k.timing() == Timing.AT_RANDOM),
+                    count(Kill::insideACheckpoint), count(Kill::inCheckpoint), count(k -> k.had(Kind.QUEUE)),
+                    count(k -> k.had(Kind.LOG)), count(Kill::inInstall), count(Kill::headerNamedReplacedFiles), looks,
+                    committed, committedByKilledVerbs, statusChecks, tornJournalTails, leftoverTemps,
+                    history.totalRuns(), history.interruptedRuns(), violations.size(), millis / 1000.0);
         }
     }
 
@@ -139,7 +152,7 @@ public final class CheckpointCrashCampaign {
     private CliProcess admin;
     private int workersStarted;
     private int tasksAdded;
-    private int adminVerbsFinished;
+    private int committedByKilledVerbs;
     private int statusChecks;
     private int tornJournalTails;
     private boolean headerNamedTheFiles;
@@ -169,7 +182,7 @@ public final class CheckpointCrashCampaign {
             int kind = random.nextInt(10);
             String when;
             if (kind < 4) {
-                when = strikeWorker(k, Timing.values()[random.nextInt(3)]);
+                when = strikeWorker(k, timedInside());
             } else if (kind < 6) {
                 when = strikeWorker(k, Timing.AT_RANDOM);
             } else {
@@ -275,7 +288,7 @@ public final class CheckpointCrashCampaign {
         changes.issued(id, retry);
         String[] args = CrashCampaign.concat(verb, new String[] {"-w", ws.toString()});
         admin = CliProcess.start(logs.resolve("admin-" + k + ".out"), args);
-        Timing timing = Timing.values()[random.nextInt(Timing.values().length)];
+        Timing timing = random.nextInt(4) == 0 ? Timing.AT_RANDOM : timedInside();
         boolean committed;
         CliProcess victim;
         if (timing == Timing.AT_RANDOM) {
@@ -292,7 +305,6 @@ public final class CheckpointCrashCampaign {
         String what = "`" + String.join(" ", verb).replaceAll(" --command .*", "") + "`";
         if (victim == null) {
             int code = admin.waitFor(60);
-            adminVerbsFinished++;
             if (code == 0) {
                 changes.committed(id, ifCommitted, what + " (exit 0)");
             } else if (code != 2 || admin.output().contains(".tmp")) {
@@ -303,8 +315,15 @@ public final class CheckpointCrashCampaign {
         Kill kill = afterDeath(admin, what, true, timing);
         if (committed) {
             changes.committed(id, ifCommitted, what + " (killed in its checkpoint)");
+            committedByKilledVerbs++;
         }
         return "kill " + kills.size() + " (" + describe(kill) + ")";
+    }
+
+    /** Half the timed kills while the temp files are written, the rest in the install or just after the renames. */
+    private Timing timedInside() {
+        int r = random.nextInt(10);
+        return r < 5 ? Timing.WRITING : r < 8 ? Timing.INSTALLING : Timing.RENAMED;
     }
 
     /**
@@ -490,6 +509,12 @@ public final class CheckpointCrashCampaign {
             checkWorkerExit(worker);
         }
         Snapshot drained = changes.look("once the workers stopped");
+        // They went idle, then stopped: the files caught up with the journal as they did.
+        WorkspaceAudit.Journal journal = WorkspaceAudit.journal(ws, violations);
+        if (journal.records() > 0) {
+            violations.add("once the workers stopped, the journal still held " + journal.records()
+                    + " records the files lack");
+        }
         List<String> toRetry = drained.tasks().stream().map(Task::id)
                 .filter(id -> drained.statusOf(id) == TaskStatus.CANCELLED).toList();
         if (!toRetry.isEmpty()) {
@@ -519,8 +544,10 @@ public final class CheckpointCrashCampaign {
         violations.addAll(filesAreExact());
         violations.addAll(tempFilesNamed());
         violations.addAll(changes.violations());
-        return new Report(settings, tasksAdded, kills, adminVerbsFinished, changes.looks(), statusChecks,
-                changes.verified(), tornJournalTails, leftovers.size(), history, violations,
+        Scale scale = new Scale(Files.size(ws.resolve("queue.json")), Files.size(ws.resolve("execution_log.json")),
+                watch.lifetime(Kind.LOG), watch.lifetime(Kind.QUEUE), watch.lifetime(Kind.JOURNAL));
+        return new Report(settings, tasksAdded, scale, kills, changes.looks(), statusChecks, changes.committed(),
+                committedByKilledVerbs, tornJournalTails, leftovers.size(), history, violations,
                 (System.nanoTime() - start) / 1_000_000);
     }
 

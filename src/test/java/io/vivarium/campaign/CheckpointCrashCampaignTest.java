@@ -15,12 +15,12 @@ class CheckpointCrashCampaignTest {
     @Test
     void killsInsideCheckpointsLoseNothingCommittedAndTearNothing() throws Exception {
         CheckpointCrashCampaign.Report report = CheckpointCrashCampaign.run(
-                new CheckpointCrashCampaign.Settings(1600, 10, 42, dir));
+                new CheckpointCrashCampaign.Settings(1600, 16, 42, dir));
 
         System.out.println(report.line());
         assertThat(report.violations()).isEmpty();
-        assertThat(report.count(CheckpointCrashCampaign.Kill::inCheckpoint))
-                .as("kills that landed while a checkpoint temp file existed").isGreaterThan(0);
+        assertThat(report.count(CheckpointCrashCampaign.Kill::insideACheckpoint))
+                .as("kills that landed inside a checkpoint").isGreaterThan(0);
         assertThat(report.looks()).isGreaterThan(report.kills().size());
     }
 }

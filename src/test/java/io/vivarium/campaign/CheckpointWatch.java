@@ -39,6 +39,7 @@ final class CheckpointWatch {
     static final class Temp {
         final Path path;
         final Kind kind;
+        final long seenAt = System.nanoTime();
         long writer;
 
         Temp(Path path, Kind kind) {
@@ -60,6 +61,9 @@ final class CheckpointWatch {
     private final Path locks;
     private final Map<Path, Temp> present = new LinkedHashMap<>();
     private final Set<Path> leftovers = new HashSet<>();
+    /** How long temp files lived, in microseconds, measured when two looks were close enough to tell. */
+    private final Map<Kind, List<Long>> lifetimes = new EnumMap<>(Kind.class);
+    private long lastPoll;
 
     CheckpointWatch(Path workspace) {
         try {
@@ -90,7 +94,18 @@ final class CheckpointWatch {
      */
     List<Temp> poll(Collection<Long> writers, boolean attribute) {
         Set<Path> now = list();
-        present.keySet().retainAll(now);
+        long at = System.nanoTime();
+        boolean close = at - lastPoll < 2_000_000;
+        lastPoll = at;
+        for (var gone = present.values().iterator(); gone.hasNext(); ) {
+            Temp temp = gone.next();
+            if (!now.contains(temp.path)) {
+                if (close) {
+                    lifetimes.computeIfAbsent(temp.kind, k -> new ArrayList<>()).add((at - temp.seenAt) / 1000);
+                }
+                gone.remove();
+            }
+        }
         List<Temp> fresh = new ArrayList<>();
         for (Path path : now) {
             if (!present.containsKey(path) && !leftovers.contains(path)) {
@@ -145,6 +160,15 @@ final class CheckpointWatch {
             present.remove(temp.path);
         }
         return theirs;
+    }
+
+    /** The median and 90th percentile of how long temp files of a kind lived, in milliseconds ("-" for none). */
+    String lifetime(Kind kind) {
+        List<Long> all = lifetimes.getOrDefault(kind, List.of()).stream().sorted().toList();
+        if (all.isEmpty()) {
+            return "-";
+        }
+        return String.format("%.1f/%.1f ms", all.get(all.size() / 2) / 1000.0, all.get(all.size() * 9 / 10) / 1000.0);
     }
 
     /** Every checkpoint temp file there now; call once every process is gone. */
