@@ -108,7 +108,7 @@ public final class CrashCampaign {
         }
     }
 
-    private static CliProcess startWorker(Path logs, Map<String, String> env, int n, String[] common) {
+    static CliProcess startWorker(Path logs, Map<String, String> env, int n, String[] common) {
         String[] verb = n % 2 == 0 ? new String[] {"start", "2"} : new String[] {"worker", "run"};
         return CliProcess.start(logs.resolve("worker-" + n + ".out"), env, concat(verb, common));
     }
@@ -149,7 +149,7 @@ public final class CrashCampaign {
         return server;
     }
 
-    private static String[] concat(String[] a, String[] b) {
+    static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
