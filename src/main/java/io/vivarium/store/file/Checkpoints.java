@@ -144,8 +144,11 @@ final class Checkpoints {
                 try {
                     checkpointNow();
                 } catch (RuntimeException e) {
-                    // The journal holds every change; the files simply stay behind until the next try.
-                    log.warn("checkpoint of {} failed: {}", store.paths().root(), e.getMessage());
+                    // The journal holds every change; the files simply stay behind until the next try. A checkpoint
+                    // cut short by close() is finished by close() itself.
+                    if (!stopped) {
+                        log.warn("checkpoint of {} failed: {}", store.paths().root(), e);
+                    }
                     lastCheckpoint = System.nanoTime();
                 }
             }

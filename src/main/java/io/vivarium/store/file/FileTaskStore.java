@@ -768,8 +768,14 @@ public final class FileTaskStore implements TaskStore {
             own.removeIfEmpty();
             own.dropAll();
         });
-        if (checkpoints.wroteHere()) {
-            checkpoints.checkpointNow();
+        // Files left behind by a writer that was killed before its checkpoint are brought up to date by the next
+        // process that reads the whole state (a dry run, a retry, a pool), not only by the next writer.
+        if (checkpoints.wroteHere() || lock.callExclusive(() -> state != null)) {
+            try {
+                checkpoints.checkpointNow();
+            } catch (StoreException e) {
+                log.warn("{}; the files catch up at the next checkpoint", e.getMessage());
+            }
         }
         lock.runExclusive(journal::close);
     }
