@@ -76,14 +76,15 @@ final class WorkspaceAudit {
         }
     }
 
-    /** What {@code task_locks/.journal} held when read: its base, its records, and whether its end was torn. */
+    /** What {@code task_locks/.journal} held when read: its base, its records past it, whether its end was torn. */
     record Journal(long base, int records, boolean tornTail) {
     }
 
     /**
      * Reads the journal without the lock, as {@code cat} would: a header line, then whole records whose seqs run on
-     * from the base one by one (a gap is a lost commit). Only the end may be torn, and only without its newline: an
-     * append a kill cut short, or one still being written.
+     * one by one (a gap is a lost commit) and reach past the base without a gap; the first few may be records the
+     * checkpoint already holds, kept for processes a few records behind. Only the end may be torn, and only without
+     * its newline: an append a kill cut short, or one still being written.
      */
     static Journal journal(Path workspace, List<String> violations) throws IOException {
         Path path = workspace.resolve("task_locks/.journal");
@@ -123,11 +124,14 @@ final class WorkspaceAudit {
                 continue;
             }
             long next = node.get("seq").asLong();
-            if (next != seq + 1) {
+            boolean firstKept = i == 1 && next <= base;
+            if (next != seq + 1 && !firstKept) {
                 violations.add("journal record " + next + " follows " + seq + " (base " + base + ")");
             }
             seq = next;
-            records++;
+            if (next > base) {
+                records++;
+            }
         }
         if (lines.length == 1 && !text.isEmpty()) {
             violations.add("the journal has no whole header line: '" + abbreviate(text) + "'");

@@ -791,8 +791,11 @@ public final class FileTaskStore implements TaskStore {
         }
         JournalHeader header = tail.header();
         if (tail.restarted()) {
-            if (header != null && header.base() > state.seq()) {
-                // A checkpoint holds records this process never read: they are in the files now.
+            boolean caughtUp = tail.records().isEmpty() ? header == null || header.base() <= state.seq()
+                    : tail.records().get(0).seq() <= state.seq() + 1;
+            if (header != null && header.base() > state.seq() && !caughtUp) {
+                // A checkpoint holds records this process never read, and the journal no longer has them: they are
+                // in the files now.
                 reload();
                 return state;
             }

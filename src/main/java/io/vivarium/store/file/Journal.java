@@ -30,6 +30,9 @@ import tools.jackson.core.JacksonException;
  */
 final class Journal {
 
+    /** How many records a checkpoint already holds stay in the restarted journal. */
+    static final int KEPT_BEHIND = 64;
+
     private final Path path;
     private FileChannel channel;
     private Object fileKey;
@@ -154,11 +157,18 @@ final class Journal {
     /** Replaces the journal by one that starts at {@code header.base()} and keeps every later record. */
     void restartAt(JournalHeader next) {
         try {
+            // The last few records the checkpoint holds stay too: a process a few records behind (between two of its
+            // polls) catches up from them instead of reading the whole files again.
             long from = headerEnd;
+            int held = 0;
             for (long[] end : ends) {
                 if (end[0] <= next.base()) {
-                    from = end[1];
+                    held++;
                 }
+            }
+            int skip = Math.max(0, held - KEPT_BEHIND);
+            for (int i = 0; i < skip; i++) {
+                from = ends.get(i)[1];
             }
             byte[] kept = new byte[0];
             if (channel != null && position > from) {
@@ -321,8 +331,9 @@ final class Journal {
                 return;
             }
             JournalRecord record = WorkspaceJson.mapper().readValue(bytes, offset, length, JournalRecord.class);
-            if (record.seq() <= lastSeq()) {
-                throw new CorruptFileException(path, "record " + record.seq() + " follows record " + lastSeq());
+            long previous = ends.isEmpty() ? Long.MIN_VALUE : ends.get(ends.size() - 1)[0];
+            if (record.seq() <= previous) {
+                throw new CorruptFileException(path, "record " + record.seq() + " follows record " + previous);
             }
             into.add(record);
             ends.add(new long[] {record.seq(), lineEnd});
