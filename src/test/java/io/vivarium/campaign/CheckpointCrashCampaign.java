@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with no seq missing, and a fresh reader sees every committed change ({@link CommittedChanges}); every few kills a
  * fresh {@code status --json} agrees. Leftover temp files of dead writers are made torn, so that reading one cannot
  * pass unnoticed. At the end a last {@code start 2} finishes the queue, and: the crash campaign's audit, no completed
- * task run again, the journal empty past its header, {@code status --json} equal to the log's summary, and the
+ * task run again, the journal empty past its base, {@code status --json} equal to the log's summary, and the
  * workspace copied into PostgreSQL ({@code import}) and back into an empty one ({@code export}) equal to the files.
  * Run: {@code src/bench/checkpoint-crash-campaign.sh [TASKS] [KILLS] [SEED]}.
  */
@@ -552,7 +552,7 @@ public final class CheckpointCrashCampaign {
     }
 
     /**
-     * Once everything has stopped the files hold every change: the journal has nothing past its header, a fresh
+     * Once everything has stopped the files hold every change: the journal has nothing past its base, a fresh
      * {@code status --json} prints the log's own summary, and the workspace copied into PostgreSQL by a fresh
      * process and back into an empty workspace ({@code import}, {@code export}) gives the same tasks and entries.
      */
