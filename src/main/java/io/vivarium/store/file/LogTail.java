@@ -23,14 +23,8 @@ final class LogTail {
 
     /** The spend ledger a checkpoint writes after the summary, or empty when the log keeps none there. */
     static Optional<io.vivarium.spend.SpendLedger> spend(Path log) {
-        try (FileChannel in = SafeFiles.openRegular(log, StandardOpenOption.READ)) {
-            long size = in.size();
-            int length = (int) Math.min(size, SPEND_TAIL_BYTES);
-            ByteBuffer buffer = ByteBuffer.allocate(length);
-            while (buffer.hasRemaining() && in.read(buffer, size - length + buffer.position()) > 0) {
-                // read the end of the file
-            }
-            String tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        try {
+            String tail = tail(log, SPEND_TAIL_BYTES);
             int key = tail.lastIndexOf(KEY);
             int open = key < 0 ? -1 : tail.indexOf('{', key);
             int close = open < 0 ? -1 : tail.indexOf('}', open);
@@ -50,14 +44,8 @@ final class LogTail {
     private static final int SPEND_TAIL_BYTES = 64 << 10;
 
     static Optional<Summary> summary(Path log) {
-        try (FileChannel in = SafeFiles.openRegular(log, StandardOpenOption.READ)) {
-            long size = in.size();
-            int length = (int) Math.min(size, TAIL_BYTES);
-            ByteBuffer buffer = ByteBuffer.allocate(length);
-            while (buffer.hasRemaining() && in.read(buffer, size - length + buffer.position()) > 0) {
-                // read the end of the file
-            }
-            String tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        try {
+            String tail = tail(log, TAIL_BYTES);
             int key = tail.lastIndexOf(KEY);
             int open = key < 0 ? -1 : tail.indexOf('{', key);
             int close = open < 0 ? -1 : tail.indexOf('}', open);
@@ -67,6 +55,19 @@ final class LogTail {
             return Optional.of(WorkspaceJson.mapper().readValue(tail.substring(open, close + 1), Summary.class));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The last {@code bytes} of the file as text (a multi-byte character cut at the start reads as one odd char). */
+    private static String tail(Path file, int bytes) throws IOException {
+        try (FileChannel in = SafeFiles.openRegular(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            int length = (int) Math.min(size, bytes);
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining() && in.read(buffer, size - length + buffer.position()) > 0) {
+                // read the end of the file
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
         }
     }
 }

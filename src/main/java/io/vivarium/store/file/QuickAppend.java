@@ -72,12 +72,6 @@ final class QuickAppend {
                 replaceSummary(plan.log(), plan.summary(), plan.logRevision(), after, seq));
     }
 
-    /** The summary a checkpoint wrote last in the log, read from the file's end. */
-    static Optional<Summary> summary(byte[] log) {
-        return summarySpan(log).map(span -> WorkspaceJson.mapper()
-                .readValue(log, span[0], span[1] - span[0], Summary.class));
-    }
-
     private static void check(Set<String> existing, List<Task> added) {
         Set<String> ids = new HashSet<>();
         for (Task task : added) {
