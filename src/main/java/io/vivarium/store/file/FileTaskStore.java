@@ -829,9 +829,14 @@ public final class FileTaskStore implements TaskStore {
         ExecutionLog log = logFile.read();
         WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()),
                 clock.instant());
+        // Records the journal's checkpoint already holds (kept for processes a few records behind) are never
+        // replayed: files changed since by someone else win for everything up to that checkpoint.
+        long floor = all.header() == null ? Long.MIN_VALUE : all.header().base();
+        long queueFrom = Math.max(queue.revision(), floor);
+        long logFrom = Math.max(log.revision(), floor);
         for (JournalRecord record : all.records()) {
-            if (record.seq() > queue.revision() || record.seq() > log.revision()) {
-                apply(loaded, record, record.seq() > queue.revision(), record.seq() > log.revision());
+            if (record.seq() > queueFrom || record.seq() > logFrom) {
+                apply(loaded, record, record.seq() > queueFrom, record.seq() > logFrom);
             }
         }
         state = loaded;
