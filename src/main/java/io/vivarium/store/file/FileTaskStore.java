@@ -271,6 +271,10 @@ public final class FileTaskStore implements TaskStore {
         if (plan.isEmpty()) {
             return false;
         }
+        // Encoded once before the commit, so that a fresh JVM's first encoding (its serializers built) is not paid
+        // between stamping the tasks and making them durable.
+        WorkspaceJson.compact(new JournalRecord(0, clock.instant(), false, tasks, Map.of(), null, plan.get().before(),
+                Map.of()));
         // The commit: nothing but the journal line, so a waiting pool claims the tasks at once.
         Optional<Committed> committed = lock.callExclusive(() -> {
             if (!quickBaseStillHolds(base.get().header())) {
