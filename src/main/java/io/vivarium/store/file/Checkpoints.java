@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -186,8 +185,8 @@ final class Checkpoints {
         } catch (IOException e) {
             throw new StoreException("cannot write checkpoint: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(queueTemp);
-            deleteQuietly(logTemp);
+            AtomicFile.deleteQuietly(queueTemp);
+            AtomicFile.deleteQuietly(logTemp);
         }
     }
 
@@ -264,21 +263,11 @@ final class Checkpoints {
             }
             return temp;
         } catch (IOException e) {
-            deleteQuietly(temp);
+            AtomicFile.deleteQuietly(temp);
             throw e;
         } catch (tools.jackson.core.JacksonException e) {
-            deleteQuietly(temp);
+            AtomicFile.deleteQuietly(temp);
             throw new IOException(io.vivarium.util.Causes.root(e).getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp != null) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a hidden temp file never matches a workspace file's name
-            }
         }
     }
 }

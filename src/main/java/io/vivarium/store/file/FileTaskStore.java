@@ -132,8 +132,7 @@ public final class FileTaskStore implements TaskStore {
     private Optional<Summary> recordedSummary() {
         Journal.Tail tail = journal.read();
         JournalHeader header = tail.header();
-        if (header == null || !Objects.equals(identity(paths.queue()), header.queue())
-                || !Objects.equals(identity(paths.log()), header.log())) {
+        if (!filesAsNamed(header)) {
             return Optional.empty();
         }
         if (!tail.records().isEmpty()) {
@@ -334,7 +333,8 @@ public final class FileTaskStore implements TaskStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new QuickBase(header, QuickAppend.read(paths.queue()), QuickAppend.read(paths.log())));
+            return Optional.of(new QuickBase(header, SafeFiles.readRegular(paths.queue(), SafeFiles.MAX_DOCUMENT_BYTES),
+                    SafeFiles.readRegular(paths.log(), SafeFiles.MAX_DOCUMENT_BYTES)));
         } catch (IOException e) {
             throw new StoreException("cannot read " + paths.queue() + ": " + e.getMessage(), e);
         }
@@ -342,26 +342,16 @@ public final class FileTaskStore implements TaskStore {
 
     private boolean quickBaseStillHolds(JournalHeader header) {
         journal.read();
-        return header.equals(journal.header()) && journal.lastSeq() == header.base()
-                && Objects.equals(identity(paths.queue()), header.queue())
-                && Objects.equals(identity(paths.log()), header.log());
+        return header.equals(journal.header()) && journal.lastSeq() == header.base() && filesAsNamed(header);
     }
 
     private boolean installQuick(JournalHeader base, long seq, Path queueTemp, Path logTemp) {
         journal.read();
-        JournalHeader now = journal.header();
-        if (now == null || now.base() >= seq || !Objects.equals(identity(paths.queue()), base.queue())
-                || !Objects.equals(identity(paths.log()), base.log())) {
-            return false;
-        }
         try {
-            AtomicFile.install(queueTemp, paths.queue());
-            AtomicFile.install(logTemp, paths.log());
+            return installFiles(seq, base.queue(), base.log(), queueTemp, logTemp);
         } catch (IOException e) {
             throw new StoreException("cannot replace " + paths.queue() + ": " + e.getMessage(), e);
         }
-        journal.restartAt(JournalHeader.over(seq, identity(paths.queue()), identity(paths.log())));
-        return true;
     }
 
     @Override
@@ -432,7 +422,7 @@ public final class FileTaskStore implements TaskStore {
             // A task finished in this commit waits for the next one, like one there was no room for.
             List<Task> candidates;
             if (ceiling.isEmpty()) {
-                WorkspaceState.Runnable runnable = state.runnable(change.now, maxClaims, finishedHere);
+                WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
                 candidates = runnable.tasks();
                 more = runnable.more();
             } else {
@@ -660,8 +650,7 @@ public final class FileTaskStore implements TaskStore {
     private Optional<SpendLedger> recordedSpend() {
         Journal.Tail tail = journal.read();
         JournalHeader header = tail.header();
-        if (header == null || !Objects.equals(identity(paths.queue()), header.queue())
-                || !Objects.equals(identity(paths.log()), header.log())) {
+        if (!filesAsNamed(header)) {
             return Optional.empty();
         }
         for (int i = tail.records().size() - 1; i >= 0; i--) {
@@ -877,6 +866,12 @@ public final class FileTaskStore implements TaskStore {
         s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
     }
 
+    /** The two documents are the ones {@code header}'s checkpoint wrote: nobody has changed them since. */
+    private boolean filesAsNamed(JournalHeader header) {
+        return header != null && Objects.equals(identity(paths.queue()), header.queue())
+                && Objects.equals(identity(paths.log()), header.log());
+    }
+
     /** Inode, size, mtime and the revision at the file's head: an edit that keeps the first three shows in the last. */
     static String identity(Path file) {
         var entry = SafeFiles.entryOrNull(file);
@@ -1063,23 +1058,28 @@ public final class FileTaskStore implements TaskStore {
      * journal names: a file someone else changed is never overwritten.
      */
     boolean install(Checkpoints.Frozen frozen, Path queueTemp, Path logTemp) throws IOException {
-        WorkspaceState s = current();
+        return current().seq() >= frozen.seq() && installFiles(frozen.seq(), queueBasis, logBasis, queueTemp, logTemp);
+    }
+
+    /**
+     * Renames documents written for {@code seq} into place and restarts the journal after them, under the lock; not
+     * when a checkpoint as new came first, or when the files are no longer {@code queueWas} and {@code logWas}
+     * (someone else wrote them). A null {@code queueTemp}: the queue did not change.
+     */
+    private boolean installFiles(long seq, String queueWas, String logWas, Path queueTemp, Path logTemp)
+            throws IOException {
         JournalHeader header = journal.header();
-        if (header == null || header.base() >= frozen.seq() || s.seq() < frozen.seq()
-                || !Objects.equals(identity(paths.queue()), queueBasis)
-                || !Objects.equals(identity(paths.log()), logBasis)) {
+        if (header == null || header.base() >= seq || !Objects.equals(identity(paths.queue()), queueWas)
+                || !Objects.equals(identity(paths.log()), logWas)) {
             return false;
         }
         if (queueTemp != null) {
-            Files.move(queueTemp, paths.queue(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.install(queueTemp, paths.queue());
         }
-        Files.move(logTemp, paths.log(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        AtomicFile.syncDirectory(paths.root());
+        AtomicFile.install(logTemp, paths.log());
         queueBasis = identity(paths.queue());
         logBasis = identity(paths.log());
-        journal.restartAt(JournalHeader.over(frozen.seq(), queueBasis, logBasis));
+        journal.restartAt(JournalHeader.over(seq, queueBasis, logBasis));
         return true;
     }
 }

@@ -5,9 +5,7 @@ import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -177,9 +175,5 @@ final class QuickAppend {
             return Optional.empty();
         }
         return Optional.of(new int[] {from + open, from + close + 1});
-    }
-
-    static byte[] read(Path file) throws IOException {
-        return SafeFiles.readRegular(file, SafeFiles.MAX_DOCUMENT_BYTES);
     }
 }

@@ -32,8 +32,6 @@ final class SafeFiles {
 
     /** Far above any real queue or log (100,000 tasks are ~40 MiB), far below what would exhaust the heap. */
     static final long MAX_DOCUMENT_BYTES = 512L << 20;
-    /** A claim record is a few hundred bytes; anything much longer is not one. */
-    static final int MAX_CLAIM_BYTES = 8 << 10;
     /** A lease file holds one short line per task its process runs. */
     static final int MAX_LEASE_BYTES = 4 << 20;
 

@@ -162,7 +162,7 @@ final class WorkspaceState {
      * Up to {@code max} tasks runnable at {@code now}, in claim order (priority, then queue order), skipping
      * {@code skip}; and whether more were runnable than taken.
      */
-    Runnable runnable(Instant now, int max, Set<String> skip) {
+    Claimable runnable(Instant now, int max, Set<String> skip) {
         releaseBackoffsDue(now);
         List<Task> taken = new ArrayList<>();
         boolean left = false;
@@ -178,10 +178,10 @@ final class WorkspaceState {
             }
             taken.add(task);
         }
-        return new Runnable(taken, left);
+        return new Claimable(taken, left);
     }
 
-    record Runnable(List<Task> tasks, boolean more) {
+    record Claimable(List<Task> tasks, boolean more) {
     }
 
     Optional<Instant> nextBackoffEnd(Instant now) {
