@@ -179,7 +179,7 @@ public final class WorkerPool {
             // within the last heartbeat is as fresh as a renewal would make it: the heartbeat renewer checks it soon
             // enough, as it does every running grind, and a store round trip per task is saved.
             boolean waited = System.nanoTime() - next.claimedNanos() > settings.heartbeatInterval().toNanos();
-            if (waited && !store.renew(List.of(lease)).isEmpty()) {
+            if (waited && lostBeforeStart(lease)) {
                 control.stop("claim lost before start");
                 result = GrindResult.failure(0, "claim lost before start", null, null);
             } else {
@@ -195,6 +195,15 @@ public final class WorkerPool {
                 listener.finished(lease, result, Duration.ofNanos(took));
                 finish(Finish.done(lease, result));
             }
+        }
+    }
+
+    /** A claim that cannot be checked (a workspace file being edited by hand) is not started: its commit says why. */
+    private boolean lostBeforeStart(Lease lease) {
+        try {
+            return !store.renew(List.of(lease)).isEmpty();
+        } catch (RuntimeException e) {
+            return true;
         }
     }
 
@@ -277,8 +286,21 @@ public final class WorkerPool {
                 runnableLeft = result.runnableLeft();
                 backoffEnd = result.nextBackoffEnd();
                 listener.committed(result);
-                if (inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result)
-                        || stalledOnBudget(result))) {
+                boolean done;
+                try {
+                    done = inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result)
+                            || stalledOnBudget(result));
+                } catch (RuntimeException e) {
+                    // The summary could not be read (a workspace file edited by hand): as for a failed commit.
+                    listener.failed(e);
+                    if (settings.stopWhenIdle()) {
+                        fatal = e;
+                        releaseAfterFailure();
+                        return;
+                    }
+                    done = false;
+                }
+                if (done) {
                     return;
                 }
             }

@@ -167,6 +167,9 @@ public final class HandEditCampaign {
 
     private void strike(Strike strike) throws Exception {
         struck.merge(strike, 1, Integer::sum);
+        // When each strike landed, for reading the history beside it.
+        Files.writeString(logs.resolve("strikes.log"), System.currentTimeMillis() + " " + strike + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Path queue = ws.resolve("queue.json");
         Path log = ws.resolve("execution_log.json");
         switch (strike) {

@@ -145,7 +145,7 @@ final class Checkpoints {
                     // The journal holds every change; the files simply stay behind until the next try. A checkpoint
                     // cut short by close() is finished by close() itself.
                     if (!stopped) {
-                        log.warn("checkpoint of {} failed: {}", store.paths().root(), e);
+                        log.warn("checkpoint of {} failed: {}", store.paths().root(), e.getMessage());
                     }
                     lastCheckpoint = System.nanoTime();
                 }

@@ -538,7 +538,9 @@ public final class FileTaskStore implements TaskStore {
             for (Lease lease : leases) {
                 Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
                 if (held.isEmpty() || !stillRuns(s, lease)) {
-                    held.ifPresent(h -> own.remove(lease.taskId()));
+                    // Its line stays in the lease file until the grind has stopped and its finish is committed: until
+                    // then the task is this process's, and no one else claims it (a retry or an edit may have made it
+                    // pending already).
                     lost.add(lease);
                     continue;
                 }
