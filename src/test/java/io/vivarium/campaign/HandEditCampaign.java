@@ -208,7 +208,13 @@ public final class HandEditCampaign {
                             // A conflicted pop leaves git's markers in the files: every verb must say so in one
                             // line. Then the user resolves it, here by taking the last commit's files.
                             everyVerbAnswers(-1);
-                            gitOk("checkout", "HEAD", "--", "queue.json", "execution_log.json");
+                            for (Path file : List.of(queue, log)) {
+                                // A file the last commit does not hold is resolved by removing it.
+                                if (Files.exists(file) && Files.readString(file).contains("<<<<<<<")
+                                        && !gitOk("checkout", "HEAD", "--", file.getFileName().toString())) {
+                                    Files.delete(file);
+                                }
+                            }
                             gitOk("reset", "-q");
                         } else {
                             gitOk("checkout", "queue.json", "execution_log.json");
