@@ -1,6 +1,9 @@
 package io.vivarium.api;
 
+import io.vivarium.code.CodeGrinds;
+import io.vivarium.code.CodeSettings;
 import io.vivarium.grind.GrindEngine;
+import io.vivarium.store.TaskEntry;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.llm.ChatModel;
@@ -47,10 +50,15 @@ class WorkspaceConfiguration {
 
     /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */
     @Bean
-    GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm) {
-        return new GrindEngine(properties.workspace(),
+    GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm, TaskStore store,
+                            @Value("${vivarium.check:${VIVARIUM_CHECK:}}") String check,
+                            @Value("${vivarium.push:${VIVARIUM_PUSH:}}") String push) {
+        GrindEngine engine = new GrindEngine(properties.workspace(),
                 new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT, properties.grindEnv()),
                 llm.hasKey() ? new PromptGrinds(chatModel, llm) : null);
+        // Tasks with worktree: true run as code grinds in a git worktree of the workspace.
+        return new CodeGrinds(engine, CodeSettings.of(check, push, llm, null),
+                id -> store.find(id).map(TaskEntry::run));
     }
 
     @Bean

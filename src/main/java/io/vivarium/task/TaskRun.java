@@ -93,11 +93,30 @@ public record TaskRun(
      * attempts left out of {@code maxAttempts}, goes back to pending until {@code retry}'s backoff ends.
      */
     public TaskRun attemptEnded(String taskId, Instant now, GrindResult outcome, int maxAttempts, RetryPolicy retry) {
+        TaskRun ended;
         if (outcome.succeeded()) {
-            return complete(taskId, now, outcome);
+            ended = complete(taskId, now, outcome);
+        } else {
+            boolean again = outcome.retryable() && attempts < maxAttempts;
+            ended = fail(taskId, now, outcome, again ? retry.nextAttemptAt(attempts, now) : null);
         }
-        boolean again = outcome.retryable() && attempts < maxAttempts;
-        return fail(taskId, now, outcome, again ? retry.nextAttemptAt(attempts, now) : null);
+        return outcome.code() == null ? ended : ended.withCode(outcome.code());
+    }
+
+    /** What the last code grind did in its worktree, or null when the task is no code grind (or has not run). */
+    public CodeRun code() {
+        return CodeRun.from(extra);
+    }
+
+    /** The same entry with these code fields in place of any it had. */
+    public TaskRun withCode(CodeRun code) {
+        Map<String, Object> fields = new LinkedHashMap<>(extra);
+        fields.keySet().removeAll(CodeRun.FIELDS);
+        if (code != null) {
+            fields.putAll(code.toFields());
+        }
+        return new TaskRun(workerId, status, attempts, startedAt, completedAt, budgetUsed, result, error, exitCode,
+                notBefore, output, spent, tokensIn, tokensOut, fields);
     }
 
     /**
