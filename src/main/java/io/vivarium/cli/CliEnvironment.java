@@ -1,8 +1,8 @@
 package io.vivarium.cli;
 
-import io.vivarium.api.client.OpenAiChatModel;
 import io.vivarium.code.CodeGrinds;
 import io.vivarium.code.CodeSettings;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.TaskEntry;

@@ -111,8 +111,7 @@ public record TaskRun(
         if (code != null) {
             fields.putAll(code.toFields());
         }
-        return new TaskRun(workerId, status, attempts, startedAt, completedAt, budgetUsed, result, error, exitCode,
-                notBefore, output, spent, tokensIn, tokensOut, fields);
+        return toBuilder().extra(fields).build();
     }
 
     /**
