@@ -104,6 +104,22 @@ public record TaskRun(
         return CodeRun.from(extra);
     }
 
+    /**
+     * A reviewer's verdict on the change a code grind made: only a change that completed and waits for review
+     * can be accepted or rejected, once.
+     */
+    public TaskRun reviewed(String taskId, CodeRun.Review verdict, String feedback) {
+        CodeRun code = code();
+        if (code == null || code.commit() == null) {
+            throw new ReviewException(taskId, taskId + " has no change to review");
+        }
+        if (code.review() != CodeRun.Review.PENDING || status != TaskStatus.COMPLETED) {
+            throw new ReviewException(taskId, taskId + "'s change is not waiting for review (it is "
+                    + (code.review() == null ? status.wireName() : code.review().wireName()) + ")");
+        }
+        return withCode(code.withReview(verdict, feedback));
+    }
+
     /** The same entry with these code fields in place of any it had. */
     public TaskRun withCode(CodeRun code) {
         Map<String, Object> fields = new LinkedHashMap<>(extra);
