@@ -63,10 +63,10 @@ final class WorktreePaths {
         try {
             real = existing.toRealPath();
         } catch (IOException dangling) {
-            throw new ToolError("'" + root.relativize(existing) + "' is a symlink that leads nowhere");
+            throw new ToolError("'" + path + "' is behind a symlink that leads nowhere");
         }
         if (!real.startsWith(root)) {
-            throw new ToolError("'" + root.relativize(existing) + "' is a symlink leading outside the repository");
+            throw new ToolError("'" + path + "' leads outside the repository through a symlink");
         }
         if (real.startsWith(root.resolve(".git")) || isGitFile(real)) {
             throw new ToolError("'" + path + "' leads into .git, which is off limits");

@@ -35,9 +35,13 @@ final class AgentHarness implements AutoCloseable {
     }
 
     AgentOutcome run(int maxTurns, AgentBudget budget, List<String> files, GrindControl control) {
+        return run(maxTurns, budget, files, control, EditAgent.DEFAULT_MAX_CONVERSATION_CHARS);
+    }
+
+    AgentOutcome run(int maxTurns, AgentBudget budget, List<String> files, GrindControl control, int maxChars) {
         EditTask task = new EditTask("fix_add", "Fix the bug in calc.add", "app/calc.py's add subtracts; make it add.",
                 files, maxTurns, null, null, null);
-        return new EditAgent(new OpenAiChatModel(settings())).run(repo, task, budget, check, control);
+        return new EditAgent(new OpenAiChatModel(settings()), maxChars).run(repo, task, budget, check, control);
     }
 
     @Override
