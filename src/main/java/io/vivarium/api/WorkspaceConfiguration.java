@@ -2,6 +2,7 @@ package io.vivarium.api;
 
 import io.vivarium.code.CodeGrinds;
 import io.vivarium.code.CodeSettings;
+import io.vivarium.code.agent.EditAgent;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.store.TaskEntry;
 import io.vivarium.grind.GrindSettings;
@@ -57,7 +58,7 @@ class WorkspaceConfiguration {
                 new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT, properties.grindEnv()),
                 llm.hasKey() ? new PromptGrinds(chatModel, llm) : null);
         // Tasks with worktree: true run as code grinds in a git worktree of the workspace.
-        return new CodeGrinds(engine, CodeSettings.of(check, push, llm, null),
+        return new CodeGrinds(engine, CodeSettings.of(check, push, llm, llm.hasKey() ? new EditAgent(chatModel) : null),
                 id -> store.find(id).map(TaskEntry::run));
     }
 

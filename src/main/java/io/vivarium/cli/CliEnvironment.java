@@ -2,6 +2,7 @@ package io.vivarium.cli;
 
 import io.vivarium.code.CodeGrinds;
 import io.vivarium.code.CodeSettings;
+import io.vivarium.code.agent.EditAgent;
 import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindRunner;
@@ -37,7 +38,8 @@ final class CliEnvironment {
         LlmSettings llm = llm(settings);
         String push = pool.push == null || pool.push.isBlank() ? settings.get("VIVARIUM_PUSH") : pool.push;
         return new CodeGrinds(grindEngine(workspace, settings, pool.grindSettings()),
-                CodeSettings.of(settings.get(CodeSettings.CHECK_VARIABLE), push, llm, null),
+                CodeSettings.of(settings.get(CodeSettings.CHECK_VARIABLE), push, llm,
+                        llm.hasKey() ? new EditAgent(new OpenAiChatModel(llm)) : null),
                 id -> store.find(id).map(TaskEntry::run));
     }
 

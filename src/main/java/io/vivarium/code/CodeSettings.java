@@ -1,10 +1,8 @@
 package io.vivarium.code;
 
 import io.vivarium.code.agent.CodeAgent;
+import io.vivarium.code.agent.RepositoryMap;
 import io.vivarium.llm.LlmSettings;
-import io.vivarium.plan.FileFacts;
-import io.vivarium.plan.ScanSettings;
-import io.vivarium.plan.WorkspaceScanner;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -22,28 +20,11 @@ public record CodeSettings(String defaultCheck, String pushRemote, LlmSettings p
     public CodeSettings {
         defaultCheck = blankToNull(defaultCheck);
         pushRemote = blankToNull(pushRemote);
-        repositoryMap = repositoryMap == null ? CodeSettings::scan : repositoryMap;
+        repositoryMap = repositoryMap == null ? RepositoryMap::of : repositoryMap;
     }
 
     public static CodeSettings of(String defaultCheck, String pushRemote, LlmSettings prices, CodeAgent agent) {
         return new CodeSettings(defaultCheck, pushRemote, prices, agent, null);
-    }
-
-    /** The planner's scan of the worktree, one line a file: path, lines, whether it has tests, definitions. */
-    static String scan(Path tree) {
-        StringBuilder map = new StringBuilder();
-        for (FileFacts f : new WorkspaceScanner(ScanSettings.defaults()).scan(tree).files()) {
-            map.append(f.path()).append(" (").append(f.lines()).append(" lines")
-                    .append(f.hasTests() ? ", has tests" : "").append(')');
-            if (!f.classes().isEmpty()) {
-                map.append(" classes: ").append(String.join(", ", f.classes()));
-            }
-            if (!f.functions().isEmpty()) {
-                map.append(" functions: ").append(String.join(", ", f.functions()));
-            }
-            map.append('\n');
-        }
-        return map.toString();
     }
 
     private static String blankToNull(String s) {

@@ -3,7 +3,7 @@ package io.vivarium.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.support.CliRun;
-import io.vivarium.support.GitRepo;
+import io.vivarium.support.UserRepo;
 import io.vivarium.support.Http;
 import io.vivarium.support.ServerWorkspace;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class ReviewApiTest {
         assertThat(notRepo.status()).isEqualTo(400);
         assertThat(notRepo.json().get("field").asString()).isEqualTo("worktree");
 
-        GitRepo repo = GitRepo.init(WORKSPACE);
+        UserRepo repo = UserRepo.init(WORKSPACE);
         repo.write("calc.py", "def add(a, b):\n    return a - b\n");
         repo.commitAll("first");
         assertThat(http.post("/tasks", task.formatted("fix_add", "add", "sed -i 's/a - b/a + b/' calc.py")).status())

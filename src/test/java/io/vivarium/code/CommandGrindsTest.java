@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.store.file.FileTaskStore;
 import io.vivarium.support.CliRun;
-import io.vivarium.support.GitRepo;
+import io.vivarium.support.UserRepo;
 import io.vivarium.support.WorkspaceFiles;
 import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
@@ -23,11 +23,11 @@ class CommandGrindsTest {
     @TempDir
     Path dir;
 
-    GitRepo repo;
+    UserRepo repo;
 
     @BeforeEach
     void repository() {
-        repo = GitRepo.init(dir);
+        repo = UserRepo.init(dir);
         repo.write("app/calc.py", "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n");
         repo.commitAll("first");
     }
@@ -39,7 +39,7 @@ class CommandGrindsTest {
     @Test
     void aCommandGrindCommitsItsChangeOnItsBranchAndLeavesTheUsersTreeAlone() throws Exception {
         repo.write("notes.txt", "the user's uncommitted work\n");
-        GitRepo.UserState before = repo.userState();
+        UserRepo.UserState before = repo.userState();
         Path where = dir.resolveSibling(dir.getFileName() + "-where");
         CliRun added = CliRun.in(dir, "add", "fix_add", "grind", "--worktree", "--description", "Fix add",
                 "--command", "sed -i 's/a - b/a + b/' app/calc.py && pwd > " + where, "--check", "grep -q 'a + b' app/calc.py");

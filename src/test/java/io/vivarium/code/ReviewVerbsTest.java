@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vivarium.code.review.Reviews;
 import io.vivarium.store.file.FileTaskStore;
 import io.vivarium.support.CliRun;
-import io.vivarium.support.GitRepo;
+import io.vivarium.support.UserRepo;
 import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -23,11 +23,11 @@ class ReviewVerbsTest {
     @TempDir
     Path dir;
 
-    GitRepo repo;
+    UserRepo repo;
 
     @BeforeEach
     void repository() {
-        repo = GitRepo.init(dir);
+        repo = UserRepo.init(dir);
         repo.write("calc.py", CALC);
         repo.commitAll("first");
     }
@@ -74,7 +74,7 @@ class ReviewVerbsTest {
         grind("fix_add", "sed -i 's/a - b/a + b/' calc.py");
         CliRun.in(dir, "start", "1");
         repo.write("calc.py", CALC + "# the user's edit\n");
-        GitRepo.UserState before = repo.userState();
+        UserRepo.UserState before = repo.userState();
 
         CliRun accept = CliRun.in(dir, "accept", "fix_add");
 
@@ -91,7 +91,7 @@ class ReviewVerbsTest {
         CliRun.in(dir, "start", "1");
         repo.write("calc.py", CALC.replace("a - b", "b - a"));
         repo.commitAll("the user's own fix");
-        GitRepo.UserState before = repo.userState();
+        UserRepo.UserState before = repo.userState();
 
         CliRun accept = CliRun.in(dir, "accept", "fix_add");
 
@@ -139,7 +139,7 @@ class ReviewVerbsTest {
         CliRun.in(dir, "start", "1");
         Path other = elsewhere.resolve("other");
         repo.git("clone", "-q", elsewhere.resolve("origin.git").toString(), other.toString());
-        GitRepo clone = new GitRepo(other);
+        UserRepo clone = new UserRepo(other);
         clone.git("config", "user.name", "Other");
         clone.git("config", "user.email", "other@example.com");
 

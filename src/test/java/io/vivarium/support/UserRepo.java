@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A real git repository in a temp dir, for code grind tests; its .gitignore hides Vivarium's workspace files. */
-public record GitRepo(Path root) {
+public record UserRepo(Path root) {
 
-    public static GitRepo init(Path dir) {
-        GitRepo repo = new GitRepo(dir);
+    public static UserRepo init(Path dir) {
+        UserRepo repo = new UserRepo(dir);
         repo.git("init", "-q", "-b", "main");
         repo.git("config", "user.name", "Test User");
         repo.git("config", "user.email", "test@example.com");
@@ -23,7 +23,7 @@ public record GitRepo(Path root) {
         return new Git(root).run(args);
     }
 
-    public GitRepo write(String path, String content) {
+    public UserRepo write(String path, String content) {
         try {
             Path file = root.resolve(path);
             Files.createDirectories(file.getParent());
