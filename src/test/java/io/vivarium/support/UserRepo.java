@@ -12,6 +12,11 @@ public record UserRepo(Path root) {
 
     public static UserRepo init(Path dir) {
         UserRepo repo = new UserRepo(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         repo.git("init", "-q", "-b", "main");
         repo.git("config", "user.name", "Test User");
         repo.git("config", "user.email", "test@example.com");

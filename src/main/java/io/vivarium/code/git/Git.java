@@ -71,8 +71,10 @@ public final class Git {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new GitException("git is not installed or not on the PATH (" + e.getMessage()
-                    + "); install git to use code grinds");
+            if (!java.nio.file.Files.isDirectory(directory)) {
+                throw new GitException("cannot run git in " + directory + ": no such directory");
+            }
+            throw new GitException("git is not installed or not on the PATH; install git to use code grinds");
         }
         try {
             process.getOutputStream().close();
