@@ -34,6 +34,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat()
             .resideInAnyPackage("io.vivarium.cli..", "io.vivarium.api..", "io.vivarium.worker..", "io.vivarium.plan..");
 
+    /** Driving git knows nothing of tasks, stores or grinds: code grinds and review use it, not the reverse. */
+    @ArchTest
+    static final ArchRule gitDependsOnNothing = classes().that().resideInAPackage("io.vivarium.code.git..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.vivarium.code.git..", "java..");
+
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
