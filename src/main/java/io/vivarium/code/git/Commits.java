@@ -91,11 +91,12 @@ public final class Commits {
 
     private static Map<String, String> identity(Git git) {
         Map<String, String> env = new HashMap<>();
-        if (git.call("config", "user.name").out().isBlank()) {
+        String configured = git.call("config", "--get-regexp", "^user\\.(name|email)$").out();
+        if (!configured.contains("user.name ")) {
             env.put("GIT_AUTHOR_NAME", NAME);
             env.put("GIT_COMMITTER_NAME", NAME);
         }
-        if (git.call("config", "user.email").out().isBlank()) {
+        if (!configured.contains("user.email ")) {
             env.put("GIT_AUTHOR_EMAIL", EMAIL);
             env.put("GIT_COMMITTER_EMAIL", EMAIL);
         }

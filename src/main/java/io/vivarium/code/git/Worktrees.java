@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 public final class Worktrees {
 
     public static final String BRANCH_PREFIX = "vivarium/";
+    private static final String TRASH = ".trash-";
 
     private final Repository repository;
 
@@ -59,9 +60,20 @@ public final class Worktrees {
         return tree;
     }
 
-    /** Removes the worktree and its directory; the branch stays. */
+    /**
+     * Removes the worktree and its directory; the branch stays. The files go outside the lock (the directory is
+     * renamed aside first, so git sees the worktree gone at once); only git's note of it is pruned under the lock.
+     */
     public void remove(Worktree tree) {
-        repository.lock().holding(() -> removeLocked(tree.path()));
+        Path path = tree.path();
+        Path trash = path.resolveSibling(TRASH + path.getFileName() + "-" + System.nanoTime());
+        try {
+            Files.move(path, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(trash);
+        } catch (IOException | UncheckedIOException e) {
+            // Left for the locked removal below, which tries git's own way.
+        }
+        repository.lock().holding(() -> removeLocked(path));
     }
 
     /** Removes every worktree whose owner process is gone, and whatever git still lists of deleted ones. */
@@ -73,7 +85,10 @@ public final class Worktrees {
         return repository.lock().holding(() -> {
             int removed = 0;
             for (Path tree : children(dir)) {
-                if (tree.getFileName().toString().endsWith(".owner")) {
+                if (tree.getFileName().toString().startsWith(TRASH)) {
+                    // A removal a killed process left half done.
+                    deleteTree(tree);
+                } else if (tree.getFileName().toString().endsWith(".owner")) {
                     Path treePath = Path.of(tree.toString().replaceFirst("\\.owner$", ""));
                     if (!ownerAlive(tree)) {
                         removeLocked(treePath);
@@ -95,7 +110,8 @@ public final class Worktrees {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        return children(dir).stream().filter(Files::isDirectory).toList();
+        return children(dir).stream().filter(Files::isDirectory)
+                .filter(p -> !p.getFileName().toString().startsWith(TRASH)).toList();
     }
 
     private void removeLocked(Path path) {
