@@ -1,6 +1,6 @@
 package io.vivarium.cli;
 
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;

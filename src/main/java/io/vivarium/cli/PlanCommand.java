@@ -1,6 +1,6 @@
 package io.vivarium.cli;
 
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.plan.PlanRequest;
 import io.vivarium.plan.PlanResult;
