@@ -9,7 +9,7 @@ import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.StoreLocation;
 import io.vivarium.store.TaskStores;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.time.Clock;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.springframework.beans.factory.annotation.Value;

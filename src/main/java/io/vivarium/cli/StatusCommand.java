@@ -1,10 +1,10 @@
 package io.vivarium.cli;
 
 import io.vivarium.spend.SpendLimit;
-import io.vivarium.store.StatusView;
+import io.vivarium.app.StatusView;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;

@@ -17,6 +17,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
