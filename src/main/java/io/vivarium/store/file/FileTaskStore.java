@@ -17,6 +17,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
@@ -154,18 +155,7 @@ public final class FileTaskStore implements TaskStore {
     public TaskPage query(TaskQuery query) {
         return lock.callExclusive(() -> {
             WorkspaceState s = current();
-            List<TaskEntry> page = new ArrayList<>();
-            long total = 0;
-            for (Task task : s.tasks()) {
-                TaskEntry entry = new TaskEntry(task, s.runs().get(task.id()));
-                if (query.matches(entry)) {
-                    if (total >= query.offset() && page.size() < query.limit()) {
-                        page.add(entry);
-                    }
-                    total++;
-                }
-            }
-            return new TaskPage(page, total);
+            return query.pageOf(s.tasks(), s.runs()::get);
         });
     }
 
@@ -1000,11 +990,7 @@ public final class FileTaskStore implements TaskStore {
     // --- rules applied inside a change ---
 
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
-        String id = task.id();
-        if (finish.isRelease()) {
-            return run.release(id, finish.result());
-        }
-        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
+        return finish.applyTo(task, run, now, settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
@@ -1019,14 +1005,7 @@ public final class FileTaskStore implements TaskStore {
         if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
-        String why = switch (reason) {
-            case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-            case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                    + run.attempts();
-            case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
-        };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
-                task.get().maxBudget()));
+        change.put(id, reason.abandon(task.get(), run, change.now));
         return true;
     }
 
