@@ -21,6 +21,17 @@ class CodeFieldsTest {
     }
 
     @Test
+    void aTaskWithoutCodeFieldsReadsUnderAMapperThatRefusesNullPrimitives() {
+        Task task = tools.jackson.databind.json.JsonMapper.builder()
+                .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build()
+                .readValue("{\"id\": \"a\"}", Task.class);
+
+        assertThat(task.worktree()).isFalse();
+        assertThat(task.files()).isEmpty();
+    }
+
+    @Test
     void codeFieldsRoundTripUnderTheirJsonNames() {
         Task task = aTask("t").prompt("fix add").worktree(true).check("pytest -q")
                 .files(List.of("app/calc.py", "tests/test_calc.py")).maxTurns(20).build();
