@@ -101,6 +101,9 @@ final class AgentTools {
             throw new ToolError("'" + paths.show(file) + "' is a directory");
         }
         boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        if (existed && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ToolError("'" + paths.show(file) + "' is not a regular file");
+        }
         // The parents were checked as real paths; creating them cannot leave the worktree.
         Files.createDirectories(file.getParent());
         Files.writeString(file, content, StandardCharsets.UTF_8);

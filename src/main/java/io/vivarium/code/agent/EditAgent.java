@@ -22,6 +22,9 @@ public final class EditAgent implements CodeAgent {
     /** About 20k tokens of history: room for a few files and check outputs without resending a book each turn. */
     public static final int DEFAULT_MAX_CONVERSATION_CHARS = 80_000;
 
+    /** What a chat template and its tool rendering add to a request, roughly. */
+    static final int TEMPLATE_TOKENS = 200;
+
     private static final Logger log = LoggerFactory.getLogger(EditAgent.class);
 
     private final ChatModel model;
@@ -56,7 +59,9 @@ public final class EditAgent implements CodeAgent {
                             "the model did not finish within max_turns=" + task.maxTurns());
                 }
                 conversation.fit();
-                int estimate = conversation.estimatedTokens(AgentTools.SPECS);
+                // Padded: code and JSON run nearer 3 characters a token than 4, and the endpoint renders the tool
+                // schemas into its own template; a turn bought on a low guess could cross the cap.
+                int estimate = conversation.estimatedTokens(AgentTools.SPECS) * 5 / 4 + TEMPLATE_TOKENS;
                 int maxTokens = budget.maxTokensForTurn(estimate);
                 if (maxTokens <= 0) {
                     return tally.end(AgentOutcome.Ending.BUDGET_EXHAUSTED, null, String.format(
