@@ -43,14 +43,15 @@ class ArchitectureTest {
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.code..")
+                    "io.vivarium.code..", "io.vivarium.app..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
 
     @ArchTest
     static final ArchRule springStaysAtTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.code..", "io.vivarium.util..")
+                    "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.code..", "io.vivarium.util..",
+                    "io.vivarium.app..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 
     /**

@@ -1,8 +1,7 @@
 package io.vivarium.cli;
 
-import io.vivarium.code.CodeGrinds;
+import io.vivarium.app.Assembly;
 import io.vivarium.code.CodeSettings;
-import io.vivarium.code.agent.EditAgent;
 import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindRunner;
@@ -11,7 +10,6 @@ import io.vivarium.store.TaskStore;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.llm.LlmSettings;
-import io.vivarium.llm.PromptGrinds;
 import java.nio.file.Path;
 
 /** What the CLI builds from a workspace's {@link Settings} (the environment, then the workspace's {@code .env}). */
@@ -36,17 +34,13 @@ final class CliEnvironment {
      */
     static GrindRunner grinds(Path workspace, Settings settings, PoolOptions pool, TaskStore store) {
         LlmSettings llm = llm(settings);
-        String push = pool.push == null || pool.push.isBlank() ? settings.get("VIVARIUM_PUSH") : pool.push;
-        return new CodeGrinds(grindEngine(workspace, settings, pool.grindSettings()),
-                CodeSettings.of(settings.get(CodeSettings.CHECK_VARIABLE), push, llm,
-                        llm.hasKey() ? new EditAgent(new OpenAiChatModel(llm)) : null),
-                id -> store.find(id).map(TaskEntry::run));
+        String push = pool.push == null || pool.push.isBlank() ? settings.get(CodeSettings.PUSH_VARIABLE) : pool.push;
+        return Assembly.grinds(grindEngine(workspace, settings, pool.grindSettings()), llm, OpenAiChatModel::new,
+                settings.get(CodeSettings.CHECK_VARIABLE), push, id -> store.find(id).map(TaskEntry::run));
     }
 
     /** The local grind engine, with prompt grinds when an LLM key is set. */
     static GrindEngine grindEngine(Path workspace, Settings settings, GrindSettings grindSettings) {
-        LlmSettings llm = llm(settings);
-        return new GrindEngine(workspace, grindSettings,
-                llm.hasKey() ? new PromptGrinds(new OpenAiChatModel(llm), llm) : null);
+        return Assembly.grindEngine(workspace, grindSettings, llm(settings), OpenAiChatModel::new);
     }
 }

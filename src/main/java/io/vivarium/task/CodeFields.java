@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /** The rules for a code grind's {@code files}: paths relative to the repository's root that stay inside it. */
-final class CodeFields {
+public final class CodeFields {
 
     private static final int MAX_PATH_LENGTH = 1_000;
 
@@ -23,6 +23,16 @@ final class CodeFields {
             unique.add(checkPath(file));
         }
         return List.copyOf(unique);
+    }
+
+    /** Whether {@code path} may stand in a task's {@code files}: relative, without {@code ..}, not too long. */
+    public static boolean isRepositoryPath(String path) {
+        try {
+            checkPath(path);
+            return true;
+        } catch (InvalidTaskException e) {
+            return false;
+        }
     }
 
     private static String checkPath(String path) {

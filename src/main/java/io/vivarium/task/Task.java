@@ -34,7 +34,9 @@ public record Task(
         Instant createdAt,
         // Code grinds (SPEC "Code grinds"): run in a git worktree; the check proves the change; the files the
         // agent is shown first; its turn limit (null: DEFAULT_MAX_TURNS, kept null so plain tasks stay unchanged).
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean worktree,
+        // A wrapper, never null once built: a primitive would make a body without the field unreadable to a mapper
+        // that refuses nulls for primitives (Jackson 3's default, which the API's mapper keeps).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean worktree,
         String check,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
         Integer maxTurns,
@@ -72,6 +74,7 @@ public record Task(
             prompt = null;
         }
         dependsOn = checkDependencies(id, dependsOn);
+        worktree = Boolean.TRUE.equals(worktree);
         checkLength("check", check);
         if (check != null && check.isBlank()) {
             check = null;

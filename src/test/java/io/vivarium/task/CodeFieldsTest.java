@@ -4,7 +4,7 @@ import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +18,17 @@ class CodeFieldsTest {
 
         assertThat(json).doesNotContain("worktree", "check", "files", "max_turns");
         assertThat(aTask("t").build().maxTurnsOrDefault()).isEqualTo(Task.DEFAULT_MAX_TURNS);
+    }
+
+    @Test
+    void aTaskWithoutCodeFieldsReadsUnderAMapperThatRefusesNullPrimitives() {
+        Task task = tools.jackson.databind.json.JsonMapper.builder()
+                .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build()
+                .readValue("{\"id\": \"a\"}", Task.class);
+
+        assertThat(task.worktree()).isFalse();
+        assertThat(task.files()).isEmpty();
     }
 
     @Test

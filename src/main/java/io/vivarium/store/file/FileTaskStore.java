@@ -17,6 +17,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
@@ -24,6 +25,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
@@ -154,18 +156,7 @@ public final class FileTaskStore implements TaskStore {
     public TaskPage query(TaskQuery query) {
         return lock.callExclusive(() -> {
             WorkspaceState s = current();
-            List<TaskEntry> page = new ArrayList<>();
-            long total = 0;
-            for (Task task : s.tasks()) {
-                TaskEntry entry = new TaskEntry(task, s.runs().get(task.id()));
-                if (query.matches(entry)) {
-                    if (total >= query.offset() && page.size() < query.limit()) {
-                        page.add(entry);
-                    }
-                    total++;
-                }
-            }
-            return new TaskPage(page, total);
+            return query.pageOf(s.tasks(), s.runs()::get);
         });
     }
 
@@ -432,19 +423,22 @@ public final class FileTaskStore implements TaskStore {
                 candidates = state.readyInOrder(change.now);
             }
             for (Task task : candidates) {
-                if (ceiling.isPresent()) {
-                    if (finishedHere.contains(task.id())) {
-                        more = true;
-                        continue;
-                    }
-                    if (!state.spend().fits(task, settings.spendLimit())) {
-                        waitingForBudget = true;
-                        continue;
-                    }
-                    if (claimed.size() >= maxClaims) {
-                        more = true;
-                        continue;
-                    }
+                if (finishedHere.contains(task.id())) {
+                    more = true;
+                    continue;
+                }
+                // The indexes found it; the rule has the last word (and the only word on budget).
+                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
+                if (verdict.reason() == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    continue;
+                }
+                if (!verdict.mayStart()) {
+                    continue;
+                }
+                if (claimed.size() >= maxClaims) {
+                    more = true;
+                    continue;
                 }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
                 change.put(task.id(), run);
@@ -702,12 +696,10 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = state.runOf(id);
-                if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                    continue;
-                }
-                change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
-                retried.add(id);
+                state.runOf(id).retried(id).ifPresent(fresh -> {
+                    change.put(id, fresh);
+                    retried.add(id);
+                });
             }
             for (String id : Scheduling.toUnblock(state.tasks(), state.runs()::get)) {
                 change.put(id, state.runOf(id).retry(id));
@@ -1011,11 +1003,7 @@ public final class FileTaskStore implements TaskStore {
     // --- rules applied inside a change ---
 
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
-        String id = task.id();
-        if (finish.isRelease()) {
-            return run.release(id, finish.result());
-        }
-        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
+        return finish.applyTo(task, run, now, settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
@@ -1030,14 +1018,7 @@ public final class FileTaskStore implements TaskStore {
         if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
-        String why = switch (reason) {
-            case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-            case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                    + run.attempts();
-            case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
-        };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
-                task.get().maxBudget()));
+        change.put(id, reason.abandon(task.get(), run, change.now));
         return true;
     }
 
