@@ -4,7 +4,7 @@ import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
