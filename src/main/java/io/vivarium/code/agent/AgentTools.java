@@ -20,14 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class AgentTools {
 
     /** What one call did: the text for the model, and the summary when it was {@code finish}. */
-    record Answer(String text, boolean finished, String summary, boolean changed) {
+    record Answer(String text, boolean finished, String summary) {
 
         static Answer of(String text) {
-            return new Answer(text, false, null, false);
-        }
-
-        static Answer changed(String text) {
-            return new Answer(text, false, null, true);
+            return new Answer(text, false, null);
         }
     }
 
@@ -77,8 +73,8 @@ final class AgentTools {
                 case "list_files" -> Answer.of(listing.list(optionalText(args, "path")));
                 case "read_file" -> Answer.of(FileReading.read(paths, paths.resolve(text(args, "path")),
                         integer(args, "start_line"), integer(args, "end_line")));
-                case "write_file" -> Answer.changed(write(text(args, "path"), text(args, "content")));
-                case "replace_in_file" -> Answer.changed(replace(text(args, "path"), text(args, "old"),
+                case "write_file" -> Answer.of(write(text(args, "path"), text(args, "content")));
+                case "replace_in_file" -> Answer.of(replace(text(args, "path"), text(args, "old"),
                         text(args, "new")));
                 case "run_check" -> Answer.of(runCheck());
                 case "finish" -> finish(text(args, "summary"));
@@ -101,6 +97,9 @@ final class AgentTools {
             throw new ToolError("'" + paths.show(file) + "' is a directory");
         }
         boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        if (existed && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ToolError("'" + paths.show(file) + "' is not a regular file");
+        }
         // The parents were checked as real paths; creating them cannot leave the worktree.
         Files.createDirectories(file.getParent());
         Files.writeString(file, content, StandardCharsets.UTF_8);
@@ -166,7 +165,7 @@ final class AgentTools {
         if (text.length() > MAX_SUMMARY_CHARS) {
             text = text.substring(0, MAX_SUMMARY_CHARS) + "…";
         }
-        return new Answer("finished", true, text, false);
+        return new Answer("finished", true, text);
     }
 
     private static int lineOf(String text, int index) {

@@ -22,6 +22,9 @@ public final class EditAgent implements CodeAgent {
     /** About 20k tokens of history: room for a few files and check outputs without resending a book each turn. */
     public static final int DEFAULT_MAX_CONVERSATION_CHARS = 80_000;
 
+    /** What a chat template and its tool rendering add to a request, roughly. */
+    static final int TEMPLATE_TOKENS = 200;
+
     private static final Logger log = LoggerFactory.getLogger(EditAgent.class);
 
     private final ChatModel model;
@@ -46,63 +49,64 @@ public final class EditAgent implements CodeAgent {
         conversation.add(ChatMessage.user(AgentPrompt.firstMessage(task, paths, map)));
         Tally tally = new Tally();
         boolean nudged = false;
-        try (Interruptible waiting = Interruptible.on(control)) {
-            while (true) {
+        Interruptible stopper = Interruptible.on(control);
+        while (true) {
+            if (control.isStopped()) {
+                return tally.end(AgentOutcome.Ending.STOPPED, null, "stopped: " + control.stopReason());
+            }
+            if (tally.turns >= task.maxTurns()) {
+                return tally.end(AgentOutcome.Ending.MAX_TURNS, null,
+                        "the model did not finish within max_turns=" + task.maxTurns());
+            }
+            conversation.fit();
+            // Padded: code and JSON run nearer 3 characters a token than 4, and the endpoint renders the tool
+            // schemas into its own template; a turn bought on a low guess could cross the cap.
+            int estimate = conversation.estimatedTokens(AgentTools.SPECS) * 5 / 4 + TEMPLATE_TOKENS;
+            int maxTokens = budget.maxTokensForTurn(estimate);
+            if (maxTokens <= 0) {
+                return tally.end(AgentOutcome.Ending.BUDGET_EXHAUSTED, null, String.format(
+                        "budget exhausted: $%.6f left cannot buy another turn of ~%d input tokens",
+                        budget.remaining(), estimate));
+            }
+            ChatCompletion answer;
+            try (Interruptible.Wait waiting = stopper.waiting()) {
+                answer = model.complete(new ChatRequest(conversation.messages(), maxTokens, false,
+                        AgentTools.SPECS));
+            } catch (LlmException e) {
                 if (control.isStopped()) {
                     return tally.end(AgentOutcome.Ending.STOPPED, null, "stopped: " + control.stopReason());
                 }
-                if (tally.turns >= task.maxTurns()) {
-                    return tally.end(AgentOutcome.Ending.MAX_TURNS, null,
-                            "the model did not finish within max_turns=" + task.maxTurns());
+                return tally.end(AgentOutcome.Ending.LLM_ERROR, null, e.getMessage());
+            }
+            tally.charge(answer, budget);
+            if (answer.toolCalls().isEmpty()) {
+                if (nudged) {
+                    return tally.end(AgentOutcome.Ending.LLM_ERROR, null, "the model answered twice without "
+                            + "a tool call (does the endpoint's model support tool calls?)");
                 }
-                conversation.fit();
-                int estimate = conversation.estimatedTokens(AgentTools.SPECS);
-                int maxTokens = budget.maxTokensForTurn(estimate);
-                if (maxTokens <= 0) {
-                    return tally.end(AgentOutcome.Ending.BUDGET_EXHAUSTED, null, String.format(
-                            "budget exhausted: $%.6f left cannot buy another turn of ~%d input tokens",
-                            budget.remaining(), estimate));
+                nudged = true;
+                conversation.add(ChatMessage.assistant(answer.content(), List.of()));
+                conversation.add(ChatMessage.user(AgentPrompt.NUDGE));
+                continue;
+            }
+            conversation.add(ChatMessage.assistant(
+                    answer.content() == null || answer.content().isEmpty() ? null : answer.content(),
+                    answer.toolCalls()));
+            String summary = null;
+            for (ToolCall call : answer.toolCalls()) {
+                // Every call is answered, even after finish or a stop: the format wants one answer per call.
+                AgentTools.Answer result = summary != null || control.isStopped()
+                        ? AgentTools.Answer.of("not run: the task has ended")
+                        : tools.call(call);
+                log.debug("{} turn {}: {} -> {}", task.taskId(), tally.turns, call.name(),
+                        result.text().lines().findFirst().orElse(""));
+                conversation.add(ChatMessage.tool(call.id(), result.text()));
+                if (result.finished()) {
+                    summary = result.summary();
                 }
-                ChatCompletion answer;
-                try {
-                    answer = model.complete(new ChatRequest(conversation.messages(), maxTokens, false,
-                            AgentTools.SPECS));
-                } catch (LlmException e) {
-                    if (control.isStopped()) {
-                        return tally.end(AgentOutcome.Ending.STOPPED, null, "stopped: " + control.stopReason());
-                    }
-                    return tally.end(AgentOutcome.Ending.LLM_ERROR, null, e.getMessage());
-                }
-                tally.charge(answer, budget);
-                if (answer.toolCalls().isEmpty()) {
-                    if (nudged) {
-                        return tally.end(AgentOutcome.Ending.LLM_ERROR, null, "the model answered twice without "
-                                + "a tool call (does the endpoint's model support tool calls?)");
-                    }
-                    nudged = true;
-                    conversation.add(ChatMessage.assistant(answer.content(), List.of()));
-                    conversation.add(ChatMessage.user(AgentPrompt.NUDGE));
-                    continue;
-                }
-                conversation.add(ChatMessage.assistant(
-                        answer.content() == null || answer.content().isEmpty() ? null : answer.content(),
-                        answer.toolCalls()));
-                String summary = null;
-                for (ToolCall call : answer.toolCalls()) {
-                    // Every call is answered, even after finish or a stop: the format wants one answer per call.
-                    AgentTools.Answer result = summary != null || control.isStopped()
-                            ? AgentTools.Answer.of("not run: the task has ended")
-                            : tools.call(call);
-                    log.debug("{} turn {}: {} -> {}", task.taskId(), tally.turns, call.name(),
-                            result.text().lines().findFirst().orElse(""));
-                    conversation.add(ChatMessage.tool(call.id(), result.text()));
-                    if (result.finished()) {
-                        summary = result.summary();
-                    }
-                }
-                if (summary != null) {
-                    return tally.end(AgentOutcome.Ending.FINISHED, summary, null);
-                }
+            }
+            if (summary != null) {
+                return tally.end(AgentOutcome.Ending.FINISHED, summary, null);
             }
         }
     }

@@ -34,8 +34,8 @@ final class OpenAiWire {
         if (!request.tools().isEmpty()) {
             List<Map<String, Object>> tools = new ArrayList<>();
             for (ToolSpec t : request.tools()) {
-                tools.add(Map.of("type", "function", "function",
-                        Map.of("name", t.name(), "description", t.description(), "parameters", t.parameters())));
+                tools.add(ordered("type", "function", "function",
+                        ordered("name", t.name(), "description", t.description(), "parameters", t.parameters())));
             }
             body.put("tools", tools);
             body.put("tool_choice", "auto");
@@ -58,13 +58,22 @@ final class OpenAiWire {
         if (!m.toolCalls().isEmpty()) {
             List<Map<String, Object>> calls = new ArrayList<>();
             for (ToolCall c : m.toolCalls()) {
-                calls.add(Map.of("id", c.id(), "type", "function",
-                        "function", Map.of("name", c.name(), "arguments", c.arguments() == null ? "" : c.arguments())));
+                calls.add(ordered("id", c.id(), "type", "function",
+                        "function", ordered("name", c.name(), "arguments", c.arguments() == null ? "" : c.arguments())));
             }
             out.put("tool_calls", calls);
         }
         if (m.toolCallId() != null) {
             out.put("tool_call_id", m.toolCallId());
+        }
+        return out;
+    }
+
+    /** A JSON object whose fields keep the order given: requests read the same in every log and test. */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            out.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }
         return out;
     }
