@@ -3,6 +3,7 @@ package io.vivarium.code;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.store.file.FileTaskStore;
+import io.vivarium.support.CliProcess;
 import io.vivarium.support.CliRun;
 import io.vivarium.support.UserRepo;
 import io.vivarium.support.WorkspaceFiles;
@@ -178,5 +179,15 @@ class CommandGrindsTest {
         assertThat(added.err().strip()).contains("not in one").doesNotContain("\n");
         assertThat(Files.exists(plain.resolve("queue.json")) && WorkspaceFiles.queue(plain).toString().contains("\"t\""))
                 .isFalse();
+    }
+
+    @Test
+    void withoutGitAWorktreeTaskIsRefusedWithOneLine(@TempDir Path scratch) throws Exception {
+        CliProcess add = CliProcess.start(scratch.resolve("add.out"), java.util.Map.of("PATH", scratch.toString()),
+                "add", "t", "grind", "--worktree", "--command", "true", "--workspace", dir.toString());
+
+        assertThat(add.waitFor(60)).isEqualTo(2);
+        assertThat(add.output().strip()).isEqualTo(
+                "vivarium add: --worktree: git is not installed or not on the PATH; install git to use code grinds");
     }
 }
