@@ -65,6 +65,28 @@ class ConcurrentCodeGrindsTest {
     }
 
     @Test
+    void twoProcessesOfFourWorkersShareOneRepositorysLock(@TempDir Path scratch) throws Exception {
+        UserRepo.UserState before = repo.userState();
+        for (int i = 0; i < 12; i++) {
+            CliRun.in(dir, "add", "p" + i, "grind", "--worktree", "--max-attempts", "1",
+                    "--command", "echo p" + i + " >> src/file" + i + ".txt");
+        }
+
+        CliProcess one = CliProcess.start(scratch.resolve("one.out"), "start", "4", "--workspace", dir.toString());
+        CliProcess two = CliProcess.start(scratch.resolve("two.out"), "start", "4", "--workspace", dir.toString());
+
+        assertThat(one.waitFor(180)).as(one.output()).isZero();
+        assertThat(two.waitFor(180)).as(two.output()).isZero();
+        for (int i = 0; i < 12; i++) {
+            assertThat(run("p" + i).status()).isEqualTo(TaskStatus.COMPLETED);
+            assertThat(repo.git("diff", "--name-only", before.head(), "vivarium/p" + i).strip())
+                    .isEqualTo("src/file" + i + ".txt");
+        }
+        assertThat(repo.userState()).isEqualTo(before);
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+    }
+
+    @Test
     void aWorkerKilledMidGrindLeavesNoWorktreeOnceTakenOverAndTheRerunSucceeds(@TempDir Path scratch)
             throws Exception {
         Path mark = scratch.resolve("first-run");

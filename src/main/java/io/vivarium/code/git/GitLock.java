@@ -36,13 +36,34 @@ public final class GitLock {
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock held = channel.lock()) {
+                 FileLock held = acquire(channel)) {
                 return action.get();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + file, e);
         } finally {
             inJvm.unlock();
+        }
+    }
+
+    /**
+     * Polls rather than blocks: the kernel's deadlock check for POSIX locks counts a whole process as waiting, so a
+     * blocking wait here while another thread of this JVM holds the workspace's lock (and a thread of the other
+     * process holding this one waits for it) fails with "Resource deadlock avoided", though no thread waits on
+     * another. A lock that is only ever tried is never part of such a cycle.
+     */
+    private static FileLock acquire(FileChannel channel) throws IOException, InterruptedException {
+        long pause = 1;
+        while (true) {
+            FileLock held = channel.tryLock();
+            if (held != null) {
+                return held;
+            }
+            Thread.sleep(pause);
+            pause = Math.min(20, pause * 2);
         }
     }
 
