@@ -37,6 +37,10 @@ public record CodeRun(String branch, String base, String commit, Changes changes
         }
     }
 
+    public CodeRun withPatch(String patch) {
+        return new CodeRun(branch, base, commit, changes, check, turns, review, patch, feedback);
+    }
+
     public CodeRun withReview(Review review, String feedback) {
         return new CodeRun(branch, base, commit, changes, check, turns, review, patch, feedback);
     }

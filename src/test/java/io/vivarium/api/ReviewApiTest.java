@@ -47,6 +47,10 @@ class ReviewApiTest {
                 .isEqualTo(201);
         assertThat(CliRun.in(WORKSPACE, "start", "2").exitCode()).isZero();
 
+        JsonNode listed = http.get("/tasks").json();
+        assertThat(listed.toString()).contains("\"branch\":\"vivarium/fix_add\"").doesNotContain("\"patch\"");
+        assertThat(http.get("/tasks/fix_add").json().get("run").get("patch").asString()).contains("+    return a + b");
+
         JsonNode waiting = http.get("/reviews").json();
         assertThat(waiting).hasSize(2);
         assertThat(waiting.get(0).get("id").asString()).isEqualTo("fix_add");
