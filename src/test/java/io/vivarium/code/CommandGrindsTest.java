@@ -138,7 +138,8 @@ class CommandGrindsTest {
         assertThat(run.error()).startsWith("budget exhausted at the $0.02 cap; partial work committed on vivarium/slow");
         assertThat(run.budgetUsed()).isEqualTo(0.02);
         assertThat(repo.git("show", "vivarium/slow:app/calc.py")).contains("partial");
-        assertThat(run.code().check().passed()).isFalse();
+        // On a slow machine the command alone may reach the cap: then the check never starts.
+        assertThat(run.code().check() == null || !run.code().check().passed()).isTrue();
     }
 
     @Test
