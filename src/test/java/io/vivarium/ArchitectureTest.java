@@ -34,6 +34,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat()
             .resideInAnyPackage("io.vivarium.cli..", "io.vivarium.api..", "io.vivarium.worker..", "io.vivarium.plan..");
 
+    /** Stores are opened through the registry by URL scheme; nothing else, not even the other store, knows the files. */
+    @ArchTest
+    static final ArchRule theFileStoreIsReachedOnlyThroughTheRegistry = noClasses()
+            .that().resideOutsideOfPackage("io.vivarium.store.file..")
+            .and().doNotHaveFullyQualifiedName("io.vivarium.store.TaskStores")
+            .should().dependOnClassesThat().resideInAPackage("io.vivarium.store.file..");
+
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",

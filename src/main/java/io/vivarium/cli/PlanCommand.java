@@ -69,10 +69,10 @@ final class PlanCommand implements Callable<Integer> {
                 workspace.path(), ScanSettings.defaults().withGlobs(globs));
         PlanResult result = planner.plan(request);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s %d task%s from %s (%d files scanned, %d+%d tokens, $%.4f):%n",
+        out.printf("%s %d task%s from %s (%d files scanned, %d+%d tokens, $%s):%n",
                 result.dryRun() ? "Would add" : "Added", result.tasks().size(), result.tasks().size() == 1 ? "" : "s",
                 result.model(), result.filesScanned(), result.promptTokens(), result.completionTokens(),
-                result.costDollars());
+                Budget.format(result.costDollars()));
         for (Task task : result.tasks()) {
             out.printf(Locale.ROOT, "  %-28s %-6s $%s-$%s%s%n      %s%n", task.id(), task.priority(),
                     Budget.format(task.minBudget()), Budget.format(task.maxBudget()),

@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * Whether a task may start now and, if not, why: the one rule of what runs. The file store's indexes
  * ({@code WorkspaceState}), the dry run and the overview call it; the PostgreSQL claim ({@code Claiming}) mirrors it
- * in SQL, and {@code StartRuleAgreementTest} checks on thousands of random queues that both stores claim exactly
+ * in SQL, and {@code StartRuleAgreement} (run on both stores) checks on thousands of random queues that both stores claim exactly
  * what it allows, in the same order.
  *
  * <p>The checks run in the order of {@link Reason}: first what only a write can change (status, dependencies:

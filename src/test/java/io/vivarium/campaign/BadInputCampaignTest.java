@@ -246,7 +246,7 @@ class BadInputCampaignTest {
             assertThat(add.exitCode()).isEqualTo(2);
             assertThat(add.err()).contains(queueFile.toString()).contains("left unchanged");
             assertThat(CliRun.in(WORKSPACE, "start").exitCode()).isEqualTo(2);
-            assertThat(CliRun.in(WORKSPACE, "clear").exitCode()).isEqualTo(2);
+            // `clear` is the one verb that goes on: it moves such a file aside (HandEditsTest).
             assertThat(Files.readAllBytes(queueFile)).isEqualTo(torn);
         }
         Files.write(queueFile, whole);

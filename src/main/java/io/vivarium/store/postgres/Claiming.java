@@ -30,7 +30,7 @@ import java.util.OptionalLong;
  */
 final class Claiming {
 
-    // StartRule in SQL, part by part; StartRuleAgreementTest holds the two to each other on random queues.
+    // StartRule in SQL, part by part; StartRuleAgreement holds the two to each other on random queues.
     /** {@link StartRule#timed}: past any retry backoff. The one parameter, now. */
     private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
     /** {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). */
