@@ -39,8 +39,15 @@ final class AgentHarness implements AutoCloseable {
     }
 
     AgentOutcome run(int maxTurns, AgentBudget budget, List<String> files, GrindControl control, int maxChars) {
-        EditTask task = new EditTask("fix_add", "Fix the bug in calc.add", "app/calc.py's add subtracts; make it add.",
-                files, maxTurns, null, null, null);
+        return run(task(maxTurns, files, null, null), budget, control, maxChars);
+    }
+
+    static EditTask task(int maxTurns, List<String> files, String previousCheck, String feedback) {
+        return new EditTask("fix_add", "Fix the bug in calc.add", "app/calc.py's add subtracts; make it add.",
+                files, maxTurns, null, previousCheck, feedback);
+    }
+
+    AgentOutcome run(EditTask task, AgentBudget budget, GrindControl control, int maxChars) {
         return new EditAgent(new OpenAiChatModel(settings()), maxChars).run(repo, task, budget, check, control);
     }
 

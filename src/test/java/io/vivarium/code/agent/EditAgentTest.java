@@ -140,6 +140,25 @@ class EditAgentTest {
     }
 
     @Test
+    void aRetryStartsWithThePreviousChecksOutputAndTheReviewersFeedback() {
+        agent.model.calls(call("finish", Map.of("summary", "nothing")));
+
+        agent.run(AgentHarness.task(12, List.of("app/calc.py", "app/missing.py"),
+                        "FAILED tests/test_calc.py::test_add - assert -1 == 5",
+                        "keep sub as it is; only add is wrong"),
+                new DollarBudget(0.10, 0.88, 0.88, 4096), io.vivarium.grind.GrindControl.none(),
+                EditAgent.DEFAULT_MAX_CONVERSATION_CHARS);
+
+        String first = agent.model.requests.get(0).get("messages").get(1).get("content").asString();
+        assertThat(first).contains("A previous attempt at this task failed its check",
+                "FAILED tests/test_calc.py::test_add - assert -1 == 5",
+                "A reviewer rejected the previous attempt with this feedback:\nkeep sub as it is; only add is wrong",
+                "app/missing.py: does not exist yet");
+        assertThat(agent.model.requests.get(0).get("messages").get(0).get("content").asString())
+                .isEqualTo(AgentPrompt.SYSTEM);
+    }
+
+    @Test
     void theLoopEndsAtMaxTurns() {
         for (int i = 0; i < 5; i++) {
             agent.model.calls(call("list_files", Map.of()));
