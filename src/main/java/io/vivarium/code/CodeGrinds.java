@@ -68,6 +68,10 @@ public final class CodeGrinds implements GrindRunner {
         }
         Repository repo = repository.get();
         Worktrees worktrees = new Worktrees(repo);
+        if (worktrees.hasStale()) {
+            // A worker elsewhere was killed since this one started (a long-running serve sees this): its leftovers go.
+            worktrees.pruneStale();
+        }
         Worktree tree;
         try {
             tree = open(repo, worktrees, task);
