@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param grindEnv Vivarium's secrets that command grinds may see; the others are withheld from them
  * @param spendLimit this server's own spend ceiling in dollars (blank: none), beside the one kept in the store;
  *                   the smaller applies to the embedded workers' claims
+ * @param maxEventStreams how many {@code GET /events} streams the server holds open at once; more are refused
+ *                        with a 503 so that idle streams cannot exhaust the connections and memory the rest needs
  */
 @Validated
 @ConfigurationProperties("vivarium")
@@ -45,7 +47,8 @@ public record VivariumProperties(
         @DefaultValue @Valid Api api,
         @DefaultValue List<String> allowedHosts,
         @DefaultValue Store store,
-        String spendLimit) {
+        String spendLimit,
+        @DefaultValue("64") @Min(1) @Max(4096) int maxEventStreams) {
 
     /** {@link #spendLimit} as the core takes it; a value that is not a dollar amount stops the start-up, naming it. */
     public Optional<SpendLimit> processSpendLimit() {

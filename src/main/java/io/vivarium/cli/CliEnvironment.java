@@ -1,7 +1,7 @@
 package io.vivarium.cli;
 
-import io.vivarium.api.client.OpenAiChatModel;
 import io.vivarium.app.Assembly;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -227,7 +226,7 @@ final class LeaseFiles {
         private void create() throws IOException {
             SafeFiles.createDirectory(dir);
             Path target = dir.resolve(name);
-            Path temp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+            Path temp = TempFiles.beside(target);
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             try {
