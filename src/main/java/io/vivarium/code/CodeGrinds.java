@@ -176,7 +176,7 @@ public final class CodeGrinds implements GrindRunner {
             Exec exec;
             try {
                 exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control);
-            } catch (IllegalStateException e) {
+            } catch (GrindEngine.CannotStart e) {
                 return new Work(false, null, e.getMessage(), null, 0, 0, 0);
             }
             budget.chargeSeconds(exec.seconds());

@@ -85,7 +85,7 @@ public final class GrindEngine implements GrindRunner {
         Exec exec;
         try {
             exec = exec(workspace, request.command(), limit, control);
-        } catch (IllegalStateException e) {
+        } catch (CannotStart e) {
             return GrindResult.failure(0, e.getMessage(), null, null);
         }
         Duration elapsed = exec.elapsed();
@@ -118,7 +118,7 @@ public final class GrindEngine implements GrindRunner {
      * secrets withheld, started only once {@code control} has recorded it), for at most {@code limit}. Code grinds
      * run their command and their check this way, in their worktree.
      *
-     * @throws IllegalStateException when the command cannot be started
+     * @throws CannotStart when the command cannot be started (a failure of {@code control}'s record is rethrown as is)
      */
     public Exec exec(Path directory, String command, Duration limit, GrindControl control) {
         ProcessBuilder builder = new ProcessBuilder(launch(command))
@@ -129,7 +129,7 @@ public final class GrindEngine implements GrindRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start command: " + e.getMessage(), e);
+            throw new CannotStart("cannot start command: " + e.getMessage(), e);
         }
         OutputTail output = new OutputTail(settings.outputLimitBytes());
         Thread reader = new Thread(() -> output.drain(process.getInputStream()), "grind-output-" + process.pid());
@@ -212,5 +212,16 @@ public final class GrindEngine implements GrindRunner {
 
     private static Integer exitCode(Process process) {
         return process.isAlive() ? null : process.exitValue();
+    }
+
+    /**
+     * The command could not be started (no shell, a bad directory). Its own type, so that callers never mistake a
+     * failure to record the process (the store unreachable: the grind must not run and the caller must know) for it.
+     */
+    public static final class CannotStart extends IllegalStateException {
+
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }
