@@ -18,6 +18,6 @@ public record GrindRequest(String label, String command, String prompt, double m
 
     public static GrindRequest of(Task task) {
         return new GrindRequest(task.id(), task.command(), task.prompt(), task.minBudget(), task.maxBudget(),
-                task.intensity(), null);
+                task.intensity(), task.timeout().orElse(null));
     }
 }
