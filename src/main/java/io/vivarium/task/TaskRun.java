@@ -51,14 +51,12 @@ public record TaskRun(
     }
 
     public static TaskRun pending() {
-        return new TaskRun(null, TaskStatus.PENDING, 0, null, null, null, null, null, null, null, null, null, null,
-                null, Map.of());
+        return legacy(TaskStatus.PENDING);
     }
 
     /** A task that finished before the log existed (the old queue format's {@code completed}/{@code failed} lists). */
     public static TaskRun legacy(TaskStatus status) {
-        return new TaskRun(null, status, 0, null, null, null, null, null, null, null, null, null, null, null,
-                Map.of());
+        return new Builder().status(status).build();
     }
 
     /** Whether a worker may claim it now: pending and past any retry backoff. */
@@ -68,24 +66,22 @@ public record TaskRun(
 
     public TaskRun claim(String taskId, String worker, Instant now) {
         require(taskId, TaskStatus.IN_PROGRESS);
-        return new TaskRun(worker, TaskStatus.IN_PROGRESS, attempts + 1, now, null, null, null, null, null, null,
-                null, spent, tokensIn, tokensOut, extra);
+        return carried().workerId(worker).status(TaskStatus.IN_PROGRESS).attempts(attempts + 1).startedAt(now)
+                .build();
     }
 
     public TaskRun complete(String taskId, Instant now, GrindResult outcome) {
         require(taskId, TaskStatus.COMPLETED);
-        return new TaskRun(workerId, TaskStatus.COMPLETED, attempts, startedAt, now, outcome.budgetUsed(),
-                outcome.result(), null, outcome.exitCode(), null, outcome.output(), plus(spent, outcome.budgetUsed()),
-                plus(tokensIn, outcome.tokensIn()), plus(tokensOut, outcome.tokensOut()), extra);
+        return attemptOutcome(outcome).status(TaskStatus.COMPLETED).completedAt(now).error(null).notBefore(null)
+                .build();
     }
 
     /** A failed attempt: back to pending until {@code retryAt} when attempts are left, else failed for good. */
     public TaskRun fail(String taskId, Instant now, GrindResult outcome, Instant retryAt) {
         TaskStatus target = retryAt == null ? TaskStatus.FAILED : TaskStatus.PENDING;
         require(taskId, target);
-        return new TaskRun(workerId, target, attempts, startedAt, now, outcome.budgetUsed(), outcome.result(),
-                outcome.error(), outcome.exitCode(), retryAt, outcome.output(), plus(spent, outcome.budgetUsed()),
-                plus(tokensIn, outcome.tokensIn()), plus(tokensOut, outcome.tokensOut()), extra);
+        return attemptOutcome(outcome).status(target).completedAt(now).error(outcome.error()).notBefore(retryAt)
+                .build();
     }
 
     /**
@@ -106,11 +102,11 @@ public record TaskRun(
      */
     public TaskRun release(String taskId, GrindResult stopped) {
         require(taskId, TaskStatus.PENDING);
-        double charged = stopped == null ? 0 : stopped.budgetUsed();
-        return new TaskRun(null, TaskStatus.PENDING, Math.max(0, attempts - 1), null, null, budgetUsed, result,
-                error, exitCode, null, output, plus(spent, charged),
-                stopped == null ? tokensIn : plus(tokensIn, stopped.tokensIn()),
-                stopped == null ? tokensOut : plus(tokensOut, stopped.tokensOut()), extra);
+        Builder next = toBuilder().workerId(null).status(TaskStatus.PENDING).attempts(Math.max(0, attempts - 1))
+                .startedAt(null).completedAt(null).notBefore(null)
+                .spent(plus(spent, stopped == null ? 0 : stopped.budgetUsed()));
+        return stopped == null ? next.build() : next.tokensIn(plus(tokensIn, stopped.tokensIn()))
+                .tokensOut(plus(tokensOut, stopped.tokensOut())).build();
     }
 
     /**
@@ -120,22 +116,23 @@ public record TaskRun(
     public TaskRun abandon(String taskId, Instant now, String reason, boolean attemptsLeft, double reservation) {
         TaskStatus target = attemptsLeft ? TaskStatus.PENDING : TaskStatus.FAILED;
         require(taskId, target);
-        return new TaskRun(attemptsLeft ? null : workerId, target, attempts, startedAt, attemptsLeft ? null : now,
-                budgetUsed, null, reason, null, null, output, plus(spent, reservation), tokensIn, tokensOut, extra);
+        return toBuilder().workerId(attemptsLeft ? null : workerId).status(target)
+                .completedAt(attemptsLeft ? null : now).result(null).error(reason).exitCode(null).notBefore(null)
+                .spent(plus(spent, reservation)).build();
     }
 
     public TaskRun block(String taskId, Instant now, String reason) {
         require(taskId, TaskStatus.BLOCKED);
-        return new TaskRun(workerId, TaskStatus.BLOCKED, attempts, startedAt, now, budgetUsed, null, reason, null,
-                null, null, spent, tokensIn, tokensOut, extra);
+        return toBuilder().status(TaskStatus.BLOCKED).completedAt(now).result(null).error(reason).exitCode(null)
+                .notBefore(null).output(null).build();
     }
 
     /** Cancelled by the user; an attempt that was running is charged its {@code reservation}, as if abandoned. */
     public TaskRun cancel(String taskId, Instant now, double reservation) {
         require(taskId, TaskStatus.CANCELLED);
         double charged = status == TaskStatus.IN_PROGRESS ? reservation : 0;
-        return new TaskRun(workerId, TaskStatus.CANCELLED, attempts, startedAt, now, budgetUsed, null,
-                "cancelled by user", null, null, output, plus(spent, charged), tokensIn, tokensOut, extra);
+        return toBuilder().status(TaskStatus.CANCELLED).completedAt(now).result(null).error("cancelled by user")
+                .exitCode(null).notBefore(null).spent(plus(spent, charged)).build();
     }
 
     /**
@@ -147,8 +144,27 @@ public record TaskRun(
             throw new IllegalTransitionException(taskId, status, TaskStatus.PENDING, "cancel it first");
         }
         require(taskId, TaskStatus.PENDING);
-        return new TaskRun(null, TaskStatus.PENDING, 0, null, null, null, null, null, null, null, null, spent,
-                tokensIn, tokensOut, extra);
+        return carried().status(TaskStatus.PENDING).build();
+    }
+
+    /** A copy to change by name: {@code run.toBuilder().error("x").build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Only what outlives every attempt: the running totals the spend ledger counts, and fields this version does not
+     * know. A claim and a user's retry start from here.
+     */
+    private Builder carried() {
+        return new Builder().spent(spent).tokensIn(tokensIn).tokensOut(tokensOut).extra(extra);
+    }
+
+    /** What an ended attempt reported, with its cost added to the running totals. */
+    private Builder attemptOutcome(GrindResult outcome) {
+        return toBuilder().budgetUsed(outcome.budgetUsed()).result(outcome.result()).exitCode(outcome.exitCode())
+                .output(outcome.output()).spent(plus(spent, outcome.budgetUsed()))
+                .tokensIn(plus(tokensIn, outcome.tokensIn())).tokensOut(plus(tokensOut, outcome.tokensOut()));
     }
 
     public double budgetOrZero() {
@@ -196,6 +212,129 @@ public record TaskRun(
     private void require(String taskId, TaskStatus target) {
         if (!status.canMoveTo(target)) {
             throw new IllegalTransitionException(taskId, status, target);
+        }
+    }
+
+    /**
+     * Builds a {@link TaskRun} by name. The one place besides the record header that lists every field, so a new
+     * field is added here and nowhere else; the intent methods name only what they change.
+     */
+    public static final class Builder {
+        private String workerId;
+        private TaskStatus status;
+        private Integer attempts;
+        private Instant startedAt;
+        private Instant completedAt;
+        private Double budgetUsed;
+        private String result;
+        private String error;
+        private Integer exitCode;
+        private Instant notBefore;
+        private String output;
+        private Double spent;
+        private Long tokensIn;
+        private Long tokensOut;
+        private Map<String, Object> extra = Map.of();
+
+        public Builder() {
+        }
+
+        private Builder(TaskRun run) {
+            workerId = run.workerId;
+            status = run.status;
+            attempts = run.attempts;
+            startedAt = run.startedAt;
+            completedAt = run.completedAt;
+            budgetUsed = run.budgetUsed;
+            result = run.result;
+            error = run.error;
+            exitCode = run.exitCode;
+            notBefore = run.notBefore;
+            output = run.output;
+            spent = run.spent;
+            tokensIn = run.tokensIn;
+            tokensOut = run.tokensOut;
+            extra = run.extra;
+        }
+
+        public TaskRun build() {
+            return new TaskRun(workerId, status, attempts, startedAt, completedAt, budgetUsed, result, error, exitCode,
+                    notBefore, output, spent, tokensIn, tokensOut, extra);
+        }
+
+        public Builder workerId(String value) {
+            workerId = value;
+            return this;
+        }
+
+        public Builder status(TaskStatus value) {
+            status = value;
+            return this;
+        }
+
+        public Builder attempts(Integer value) {
+            attempts = value;
+            return this;
+        }
+
+        public Builder startedAt(Instant value) {
+            startedAt = value;
+            return this;
+        }
+
+        public Builder completedAt(Instant value) {
+            completedAt = value;
+            return this;
+        }
+
+        public Builder budgetUsed(Double value) {
+            budgetUsed = value;
+            return this;
+        }
+
+        public Builder result(String value) {
+            result = value;
+            return this;
+        }
+
+        public Builder error(String value) {
+            error = value;
+            return this;
+        }
+
+        public Builder exitCode(Integer value) {
+            exitCode = value;
+            return this;
+        }
+
+        public Builder notBefore(Instant value) {
+            notBefore = value;
+            return this;
+        }
+
+        public Builder output(String value) {
+            output = value;
+            return this;
+        }
+
+        public Builder spent(Double value) {
+            spent = value;
+            return this;
+        }
+
+        public Builder tokensIn(Long value) {
+            tokensIn = value;
+            return this;
+        }
+
+        public Builder tokensOut(Long value) {
+            tokensOut = value;
+            return this;
+        }
+
+        public Builder extra(Map<String, Object> value) {
+            extra = value;
+            return this;
         }
     }
 }
