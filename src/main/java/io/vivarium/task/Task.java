@@ -142,13 +142,14 @@ public record Task(
 
     /**
      * When it may first start, as added at {@code now}: its {@code run_at}, else for a cron task the expression's
-     * first occurrence; an {@code every} task starts at once and then keeps to its interval.
+     * first occurrence, and for an {@code every} task now: its grid of occurrences starts there, so runs do not
+     * drift by how long each took or waited for a worker.
      */
     public Task withFirstRun(Instant now) {
-        if (runAt != null || cron == null) {
+        if (runAt != null || !recurring()) {
             return this;
         }
-        Instant first = Recurrence.of(this).flatMap(r -> r.next(null, now)).orElse(null);
+        Instant first = every != null ? now : Recurrence.of(this).flatMap(r -> r.next(null, now)).orElse(null);
         return toBuilder().runAt(first).build();
     }
 

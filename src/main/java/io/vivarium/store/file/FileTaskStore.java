@@ -23,6 +23,7 @@ import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -1002,7 +1003,7 @@ public final class FileTaskStore implements TaskStore {
         if (finish.isRelease()) {
             return run.release(id, finish.result());
         }
-        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
+        return Occurrences.attemptEnded(task, run, now, finish.result(), settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
@@ -1023,8 +1024,7 @@ public final class FileTaskStore implements TaskStore {
                     + run.attempts();
             case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
         };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
-                task.get().maxBudget()));
+        change.put(id, Occurrences.abandoned(task.get(), run, change.now, why));
         return true;
     }
 

@@ -3,6 +3,7 @@ package io.vivarium.store.postgres;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
 import io.vivarium.store.postgres.RunWrites.RunChange;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -50,7 +51,7 @@ final class Finishing {
             TaskRun before = row.runOrPending();
             TaskRun after = finish.isRelease()
                     ? before.release(row.id(), finish.result())
-                    : before.attemptEnded(row.id(), tx.now, finish.result(), row.task().maxAttempts(), retry);
+                    : Occurrences.attemptEnded(row.task(), before, tx.now, finish.result(), retry);
             changes.add(new RunChange(row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(row.id());

@@ -4,6 +4,7 @@ import io.vivarium.store.Claim;
 import io.vivarium.store.StaleClaim;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.postgres.RunWrites.RunChange;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
@@ -83,8 +84,7 @@ final class Recovery {
                         + run.attempts();
                 case UNCLAIMED -> throw new IllegalStateException("no unclaimed tasks in a database");
             };
-            TaskRun after = run.abandon(claim.taskId(), tx.now, why, run.attempts() < now.row.task().maxAttempts(),
-                    now.row.task().maxBudget());
+            TaskRun after = Occurrences.abandoned(now.row.task(), run, tx.now, why);
             changes.add(new RunChange(now.row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(claim.taskId());
