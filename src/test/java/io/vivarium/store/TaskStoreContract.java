@@ -677,7 +677,7 @@ public abstract class TaskStoreContract {
             TaskRun run = runOf("a");
             assertThat(run.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(run.attempts()).isEqualTo(1);
-            assertThat(run.notBefore()).isEqualTo(START.plusSeconds(1));
+            assertThat(run.backoffUntil()).isEqualTo(START.plusSeconds(1));
             assertThat(run.error()).isEqualTo("exit code 1");
             clock.advance(Duration.ofMillis(999));
             assertThat(claim(1)).isEmpty();
@@ -709,7 +709,7 @@ public abstract class TaskStoreContract {
             assertThat(run.status()).isEqualTo(TaskStatus.FAILED);
             assertThat(run.attempts()).isEqualTo(2);
             assertThat(run.error()).isEqualTo("exit code 1");
-            assertThat(run.notBefore()).isNull();
+            assertThat(run.backoffUntil()).isNull();
             assertThat(result.nextBackoffEnd()).isEmpty();
             clock.advance(Duration.ofMinutes(10));
             assertThat(claim(1)).isEmpty();
@@ -1220,7 +1220,7 @@ public abstract class TaskStoreContract {
 
             assertThat(store.retry(List.of("a"))).containsExactly("a");
 
-            assertThat(runOf("a").notBefore()).isNull();
+            assertThat(runOf("a").backoffUntil()).isNull();
             assertThat(claimOne("a").attempt()).isEqualTo(1);
         }
 

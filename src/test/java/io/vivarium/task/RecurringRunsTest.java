@@ -40,14 +40,14 @@ class RecurringRunsTest {
         TaskRun first = Occurrences.attemptEnded(every10m, TaskRun.pending().claim("r", "w", T0), T0.plusSeconds(1),
                 broke, RETRY);
         assertThat(first.status()).isEqualTo(TaskStatus.PENDING);
-        assertThat(first.notBefore()).isEqualTo(T0.plusSeconds(3));
+        assertThat(first.backoffUntil()).isEqualTo(T0.plusSeconds(3));
         assertThat(first.pastRuns()).isEmpty();
 
         TaskRun second = Occurrences.attemptEnded(every10m, first.claim("r", "w", T0.plusSeconds(3)),
                 T0.plusSeconds(4), broke, RETRY);
         assertThat(second.status()).isEqualTo(TaskStatus.PENDING);
         assertThat(second.runAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
-        assertThat(second.notBefore()).isNull();
+        assertThat(second.backoffUntil()).isNull();
         assertThat(second.error()).isEqualTo("exit code 1");
         assertThat(second.spentOrZero()).isEqualTo(0.04);
         assertThat(second.pastRuns()).singleElement().satisfies(r -> {

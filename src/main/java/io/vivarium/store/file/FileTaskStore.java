@@ -25,6 +25,7 @@ import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Occurrences;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -432,19 +433,22 @@ public final class FileTaskStore implements TaskStore {
                 candidates = state.readyInOrder(change.now);
             }
             for (Task task : candidates) {
-                if (ceiling.isPresent()) {
-                    if (finishedHere.contains(task.id())) {
-                        more = true;
-                        continue;
-                    }
-                    if (!state.spend().fits(task, settings.spendLimit())) {
-                        waitingForBudget = true;
-                        continue;
-                    }
-                    if (claimed.size() >= maxClaims) {
-                        more = true;
-                        continue;
-                    }
+                if (finishedHere.contains(task.id())) {
+                    more = true;
+                    continue;
+                }
+                // The indexes found it; the rule has the last word (and the only word on budget).
+                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
+                if (verdict.reason() == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    continue;
+                }
+                if (!verdict.mayStart()) {
+                    continue;
+                }
+                if (claimed.size() >= maxClaims) {
+                    more = true;
+                    continue;
                 }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
                 change.put(task.id(), run);
@@ -702,12 +706,10 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = state.runOf(id);
-                if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                    continue;
-                }
-                change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
-                retried.add(id);
+                state.runOf(id).retried(id).ifPresent(fresh -> {
+                    change.put(id, fresh);
+                    retried.add(id);
+                });
             }
             for (String id : Scheduling.toUnblock(state.tasks(), state.runs()::get)) {
                 change.put(id, state.runOf(id).retry(id));
