@@ -31,7 +31,11 @@ import java.util.OptionalLong;
 final class Claiming {
 
     // StartRule in SQL, part by part; StartRuleAgreementTest holds the two to each other on random queues.
-    /** {@link StartRule#timed}: past any retry backoff. The one parameter, now. */
+    /**
+     * {@link StartRule#timed}: past any retry backoff and the task's time (its run_at, or a recurring task's next
+     * occurrence). {@code not_before} holds {@link StartRule#timedUntil}, written with every run entry and definition.
+     * The one parameter, now.
+     */
     private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
     /** {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). */
     private static final String STANDING = """
