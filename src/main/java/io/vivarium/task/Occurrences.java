@@ -1,6 +1,9 @@
 package io.vivarium.task;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The rules of time that every store applies alike: when a task may start by its time, and what becomes of a
@@ -24,6 +27,41 @@ public final class Occurrences {
     public static boolean waitsForTime(Task task, TaskRun run, Instant now) {
         Instant due = dueAt(task, run);
         return due != null && due.isAfter(now);
+    }
+
+    /** A pending task and the time it waits for. */
+    public record Due(Task task, Instant at) {
+
+        /** {@code nightly starts at 03:00 (in 5h 10m)}. */
+        public String describe(Instant now) {
+            return task.id() + " " + Schedules.startsAt(at, now, task.zone());
+        }
+    }
+
+    /** The pending task whose time comes first after {@code now}, if any waits for its time. */
+    public static Optional<Due> nextDue(List<Task> queue, Function<String, TaskRun> runs, Instant now) {
+        Due first = null;
+        for (Task task : queue) {
+            TaskRun run = runs.apply(task.id());
+            Instant due = dueAt(task, run);
+            if (due != null && due.isAfter(now) && (run == null || run.status() == TaskStatus.PENDING)
+                    && (first == null || due.isBefore(first.at()))) {
+                first = new Due(task, due);
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** How many pending tasks wait for their time at {@code now}. */
+    public static int waitingForTime(List<Task> queue, Function<String, TaskRun> runs, Instant now) {
+        int n = 0;
+        for (Task task : queue) {
+            TaskRun run = runs.apply(task.id());
+            if ((run == null || run.status() == TaskStatus.PENDING) && waitsForTime(task, run, now)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** {@link TaskRun#attemptEnded}, and for a recurring task whose occurrence it ended, its next occurrence. */

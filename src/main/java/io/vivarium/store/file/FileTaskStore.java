@@ -462,9 +462,11 @@ public final class FileTaskStore implements TaskStore {
             // A busy pool leaves the files to the background checkpoint; one going idle makes them exact.
             change.checkpointAfter = claimed.isEmpty() && !runnableLeft;
             Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
+            boolean retriesWaiting = state.retriesWaiting(change.now);
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
-                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait);
+                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,
+                            retriesWaiting);
         }).get();
     }
 

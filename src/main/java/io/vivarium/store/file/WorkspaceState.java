@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +42,8 @@ final class WorkspaceState {
             .thenComparing(p -> p));
     private final TreeMap<Instant, Set<String>> backoff = new TreeMap<>();
     private final Map<String, Instant> backoffOf = new HashMap<>();
+    /** The tasks on the timeline that wait out a retry backoff (the others wait for their time). */
+    private final Set<String> retrying = new HashSet<>();
     private final Set<String> inProgress = new LinkedHashSet<>();
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
@@ -195,6 +198,12 @@ final class WorkspaceState {
         return backoff.isEmpty() ? Optional.empty() : Optional.of(backoff.firstKey());
     }
 
+    /** Whether a pending task waits out a retry backoff (not for its time). */
+    boolean retriesWaiting(Instant now) {
+        releaseBackoffsDue(now);
+        return !retrying.isEmpty();
+    }
+
     /** Pending tasks that can never run, each with the reason, as {@link StartRule#blockingReason} finds them. */
     Map<String, String> takeBlockable() {
         Map<String, String> found = new LinkedHashMap<>();
@@ -273,6 +282,7 @@ final class WorkspaceState {
         ready.clear();
         backoff.clear();
         backoffOf.clear();
+        retrying.clear();
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
@@ -315,6 +325,7 @@ final class WorkspaceState {
         }
         ready.remove(p);
         Instant waiting = backoffOf.remove(id);
+        retrying.remove(id);
         if (waiting != null) {
             Set<String> at = backoff.get(waiting);
             at.remove(id);
@@ -338,6 +349,9 @@ final class WorkspaceState {
         } else {
             backoffOf.put(id, timed.until());
             backoff.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
+            if (timed.reason() == StartRule.Reason.BACKOFF) {
+                retrying.add(id);
+            }
         }
     }
 
@@ -346,6 +360,7 @@ final class WorkspaceState {
             Map.Entry<Instant, Set<String>> due = backoff.pollFirstEntry();
             for (String id : due.getValue()) {
                 backoffOf.remove(id);
+                retrying.remove(id);
                 ready.add(position.get(id));
             }
         }

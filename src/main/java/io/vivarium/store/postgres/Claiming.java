@@ -64,6 +64,11 @@ final class Claiming {
                       FROM unnest(?::bigint[], ?::text[]) AS x(seq, run)) AS u
              WHERE t.seq = u.seq
             RETURNING t.seq, t.fence""";
+    private static final String RETRIES_WAITING = """
+            SELECT 1 FROM vivarium_task
+             WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?
+               AND (run->>'not_before') IS NOT NULL AND (run->>'not_before')::timestamptz >= not_before
+             LIMIT 1""";
     private static final String NEXT_BACKOFF_END = """
             SELECT min(not_before) AS next FROM vivarium_task
              WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?""";
@@ -134,6 +139,19 @@ final class Claiming {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Whether a pending task waits out a retry backoff, not for its time: the entry's own backoff is still ahead.
+     * Asked only by a pool with nothing to claim, to tell a batch that must wait from one that is done.
+     */
+    static boolean retriesWaiting(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(RETRIES_WAITING)) {
+            ps.setObject(1, Tx.time(tx.now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }
