@@ -96,7 +96,10 @@ final class StartCommand implements Callable<Integer> {
             out.println();
             time.print(out);
         }
-        return summary.completed() + time.waiting() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
+        // The batch stopped with tasks pending: when some wait for their time, the rest wait behind them.
+        boolean onlyLaterWork = summary.pending() == 0 || time.waiting() > 0;
+        return summary.completed() + summary.pending() == summary.totalTasks() && onlyLaterWork ? Cli.OK
+                : Cli.TASKS_FAILED;
     }
 
     /** Here, or on the server {@code --api-url} names. */

@@ -104,4 +104,48 @@ class TimeCommandsTest {
                 .isEqualTo(2);
         assertThat(workspace.resolve("queue.json")).doesNotExist();
     }
+
+    @Test
+    void startRunsWhatIsDueThenStopsSayingWhenTheNextTaskIsDueAndThatIsNoFailure() {
+        CliRun.in(workspace, "add", "now", "grind");
+        CliRun.in(workspace, "add", "tomorrow", "grind", "--in", "1d");
+        CliRun.in(workspace, "add", "after", "grind", "--depends-on", "tomorrow");
+
+        CliRun start = CliRun.in(workspace, "start", "2");
+
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+        assertThat(start.out()).contains("Scheduled: 1 task waits for its time; next: tomorrow starts at")
+                .contains("(in 23h 59m)");
+        var tasks = WorkspaceFiles.log(workspace).get("tasks");
+        assertThat(tasks.get("now").get("status").asString()).isEqualTo("completed");
+        assertThat(tasks.has("tomorrow")).isFalse();
+        assertThat(CliRun.in(workspace, "status").out()).contains("next: tomorrow starts at");
+    }
+
+    @Test
+    void startWaitsForWhatFallsDueWhileItRunsAndWithWaitForWhatFallsDueLater() {
+        CliRun.in(workspace, "add", "slow", "grind", "--command", "sleep 2", "--max", "1");
+        CliRun.in(workspace, "add", "soon", "grind", "--in", "1s");
+
+        assertThat(CliRun.in(workspace, "start", "2").exitCode()).isZero();
+        assertThat(WorkspaceFiles.log(workspace).get("tasks").get("soon").get("status").asString())
+                .isEqualTo("completed");
+
+        CliRun.in(workspace, "add", "later", "grind", "--in", "2s");
+        CliRun.in(workspace, "add", "beat", "grind", "--every", "1h");
+        CliRun waited = CliRun.in(workspace, "start", "2", "--wait");
+        assertThat(waited.exitCode()).as(waited.out()).isZero();
+        var tasks = WorkspaceFiles.log(workspace).get("tasks");
+        assertThat(tasks.get("later").get("status").asString()).isEqualTo("completed");
+        // The recurring task ran once and waits for its next occurrence; --wait does not wait for it.
+        assertThat(tasks.get("beat").get("status").asString()).isEqualTo("pending");
+        assertThat(tasks.get("beat").get("runs")).hasSize(1);
+    }
+
+    @Test
+    void theDryRunSaysWhenAScheduledTaskStarts() {
+        CliRun.in(workspace, "add", "later", "grind", "--in", "2h");
+
+        assertThat(CliRun.in(workspace, "start", "--dry-run").out()).containsPattern("later\\s+starts at \\d\\d:\\d\\d");
+    }
 }
