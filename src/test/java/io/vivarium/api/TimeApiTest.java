@@ -88,4 +88,18 @@ class TimeApiTest {
         assertThat(body.get("error").asString()).isEqualTo("timed out after 1s");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(2));
     }
+
+    @Test
+    void aScheduledTaskWaitsWithItsReasonAndIsCountedApart() {
+        http.post("/tasks", "[{\"id\": \"later\", \"run_at\": \"" + Instant.now().plus(Duration.ofHours(2))
+                + "\"}, {\"id\": \"now\"}]");
+
+        JsonNode waiting = http.get("/tasks/later").json().get("waiting");
+        assertThat(waiting.get("kind").asString()).isEqualTo("scheduled");
+        assertThat(waiting.get("detail").asString()).matches("starts at .+ \\(in (1h 59m|2h)\\)");
+        assertThat(waiting.get("until")).isNotNull();
+        String metrics = http.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("vivarium_tasks\\{[^}]*state=\"scheduled\"[^}]*\\} 1\\.0")
+                .containsPattern("vivarium_tasks\\{[^}]*state=\"pending\"[^}]*\\} 1\\.0");
+    }
 }
