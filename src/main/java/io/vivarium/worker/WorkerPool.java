@@ -11,6 +11,7 @@ import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,9 @@ public final class WorkerPool {
     private volatile Thread dispatcher;
     private volatile RuntimeException fatal;
     private volatile boolean stoppedAtSpendLimit;
+    /** The dispatcher's own: see {@link #recurringTasks}. */
+    private int recurringCountedAt = -1;
+    private int recurring;
 
     private record Running(Lease lease, GrindControl control) {
     }
@@ -309,9 +313,22 @@ public final class WorkerPool {
         if (!settings.waitForScheduled()) {
             return true;
         }
+        // More pending than there are recurring tasks: one that does not recur is among them, no need to look.
+        if (summary.pending() > recurringTasks(summary.totalTasks())) {
+            return false;
+        }
         Snapshot snapshot = store.snapshot();
         return snapshot.tasks().stream().noneMatch(t -> !t.recurring()
                 && snapshot.statusOf(t.id()) == TaskStatus.PENDING);
+    }
+
+    /** How many recurring tasks the queue holds, counted again only when the queue's size changed. */
+    private int recurringTasks(int total) {
+        if (recurringCountedAt != total) {
+            recurring = (int) store.snapshot().tasks().stream().filter(Task::recurring).count();
+            recurringCountedAt = total;
+        }
+        return recurring;
     }
 
     /**
