@@ -50,7 +50,7 @@ print(f"  claimed {len(late):,} of {len(q):,} ({done:,} completed); early: {sum(
 print(f"  lateness ms: p50 {pct(0.5):.1f}  p90 {pct(0.9):.1f}  p99 {pct(0.99):.1f}  max {late[-1]:.1f}  "
       f"(goal p99 <= 50 ms: {'met' if pct(0.99) <= 50 else 'NOT met'})")
 PY
-rm -rf "$WS"
+[[ -n "${KEEP:-}" ]] || rm -rf "$WS"
 
 for run in $(seq 1 "$RUNS"); do
   WS=$(mktemp -d "$OUT/ws-XXXX")
