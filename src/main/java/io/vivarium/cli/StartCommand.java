@@ -47,7 +47,7 @@ final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "4",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "" + WorkerSettings.DEFAULT_WORKERS,
             description = "Number of parallel workers (default: ${DEFAULT-VALUE}).")
     int workers;
 

@@ -8,12 +8,16 @@ import java.util.function.Function;
 /**
  * Whether a task may start now and, if not, why: the one rule of what runs. The file store's indexes
  * ({@code WorkspaceState}), the dry run and the overview call it; the PostgreSQL claim ({@code Claiming}) mirrors it
- * in SQL, and {@code StartRuleAgreementTest} checks on thousands of random queues that both stores claim exactly
+ * in SQL, and {@code StartRuleAgreement} (run on both stores) checks on thousands of random queues that both stores claim exactly
  * what it allows, in the same order.
  *
  * <p>The checks run in the order of {@link Reason}: first what only a write can change (status, dependencies:
  * {@link #standing}), then what the clock changes ({@link #timed}), then what the spend ledger changes. A store
  * keeps an index by the first part and a timeline by the second, and asks the third at claim time.
+ *
+ * <p>What comes next joins where it belongs: a scheduled start ({@code run_at}) is a reason of {@link #timed} (the
+ * later of it and the backoff), a queue's limit or pause a reason checked with the budget, its state in
+ * {@link Context}. The PostgreSQL claim mirrors each, and the agreement test generates each.
  */
 public final class StartRule {
 

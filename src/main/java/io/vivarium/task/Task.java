@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
-        "depends_on", "priority", "max_attempts", "created_at", "run_at", "every", "cron", "tz", "timeout_seconds"})
+        "depends_on", "priority", "max_attempts", "created_at", "run_at", "every", "cron", "tz", "timeout_seconds",
+        "worktree", "check", "files", "max_turns"})
 public record Task(
         String id,
         TaskType type,
@@ -40,6 +41,14 @@ public record Task(
         String cron,
         String tz,
         Long timeoutSeconds,
+        // Code grinds (SPEC "Code grinds"): run in a git worktree; the check proves the change; the files the
+        // agent is shown first; its turn limit (null: DEFAULT_MAX_TURNS, kept null so plain tasks stay unchanged).
+        // A wrapper, never null once built: a primitive would make a body without the field unreadable to a mapper
+        // that refuses nulls for primitives (Jackson 3's default, which the API's mapper keeps).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean worktree,
+        String check,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
+        Integer maxTurns,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public static final double DEFAULT_MIN_BUDGET = 0.05;
@@ -49,6 +58,9 @@ public record Task(
     public static final int MAX_TEXT_LENGTH = 100_000;
     /** A grind's time limit is at most a week: longer is a typo, and a lease-holding grind that long is a hazard. */
     public static final long MAX_TIMEOUT_SECONDS = 7 * 86_400L;
+    public static final int DEFAULT_MAX_TURNS = 12;
+    public static final int MAX_TURNS_LIMIT = 100;
+    public static final int MAX_FILES = 100;
 
     public Task {
         TaskId.requireValid("id", id);
@@ -89,6 +101,16 @@ public record Task(
             throw new InvalidTaskException("timeout_seconds", "timeout_seconds must be between 1 and "
                     + MAX_TIMEOUT_SECONDS + " (got " + timeoutSeconds + ")");
         }
+        worktree = Boolean.TRUE.equals(worktree);
+        checkLength("check", check);
+        if (check != null && check.isBlank()) {
+            check = null;
+        }
+        files = CodeFields.checkFiles(files);
+        if (maxTurns != null && (maxTurns < 1 || maxTurns > MAX_TURNS_LIMIT)) {
+            throw new InvalidTaskException("max_turns",
+                    "max_turns must be between 1 and " + MAX_TURNS_LIMIT + " (got " + maxTurns + ")");
+        }
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -113,8 +135,17 @@ public record Task(
         b.cron = cron;
         b.tz = tz;
         b.timeoutSeconds = timeoutSeconds;
+        b.worktree = worktree;
+        b.check = check;
+        b.files = files;
+        b.maxTurns = maxTurns;
         b.extra = extra;
         return b;
+    }
+
+    /** The edit agent's turn limit: {@code max_turns}, else {@link #DEFAULT_MAX_TURNS}. */
+    public int maxTurnsOrDefault() {
+        return maxTurns == null ? DEFAULT_MAX_TURNS : maxTurns;
     }
 
     /** What kind of work the grind does; the first that is set wins. */
@@ -194,6 +225,10 @@ public record Task(
         private String cron;
         private String tz;
         private Long timeoutSeconds;
+        private boolean worktree;
+        private String check;
+        private List<String> files = List.of();
+        private Integer maxTurns;
         private Map<String, Object> extra = Map.of();
 
         private Builder(String id) {
@@ -215,10 +250,15 @@ public record Task(
         public Builder cron(String v) { this.cron = v; return this; }
         public Builder tz(String v) { this.tz = v; return this; }
         public Builder timeoutSeconds(Long v) { this.timeoutSeconds = v; return this; }
+        public Builder worktree(boolean v) { this.worktree = v; return this; }
+        public Builder check(String v) { this.check = v; return this; }
+        public Builder files(List<String> v) { this.files = v == null ? List.of() : v; return this; }
+        public Builder maxTurns(Integer v) { this.maxTurns = v; return this; }
 
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
-                    dependsOn, priority, maxAttempts, createdAt, runAt, every, cron, tz, timeoutSeconds, extra);
+                    dependsOn, priority, maxAttempts, createdAt, runAt, every, cron, tz, timeoutSeconds, worktree, check,
+                    files, maxTurns, extra);
         }
     }
 }

@@ -30,7 +30,7 @@ import java.util.OptionalLong;
  */
 final class Claiming {
 
-    // StartRule in SQL, part by part; StartRuleAgreementTest holds the two to each other on random queues.
+    // StartRule in SQL, part by part; StartRuleAgreement holds the two to each other on random queues.
     /**
      * {@link StartRule#timed}: past any retry backoff and the task's time (its run_at, or a recurring task's next
      * occurrence). {@code not_before} holds {@link StartRule#timedUntil}, written with every run entry and definition.

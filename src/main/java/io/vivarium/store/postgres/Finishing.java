@@ -3,7 +3,6 @@ package io.vivarium.store.postgres;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
 import io.vivarium.store.postgres.RunWrites.RunChange;
-import io.vivarium.task.Occurrences;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -48,10 +47,7 @@ final class Finishing {
                 lost.add(lease);
                 continue;
             }
-            TaskRun before = row.runOrPending();
-            TaskRun after = finish.isRelease()
-                    ? before.release(row.id(), finish.result())
-                    : Occurrences.attemptEnded(row.task(), before, tx.now, finish.result(), retry);
+            TaskRun after = finish.applyTo(row.task(), row.runOrPending(), tx.now, retry);
             changes.add(new RunChange(row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(row.id());

@@ -4,7 +4,6 @@ import io.vivarium.store.Claim;
 import io.vivarium.store.StaleClaim;
 import io.vivarium.store.Takeover;
 import io.vivarium.store.postgres.RunWrites.RunChange;
-import io.vivarium.task.Occurrences;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
@@ -77,14 +76,7 @@ final class Recovery {
                     || reason(now.ownerAlive, now.heartbeat, tx.now, lease).isEmpty()) {
                 continue;
             }
-            TaskRun run = now.row.runOrPending();
-            String why = switch (claim.reason()) {
-                case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-                case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                        + run.attempts();
-                case UNCLAIMED -> throw new IllegalStateException("no unclaimed tasks in a database");
-            };
-            TaskRun after = Occurrences.abandoned(now.row.task(), run, tx.now, why);
+            TaskRun after = claim.reason().abandon(now.row.task(), now.row.runOrPending(), tx.now);
             changes.add(new RunChange(now.row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(claim.taskId());
