@@ -142,8 +142,10 @@ public class VivariumMetrics implements PoolListener {
         long now = System.nanoTime();
         if (cached == null || now - cached.at() > SUMMARY_TTL_NANOS) {
             try {
-                Snapshot snapshot = store.snapshot();
-                cached = new CachedSummary(snapshot.summary(),
+                Summary counts = store.summary();
+                // Only a queue with pending tasks is read whole, to find those that wait for their time.
+                Snapshot snapshot = counts.pending() == 0 ? null : store.snapshot();
+                cached = snapshot == null ? new CachedSummary(counts, 0, now) : new CachedSummary(snapshot.summary(),
                         Occurrences.waitingForTime(snapshot.tasks(), snapshot.runs()::get, clock.instant()), now);
             } catch (RuntimeException unreadable) {
                 return cached == null ? new CachedSummary(new Summary(0, 0, 0, 0, 0, 0, 0, 0), 0, now) : cached;

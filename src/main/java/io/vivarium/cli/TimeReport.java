@@ -10,6 +10,10 @@ import java.time.Instant;
 record TimeReport(int waiting, Occurrences.Due next, Instant now) {
 
     static TimeReport of(TaskStore store, Instant now) {
+        // Only a queue with pending tasks is read whole.
+        if (store.summary().pending() == 0) {
+            return new TimeReport(0, null, now);
+        }
         Snapshot snapshot = store.snapshot();
         return new TimeReport(Occurrences.waitingForTime(snapshot.tasks(), snapshot.runs()::get, now),
                 Occurrences.nextDue(snapshot.tasks(), snapshot.runs()::get, now).orElse(null), now);
