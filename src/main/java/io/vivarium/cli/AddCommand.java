@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.code.WorktreeTasks;
 import io.vivarium.task.Budget;
 import io.vivarium.task.Durations;
 import io.vivarium.task.InvalidTaskException;
@@ -88,6 +89,21 @@ final class AddCommand implements Callable<Integer> {
             description = "Kill the grind with its process tree when it runs longer (fails 'timed out', retried like any failure).")
     String timeout;
 
+    @Option(names = "--worktree",
+            description = "Run the grind in its own git worktree on branch vivarium/ID and commit what it changes.")
+    boolean worktree;
+
+    @Option(names = "--check", paramLabel = "CMD",
+            description = "The command that proves a worktree grind's change (default: VIVARIUM_CHECK, else detected).")
+    String check;
+
+    @Option(names = "--files", paramLabel = "PATH", split = ",",
+            description = "Files an edit grind's agent is shown first, comma-separated.")
+    List<String> files;
+
+    @Option(names = "--max-turns", paramLabel = "N", description = "An edit grind's model turns (default: 12).")
+    Integer maxTurns;
+
     AddCommand(CliContext context) {
         this.context = context;
     }
@@ -117,8 +133,13 @@ final class AddCommand implements Callable<Integer> {
                 .priority(priority == null ? null : Priority.parse(priority))
                 .dependsOn(dependsOn)
                 .maxAttempts(maxAttempts)
+                .worktree(worktree)
+                .check(check)
+                .files(files)
+                .maxTurns(maxTurns)
                 .build()
                 .withFirstRun(now);
+        WorktreeTasks.requireRepository(workspace.path(), List.of(task));
         workspace.openStore(context.clock()).add(List.of(task));
         spec.commandLine().getOut().printf("Added %s (%s, budget $%s-$%s, intensity %s, priority %s)%n",
                 task.id(), task.kind().name().toLowerCase(Locale.ROOT) + " grind",
