@@ -66,7 +66,8 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     /** How many tasks wait for each reason, and the first few of them in queue order. */
-    public record Waiting(int dependency, int backoff, int budget, int blocked, List<WaitReason> examples) {
+    public record Waiting(int dependency, int backoff, int budget, int blocked, int scheduled,
+                          List<WaitReason> examples) {
     }
 
     static Overview of(Snapshot snapshot, List<Claim> claims, Instant now, Duration lease,
@@ -163,6 +164,7 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
             });
         }
         return new Waiting(counts[WaitReason.Kind.DEPENDENCY.ordinal()], counts[WaitReason.Kind.BACKOFF.ordinal()],
-                counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()], examples);
+                counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()],
+                counts[WaitReason.Kind.SCHEDULED.ordinal()], examples);
     }
 }

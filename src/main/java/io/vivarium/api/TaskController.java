@@ -198,7 +198,7 @@ class TaskController {
             throw new InvalidTaskException("id", "id must be a string");
         }
         try {
-            return json.treeToValue(node, Task.class);
+            return json.treeToValue(node, Task.class).withFirstRun(clock.instant());
         } catch (JacksonException e) {
             throw JsonProblems.toInvalidTask(e);
         }

@@ -16,13 +16,14 @@ import java.util.function.Function;
 
 /**
  * Why a pending task does not run yet (a dependency that has not completed, a retry backoff, a budget that does not
- * fit under the spend limit), or why a blocked one never will. {@code until} is when a backoff ends.
+ * fit under the spend limit, a time to start at), or why a blocked one never will. {@code until} is when a
+ * backoff ends or the task's time comes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WaitReason(String taskId, Kind kind, String detail, Instant until) {
 
     public enum Kind {
-        DEPENDENCY, BACKOFF, BUDGET, BLOCKED;
+        DEPENDENCY, BACKOFF, BUDGET, BLOCKED, SCHEDULED;
 
         @JsonValue
         public String wireName() {
@@ -42,6 +43,7 @@ public record WaitReason(String taskId, Kind kind, String detail, Instant until)
             case BLOCKED -> new WaitReason(task.id(), Kind.BLOCKED, verdict.detail(), null);
             case DEPENDENCY -> new WaitReason(task.id(), Kind.DEPENDENCY, verdict.detail(), null);
             case BACKOFF -> new WaitReason(task.id(), Kind.BACKOFF, verdict.detail(), verdict.until());
+            case SCHEDULED -> new WaitReason(task.id(), Kind.SCHEDULED, verdict.detail(), verdict.until());
             case BUDGET -> new WaitReason(task.id(), Kind.BUDGET, "waits for budget: its cap of $"
                     + Budget.format(task.maxBudget()) + " does not fit in the $"
                     + Budget.format(Money.dollars(context.roomMicros().orElse(0))) + " left under the $"

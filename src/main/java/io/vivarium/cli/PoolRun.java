@@ -38,11 +38,17 @@ final class PoolRun {
     PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, Function<TaskStore, GrindRunner> grinds,
             int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
+        this(workspace, clock, options, grinds, workers, maxTasks, false, out, err);
+    }
+
+    /** {@code waitForScheduled}: {@code start --wait}, see {@link WorkerSettings#waitForScheduled()}. */
+    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, Function<TaskStore, GrindRunner> grinds,
+            int workers, int maxTasks, boolean waitForScheduled, PrintWriter out, PrintWriter err) {
         StoreSettings storeSettings = options.storeSettings();
         this.store = workspace.openStore(clock, storeSettings);
         this.lease = storeSettings.lease();
         WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
-                .withMaxTasks(maxTasks);
+                .withMaxTasks(maxTasks).waitingForScheduled(waitForScheduled);
         this.pool = new WorkerPool(store, grinds.apply(store), settings, clock, counters);
         this.grace = options.grace();
         this.spendLimit = storeSettings.spendLimit();

@@ -30,9 +30,10 @@ import java.util.function.Function;
 
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run N workers until no task is pending or running, or until the tasks left wait for "
-                + "budget, then print the status."},
+                + "budget or for their time (run_at, a next occurrence), then print the status and when the next "
+                + "task is due."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every task completed", "1:a task failed, was blocked or cancelled, or is left pending",
+        exitCodeList = {"0:every task completed", "1:a task failed, was blocked or cancelled, or is left pending (not counting tasks waiting for their time)",
                 "2:usage or input error", "3:stopped at the spend limit: the tasks left wait for budget"})
 final class StartCommand implements Callable<Integer> {
 
@@ -58,6 +59,10 @@ final class StartCommand implements Callable<Integer> {
             description = "Send each grind to a running server's POST /grind (e.g. http://127.0.0.1:8420).")
     String apiUrl;
 
+    @Option(names = "--wait", description = "Also wait for tasks whose time has not come, until every task that does "
+            + "not recur has finished.")
+    boolean waitForScheduled;
+
     StartCommand(CliContext context) {
         this.context = context;
     }
@@ -73,7 +78,7 @@ final class StartCommand implements Callable<Integer> {
                 return dryRun(out, store);
             }
         }
-        PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds(), workers, 0, out,
+        PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds(), workers, 0, waitForScheduled, out,
                 spec.commandLine().getErr());
         run.run();
         TaskStore store = run.store();
@@ -86,7 +91,16 @@ final class StartCommand implements Callable<Integer> {
             return Cli.SPEND_LIMIT_REACHED;
         }
         Summary summary = report.summary();
-        return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
+        // Tasks that wait for their time are not failures: the batch ran what was due.
+        TimeReport time = TimeReport.of(store, context.clock().instant());
+        if (time.next() != null) {
+            out.println();
+            time.print(out);
+        }
+        // The batch stopped with tasks pending: when some wait for their time, the rest wait behind them.
+        boolean onlyLaterWork = summary.pending() == 0 || time.waiting() > 0;
+        return summary.completed() + summary.pending() == summary.totalTasks() && onlyLaterWork ? Cli.OK
+                : Cli.TASKS_FAILED;
     }
 
     /** Here, or on the server {@code --api-url} names. */
@@ -138,12 +152,13 @@ final class StartCommand implements Callable<Integer> {
                 .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))
                 .toList();
         if (!waiting.isEmpty()) {
-            out.println("Waiting (dependencies, retry backoff or budget):");
+            out.println("Waiting (dependencies, time, retry backoff or budget):");
             Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
             waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (StartRule.check(t, snapshot.runs()
                     .get(t.id()), statusOf, now).reason()) {
                 case BUDGET -> "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit";
                 case BACKOFF -> "waits out a retry backoff";
+                case SCHEDULED -> StartRule.check(t, snapshot.runs().get(t.id()), statusOf, now).detail();
                 default -> "depends on " + String.join(", ", t.dependsOn());
             }));
         }

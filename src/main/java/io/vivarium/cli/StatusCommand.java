@@ -67,6 +67,11 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 StatusReport.of(store, processLimit, Duration.ofSeconds(leaseSeconds), clock())
                         .print(out, workspace.location().describe());
+                TimeReport time = TimeReport.of(store, clock().instant());
+                if (time.next() != null) {
+                    out.println();
+                    time.print(out);
+                }
             }
             out.flush();
             if (watch) {

@@ -61,6 +61,7 @@ final class WorkerCommand implements Runnable {
                     run.pool().identity().workerId(), c.completed.get() + c.failed.get(),
                     c.completed.get() + c.failed.get() == 1 ? "" : "s", c.completed.get(), c.failed.get(),
                     c.lost.get() == 0 ? "" : ", " + c.lost.get() + " not recorded (claim lost)");
+            TimeReport.of(run.store(), context.clock().instant()).print(spec.commandLine().getOut());
             if (run.pool().stoppedAtSpendLimit()) {
                 spec.commandLine().getOut().println(StartCommand.atSpendLimit(run.store().spend(run.spendLimit())));
                 return Cli.SPEND_LIMIT_REACHED;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import io.vivarium.task.Budget;
+import io.vivarium.task.Durations;
 
 /**
  * Runs grinds: a task's command (as {@code sh -c} in the workspace, in a process group of its own, without
@@ -100,8 +101,9 @@ public final class GrindEngine implements GrindRunner {
                     Budget.format(request.maxBudget())), null, tail);
         }
         if (!exited) {
-            return GrindResult.failure(meter.charge(elapsed), String.format(Locale.ROOT, "timed out after %.1fs",
-                    elapsed.toNanos() / 1e9), null, tail);
+            // A time limit is retried like any failure: unlike a spent budget, the next attempt may finish in time.
+            return GrindResult.failure(meter.charge(elapsed), "timed out after " + Durations.format(request.timeout()),
+                    null, tail);
         }
         int code = exec.exitCode();
         String took = String.format(Locale.ROOT, "%.2fs", elapsed.toNanos() / 1e9);

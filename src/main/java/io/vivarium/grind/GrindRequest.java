@@ -27,6 +27,6 @@ public record GrindRequest(String label, String command, String prompt, double m
 
     public static GrindRequest of(Task task) {
         return new GrindRequest(task.id(), task.command(), task.prompt(), task.minBudget(), task.maxBudget(),
-                task.intensity(), null, task);
+                task.intensity(), task.timeout().orElse(null), task);
     }
 }

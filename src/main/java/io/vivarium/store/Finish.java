@@ -1,6 +1,7 @@
 package io.vivarium.store;
 
 import io.vivarium.task.GrindResult;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -15,7 +16,7 @@ public record Finish(Lease lease, GrindResult result, boolean isRelease) {
     /** The finish rule every store applies: what the task's run becomes. */
     public TaskRun applyTo(Task task, TaskRun run, Instant now, RetryPolicy retry) {
         return isRelease ? run.release(task.id(), result)
-                : run.attemptEnded(task.id(), now, result, task.maxAttempts(), retry);
+                : Occurrences.attemptEnded(task, run, now, result, retry);
     }
 
     public static Finish done(Lease lease, GrindResult result) {

@@ -1,5 +1,6 @@
 package io.vivarium.store;
 
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import java.time.Instant;
@@ -26,7 +27,7 @@ public record Takeover(String taskId, String previousWorker, Reason reason) {
                         + run.attempts();
                 case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
             };
-            return run.abandon(task.id(), now, why, run.attempts() < task.maxAttempts(), task.maxBudget());
+            return Occurrences.abandoned(task, run, now, why);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class StartRule {
         BLOCKED,
         /** A dependency has not completed yet. */
         DEPENDENCY,
+        /** Its time has not come: {@code run_at}, or a recurring task's next occurrence ({@link Occurrences#dueAt}). */
+        SCHEDULED,
         /** A failed attempt's retry backoff has not ended ({@link TaskRun#backoffUntil()}). */
         BACKOFF,
         /** Its {@code max_budget} does not fit in the room left under the spend limit. */
@@ -79,7 +81,10 @@ public final class StartRule {
         }
         Verdict timed = timed(task, run);
         if (!timed.mayStart() && timed.until().isAfter(context.now())) {
-            return timed;
+            return timed.reason() == Reason.SCHEDULED
+                    ? new Verdict(Reason.SCHEDULED, Schedules.startsAt(timed.until(), context.now(), task.zone()),
+                            timed.until())
+                    : timed;
         }
         return fits(task, context) ? Verdict.START : new Verdict(Reason.BUDGET, "max_budget of $"
                 + Budget.format(task.maxBudget()) + " does not fit in the $"
@@ -117,11 +122,21 @@ public final class StartRule {
      * with why, or {@link Verdict#START} when it waits for none. A store keeps a timeline by {@code until}.
      */
     public static Verdict timed(Task task, TaskRun run) {
-        if (run != null && run.backoffUntil() != null) {
+        Instant due = Occurrences.dueAt(task, run);
+        if (run != null && run.backoffUntil() != null && (due == null || !due.isAfter(run.backoffUntil()))) {
             return new Verdict(Reason.BACKOFF, "retries after a backoff (attempt " + run.attempts() + " failed)",
                     run.backoffUntil());
         }
+        if (due != null) {
+            // Without the clock the line says only when; check() says how long, too.
+            return new Verdict(Reason.SCHEDULED, "starts at " + due, due);
+        }
         return Verdict.START;
+    }
+
+    /** The moment {@link #timed} ends, or null: what a store that keeps it in a column writes there. */
+    public static Instant timedUntil(Task task, TaskRun run) {
+        return timed(task, run).until();
     }
 
     /** Whether the task's whole cap fits in the room left under the spend limit; always, without a limit. */

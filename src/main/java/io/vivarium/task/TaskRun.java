@@ -6,7 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"worker_id", "status", "attempts", "started_at", "completed_at", "budget_used", "result", "error",
-        "exit_code", "not_before", "output", "spent", "tokens_in", "tokens_out"})
+        "exit_code", "not_before", "output", "spent", "tokens_in", "tokens_out", "run_at", "runs"})
 public record TaskRun(
         String workerId,
         TaskStatus status,
@@ -38,6 +40,8 @@ public record TaskRun(
         Double spent,
         Long tokensIn,
         Long tokensOut,
+        Instant runAt,
+        List<PastRun> runs,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public TaskRun {
@@ -49,6 +53,7 @@ public record TaskRun(
         spent = spent != null && spent == 0 ? null : spent;
         tokensIn = count("tokens_in", tokensIn);
         tokensOut = count("tokens_out", tokensOut);
+        runs = runs == null || runs.isEmpty() ? null : List.copyOf(runs);
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -188,7 +193,8 @@ public record TaskRun(
      * know. A claim and a user's retry start from here.
      */
     private Builder carried() {
-        return new Builder().spent(spent).tokensIn(tokensIn).tokensOut(tokensOut).extra(extra);
+        return new Builder().spent(spent).tokensIn(tokensIn).tokensOut(tokensOut).runAt(runAt).runs(runs)
+                .extra(extra);
     }
 
     /** What an ended attempt reported, with its cost added to the running totals. */
@@ -196,6 +202,27 @@ public record TaskRun(
         return toBuilder().budgetUsed(outcome.budgetUsed()).result(outcome.result()).exitCode(outcome.exitCode())
                 .output(outcome.output()).spent(plus(spent, outcome.budgetUsed()))
                 .tokensIn(plus(tokensIn, outcome.tokensIn())).tokensOut(plus(tokensOut, outcome.tokensOut()));
+    }
+
+    /**
+     * A recurring task's occurrence is over (its last attempt completed or failed for good): it is remembered in
+     * {@code runs} (the last {@link PastRun#KEPT}) and the task is pending again, waiting for {@code next}, with a
+     * fresh attempt count. What the attempt said stays to be read until the next one starts.
+     */
+    public TaskRun nextOccurrence(String taskId, Instant next) {
+        require(taskId, TaskStatus.PENDING);
+        List<PastRun> kept = new ArrayList<>(runs == null ? List.of() : runs);
+        kept.add(new PastRun(startedAt, completedAt, status, budgetUsed, attempts, error));
+        if (kept.size() > PastRun.KEPT) {
+            kept = kept.subList(kept.size() - PastRun.KEPT, kept.size());
+        }
+        return toBuilder().workerId(null).status(TaskStatus.PENDING).attempts(0).backoffUntil(null).runAt(next)
+                .runs(kept).build();
+    }
+
+    /** The past occurrences of a recurring task, oldest first; empty for any other. */
+    public List<PastRun> pastRuns() {
+        return runs == null ? List.of() : runs;
     }
 
     /**
@@ -276,6 +303,8 @@ public record TaskRun(
         private Double spent;
         private Long tokensIn;
         private Long tokensOut;
+        private Instant runAt;
+        private List<PastRun> runs;
         private Map<String, Object> extra = Map.of();
 
         public Builder() {
@@ -296,12 +325,14 @@ public record TaskRun(
             spent = run.spent;
             tokensIn = run.tokensIn;
             tokensOut = run.tokensOut;
+            runAt = run.runAt;
+            runs = run.runs;
             extra = run.extra;
         }
 
         public TaskRun build() {
             return new TaskRun(workerId, status, attempts, startedAt, completedAt, budgetUsed, result, error, exitCode,
-                    backoffUntil, output, spent, tokensIn, tokensOut, extra);
+                    backoffUntil, output, spent, tokensIn, tokensOut, runAt, runs, extra);
         }
 
         public Builder workerId(String value) {
@@ -366,6 +397,16 @@ public record TaskRun(
 
         public Builder tokensIn(Long value) {
             tokensIn = value;
+            return this;
+        }
+
+        public Builder runAt(Instant value) {
+            runAt = value;
+            return this;
+        }
+
+        public Builder runs(List<PastRun> value) {
+            runs = value;
             return this;
         }
 

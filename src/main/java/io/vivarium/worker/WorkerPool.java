@@ -6,10 +6,13 @@ import io.vivarium.grind.GrindRequest;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.Finish;
 import io.vivarium.store.Lease;
+import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Summary;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +63,9 @@ public final class WorkerPool {
     private volatile Thread dispatcher;
     private volatile RuntimeException fatal;
     private volatile boolean stoppedAtSpendLimit;
+    /** The dispatcher's own: see {@link #recurringTasks}. */
+    private int recurringCountedAt = -1;
+    private int recurring;
 
     /** A claimed task waiting for a worker thread, and when it was claimed. */
     private record Ready(Lease lease, long claimedNanos) {
@@ -261,10 +267,42 @@ public final class WorkerPool {
         }
     }
 
-    /** A batch run ends when nothing is pending or running anywhere, not just here. */
+    /**
+     * A batch run ends when nothing is pending or running anywhere, not just here; or when nothing runs anywhere and
+     * the tasks left wait for their time (run_at, a next occurrence), not for a retry: a batch runs what is due and
+     * what falls due while it runs. With {@code waitForScheduled} it waits for those too, until every task that does
+     * not recur has finished.
+     */
     private boolean settledForBatch(CommitResult result) {
-        return settings.stopWhenIdle() && result.claimed().isEmpty() && !result.runnableLeft()
-                && store.summary().isSettled();
+        if (!settings.stopWhenIdle() || !result.claimed().isEmpty() || result.runnableLeft()) {
+            return false;
+        }
+        Summary summary = store.summary();
+        if (summary.isSettled()) {
+            return true;
+        }
+        if (summary.inProgress() > 0 || result.retriesWaiting() || result.nextBackoffEnd().isEmpty()) {
+            return false;
+        }
+        if (!settings.waitForScheduled()) {
+            return true;
+        }
+        // More pending than there are recurring tasks: one that does not recur is among them, no need to look.
+        if (summary.pending() > recurringTasks(summary.totalTasks())) {
+            return false;
+        }
+        Snapshot snapshot = store.snapshot();
+        return snapshot.tasks().stream().noneMatch(t -> !t.recurring()
+                && snapshot.statusOf(t.id()) == TaskStatus.PENDING);
+    }
+
+    /** How many recurring tasks the queue holds, counted again only when the queue's size changed. */
+    private int recurringTasks(int total) {
+        if (recurringCountedAt != total) {
+            recurring = (int) store.snapshot().tasks().stream().filter(Task::recurring).count();
+            recurringCountedAt = total;
+        }
+        return recurring;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.support.MutableClock;
 import io.vivarium.task.GrindResult;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.Priority;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.Scheduling;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store claims exactly what {@link StartRule} allows, in the same order: thousands of random queues (every
- * status a queue can be loaded with, dependency chains and fans, backoffs behind, at and ahead of now, spend limits
+ * status a queue can be loaded with, dependency chains and fans, backoffs and start times (run_at, a recurring
+ * task's next occurrence) behind, at and ahead of now, spend limits
  * that leave room for some caps and not others, claims already holding reservations), each claimed in two rounds by
  * two workers and compared with {@link Scheduling#claimable} over the store's own snapshot and ledger.
  *
@@ -131,10 +133,13 @@ public abstract class StartRuleAgreement {
                 }
             }
             double max = (5 + random.nextInt(46)) / 100.0;
+            // Some start at a time behind, at or ahead of now; some recur every minute.
+            Instant runAt = random.nextInt(4) == 0 ? now.plusSeconds(new long[] {-5, 0, 1, 40}[random.nextInt(4)]) : null;
             Task task = Task.grind(id).priority(PRIORITIES[random.nextInt(PRIORITIES.length)]).dependsOn(deps)
-                    .minBudget(0.05).maxBudget(max).command("true").build();
+                    .minBudget(0.05).maxBudget(max).command("true").runAt(runAt)
+                    .every(random.nextInt(6) == 0 ? "1m" : null).build();
             tasks.add(task);
-            TaskRun run = randomRun(random, id, now);
+            TaskRun run = randomRun(random, task, now);
             if (run != null) {
                 runs.put(id, run);
             }
@@ -142,7 +147,8 @@ public abstract class StartRuleAgreement {
         return new Snapshot(tasks, runs);
     }
 
-    private static TaskRun randomRun(Random random, String id, Instant now) {
+    private static TaskRun randomRun(Random random, Task task, Instant now) {
+        String id = task.id();
         GrindResult cost = GrindResult.failure(random.nextInt(10) / 100.0, "exit code 1", 1, "boom");
         TaskRun claimed = TaskRun.pending().claim(id, "w-old", now.minusSeconds(60));
         return switch (random.nextInt(9)) {
@@ -151,8 +157,9 @@ public abstract class StartRuleAgreement {
             // A backoff that ended, ends right now, or is still ahead.
             case 3 -> claimed.fail(id, now.minusSeconds(30), cost,
                     now.plusSeconds(new long[] {-5, 0, 1, 40}[random.nextInt(4)]));
-            case 4, 5 -> claimed.complete(id, now.minusSeconds(30),
-                    GrindResult.success(random.nextInt(10) / 100.0, "done", 0, "ok"));
+            // A recurring task's run ends its occurrence: pending again for the next, a minute on.
+            case 4, 5 -> Occurrences.attemptEnded(task, claimed, now.minusSeconds(30),
+                    GrindResult.success(random.nextInt(10) / 100.0, "done", 0, "ok"), RetryPolicy.DEFAULT);
             case 6 -> claimed.fail(id, now.minusSeconds(30), cost, null);
             case 7 -> TaskRun.pending().cancel(id, now.minusSeconds(30), 0.10);
             default -> TaskRun.pending().block(id, now.minusSeconds(30), "dependency failed");
@@ -171,6 +178,9 @@ public abstract class StartRuleAgreement {
                     .append(" $").append(task.maxBudget());
             if (!task.dependsOn().isEmpty()) {
                 out.append(" after ").append(task.dependsOn());
+            }
+            if (Occurrences.dueAt(task, run) != null) {
+                out.append(" due ").append(Occurrences.dueAt(task, run));
             }
             if (run.backoffUntil() != null) {
                 out.append(" backoff ").append(run.backoffUntil());

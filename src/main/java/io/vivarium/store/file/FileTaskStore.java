@@ -63,6 +63,8 @@ import java.util.function.Supplier;
  */
 public final class FileTaskStore implements TaskStore {
 
+    /** A commit whose next timed task is due sooner than this leaves the files to the background checkpoint. */
+    private static final java.time.Duration BUSY_UNTIL_DUE = java.time.Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 5;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileTaskStore.class);
 
@@ -493,12 +495,16 @@ public final class FileTaskStore implements TaskStore {
             boolean runnableLeft = more;
             boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
-            // A busy pool leaves the files to the background checkpoint; one going idle makes them exact.
-            change.checkpointAfter = claimed.isEmpty() && !runnableLeft;
             Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
+            // A busy pool leaves the files to the background checkpoint; one going idle makes them exact. A pool whose
+            // next task falls due within the second is not idle: writing every file would make that task late.
+            change.checkpointAfter = claimed.isEmpty() && !runnableLeft
+                    && backoffEnd.map(end -> end.isAfter(change.now.plus(BUSY_UNTIL_DUE))).orElse(true);
+            boolean retriesWaiting = state.retriesWaiting(change.now);
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
-                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait);
+                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,
+                            retriesWaiting);
         }).get();
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,8 @@ final class WorkspaceState {
     /** Tasks that may start but for the clock, by the moment they may ({@link StartRule#timed}). */
     private final TreeMap<Instant, Set<String>> timeline = new TreeMap<>();
     private final Map<String, Instant> waitingUntil = new HashMap<>();
+    /** The tasks on the timeline that wait out a retry backoff (the others wait for their time). */
+    private final Set<String> retrying = new HashSet<>();
     private final Set<String> inProgress = new LinkedHashSet<>();
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
@@ -196,6 +199,12 @@ final class WorkspaceState {
         return timeline.isEmpty() ? Optional.empty() : Optional.of(timeline.firstKey());
     }
 
+    /** Whether a pending task waits out a retry backoff (not for its time). */
+    boolean retriesWaiting(Instant now) {
+        releaseDue(now);
+        return !retrying.isEmpty();
+    }
+
     /** Pending tasks that can never run, each with the reason, as {@link StartRule#blockingReason} finds them. */
     Map<String, String> takeBlockable() {
         Map<String, String> found = new LinkedHashMap<>();
@@ -274,6 +283,7 @@ final class WorkspaceState {
         ready.clear();
         timeline.clear();
         waitingUntil.clear();
+        retrying.clear();
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
@@ -316,6 +326,7 @@ final class WorkspaceState {
         }
         ready.remove(p);
         Instant waiting = waitingUntil.remove(id);
+        retrying.remove(id);
         if (waiting != null) {
             Set<String> at = timeline.get(waiting);
             at.remove(id);
@@ -339,6 +350,9 @@ final class WorkspaceState {
         } else {
             waitingUntil.put(id, timed.until());
             timeline.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
+            if (timed.reason() == StartRule.Reason.BACKOFF) {
+                retrying.add(id);
+            }
         }
     }
 
@@ -347,6 +361,7 @@ final class WorkspaceState {
             Map.Entry<Instant, Set<String>> due = timeline.pollFirstEntry();
             for (String id : due.getValue()) {
                 waitingUntil.remove(id);
+                retrying.remove(id);
                 ready.add(position.get(id));
             }
         }

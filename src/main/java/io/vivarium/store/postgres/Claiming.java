@@ -31,7 +31,11 @@ import java.util.OptionalLong;
 final class Claiming {
 
     // StartRule in SQL, part by part; StartRuleAgreement holds the two to each other on random queues.
-    /** {@link StartRule#timed}: past any retry backoff. The one parameter, now. */
+    /**
+     * {@link StartRule#timed}: past any retry backoff and the task's time (its run_at, or a recurring task's next
+     * occurrence). {@code not_before} holds {@link StartRule#timedUntil}, written with every run entry and definition.
+     * The one parameter, now.
+     */
     private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
     /** {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). */
     private static final String STANDING = """
@@ -60,6 +64,11 @@ final class Claiming {
                       FROM unnest(?::bigint[], ?::text[]) AS x(seq, run)) AS u
              WHERE t.seq = u.seq
             RETURNING t.seq, t.fence""";
+    private static final String RETRIES_WAITING = """
+            SELECT 1 FROM vivarium_task
+             WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?
+               AND (run->>'not_before') IS NOT NULL AND (run->>'not_before')::timestamptz >= not_before
+             LIMIT 1""";
     private static final String NEXT_BACKOFF_END = """
             SELECT min(not_before) AS next FROM vivarium_task
              WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?""";
@@ -130,6 +139,19 @@ final class Claiming {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Whether a pending task waits out a retry backoff, not for its time: the entry's own backoff is still ahead.
+     * Asked only by a pool with nothing to claim, to tell a batch that must wait from one that is done.
+     */
+    static boolean retriesWaiting(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(RETRIES_WAITING)) {
+            ps.setObject(1, Tx.time(tx.now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }

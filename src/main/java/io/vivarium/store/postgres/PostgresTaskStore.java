@@ -137,8 +137,10 @@ public final class PostgresTaskStore implements TaskStore {
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
             Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
             Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);
+            boolean retriesWaiting = backoffEnd.isPresent() && claimed.leases().isEmpty() && !claimed.runnableLeft()
+                    && Claiming.retriesWaiting(tx);
             return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),
-                    claimed.waitingForBudget());
+                    claimed.waitingForBudget(), retriesWaiting);
         });
     }
 

@@ -2,6 +2,7 @@ package io.vivarium.store.file;
 
 import io.vivarium.store.ClaimsContract;
 import io.vivarium.store.QueueContract;
+import io.vivarium.store.TimeContract;
 import io.vivarium.store.RecoveryContract;
 import io.vivarium.store.SpendContract;
 import io.vivarium.store.UserIntentsContract;
@@ -92,6 +93,24 @@ class FileTaskStoreContractTest {
 
     @Nested
     class Spend extends SpendContract {
+        @Override
+        protected TaskStore createStore(Clock clock, StoreSettings settings) {
+            return new FileTaskStore(workspace, clock, settings);
+        }
+
+        @Override
+        protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) {
+            return new FileTaskStore(workspace, clock, settings);
+        }
+
+        @Override
+        protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+            return new OwnerProcess(workspace, clock, settings);
+        }
+    }
+
+    @Nested
+    class Time extends TimeContract {
         @Override
         protected TaskStore createStore(Clock clock, StoreSettings settings) {
             return new FileTaskStore(workspace, clock, settings);

@@ -2,6 +2,7 @@ package io.vivarium.store.postgres;
 
 import io.vivarium.store.ClaimsContract;
 import io.vivarium.store.QueueContract;
+import io.vivarium.store.TimeContract;
 import io.vivarium.store.RecoveryContract;
 import io.vivarium.store.SpendContract;
 import io.vivarium.store.UserIntentsContract;
@@ -119,6 +120,24 @@ class PostgresTaskStoreContractTest {
 
     @Nested
     class Spend extends SpendContract {
+        @Override
+        protected TaskStore createStore(Clock clock, StoreSettings settings) {
+            return emptiedStore(clock, settings);
+        }
+
+        @Override
+        protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) {
+            return instance(clock, settings);
+        }
+
+        @Override
+        protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+            return ownerInThisJvm(clock, settings);
+        }
+    }
+
+    @Nested
+    class Time extends TimeContract {
         @Override
         protected TaskStore createStore(Clock clock, StoreSettings settings) {
             return emptiedStore(clock, settings);
