@@ -2,6 +2,7 @@ import {ApiError, get, openStream, post, token} from './api.js';
 import {
   $, badge, clock, count, duration, h, localTime, money, replace, since, STATE_LABELS, STATES, tickTimes,
 } from './dom.js';
+import {refreshReview} from './review.js';
 
 const PAGE_SIZE = 50;
 const CANCELLABLE = new Set(['pending', 'in_progress', 'blocked']);
@@ -32,6 +33,7 @@ async function boot() {
     showBanner(e.message);
   }
   refreshTasks();
+  refreshChanges();
   view.stream?.stop();
   if (document.hidden) return;
   setLive('connecting');
@@ -97,6 +99,7 @@ function onLiveEvent(name, data) {
   renderOverview(data);
   if (name === 'changed') {
     refreshTasks();
+    refreshChanges();
     if (view.openTask) refreshTask();
   }
 }
@@ -159,7 +162,8 @@ function renderOverview(overview) {
   $('#retry-failed').textContent = summary.failed ? `Retry ${count(summary.failed)} failed` : 'Retry failed';
 }
 
-const WAIT_LABELS = {dependency: 'on a dependency', backoff: 'in backoff', budget: 'wait for budget', blocked: 'blocked'};
+const WAIT_LABELS = {dependency: 'on a dependency', scheduled: 'scheduled', backoff: 'in backoff',
+  budget: 'wait for budget', blocked: 'blocked'};
 
 function renderNext(overview) {
   const next = overview.next;
@@ -180,7 +184,7 @@ function renderNext(overview) {
   replace($('#next'), nextContent);
 
   const waiting = overview.waiting;
-  const total = waiting.dependency + waiting.backoff + waiting.budget + waiting.blocked;
+  const total = waiting.dependency + (waiting.scheduled ?? 0) + waiting.backoff + waiting.budget + waiting.blocked;
   if (total === 0) {
     replace($('#waiting'));
     return;
@@ -188,12 +192,12 @@ function renderNext(overview) {
   replace($('#waiting'),
     h('h4', {}, 'Waiting'),
     h('div', {class: 'chips'},
-      ['dependency', 'backoff', 'budget', 'blocked'].filter((k) => waiting[k] > 0)
+      ['dependency', 'scheduled', 'backoff', 'budget', 'blocked'].filter((k) => waiting[k] > 0)
         .map((k) => h('span', {class: `chip wait-${k}`}, `${count(waiting[k])} ${WAIT_LABELS[k]}`))),
     h('ul', {class: 'wait-list'}, waiting.examples.map((w) => h('li', {},
       taskLink(w.task_id), ' ',
       h('span', {class: 'muted'}, w.kind === 'blocked' ? `blocked: ${w.detail}` : w.detail),
-      w.until ? [' ', since(w.until, '· retry ')] : null))));
+      w.until && w.kind === 'backoff' ? [' ', since(w.until, '· retry ')] : null))));
 }
 
 function renderWorkers(workers) {
@@ -396,6 +400,8 @@ function renderTask(story) {
         ['Took', duration(run.started_at, run.completed_at)],
         ['Exit code', run.exit_code],
         ['Next try', run.not_before ? since(run.not_before) : null],
+        ['Next run', run.run_at ?? task.run_at ? [localTime(run.run_at ?? task.run_at), ' (',
+          since(run.run_at ?? task.run_at), ')'] : null],
         ['Claim', story.claim ? [h('code', {class: 'mono'}, story.claim.worker_id),
           ` on ${story.claim.host}, pid ${story.claim.pid}, heartbeat `, since(story.claim.heartbeat_at),
           story.claim.stale ? h('span', {class: 'chip stale'}, 'stale') : null] : null],
@@ -404,6 +410,11 @@ function renderTask(story) {
     run.error ? textBlock('Error', run.error, 'error') : null,
     run.result ? textBlock(task.prompt && !task.command ? 'LLM answer' : 'Result', run.result) : null,
     run.output ? textBlock('Output (tail)', run.output, 'output') : null,
+    run.runs?.length ? h('section', {class: 'story-block'},
+      h('h3', {}, `Past runs (last ${run.runs.length})`),
+      h('ul', {class: 'wait-list'}, run.runs.slice().reverse().map((r) => h('li', {},
+        badge(r.status), ' ', r.started_at ? localTime(r.started_at) : '—', ' · ',
+        r.cost != null ? money(r.cost) : '—', r.error ? h('span', {class: 'muted'}, ` · ${r.error}`) : null)))) : null,
 
     h('section', {class: 'story-block'},
       h('h3', {}, 'Definition'),
@@ -416,6 +427,8 @@ function renderTask(story) {
         ['Priority', task.priority],
         ['Max attempts', task.max_attempts],
         ['Created', task.created_at ? [localTime(task.created_at), ' (', since(task.created_at), ')'] : null],
+        ['Schedule', task.every ? `every ${task.every}` : task.cron ? `cron ${task.cron} (${task.tz ?? 'local'})` : null],
+        ['Time limit', task.timeout_seconds ? `${task.timeout_seconds} s` : null],
         ['Depends on', links(task.depends_on)],
         ['Waited on by', links(story.dependents)],
         ...Object.entries(extraFields(task)).map(([k, v]) => [k, h('code', {class: 'mono wrap'}, JSON.stringify(v))]),
@@ -424,7 +437,8 @@ function renderTask(story) {
 }
 
 const KNOWN_TASK_FIELDS = new Set(['id', 'type', 'description', 'command', 'prompt', 'min_budget', 'max_budget',
-  'intensity', 'depends_on', 'priority', 'max_attempts', 'created_at']);
+  'intensity', 'depends_on', 'priority', 'max_attempts', 'created_at', 'run_at', 'every', 'cron', 'tz',
+  'timeout_seconds']);
 
 function extraFields(task) {
   return Object.fromEntries(Object.entries(task).filter(([k]) => !KNOWN_TASK_FIELDS.has(k)));
@@ -631,6 +645,10 @@ function showFormError(form, message) {
   const el = form.querySelector('[data-error="form"]');
   el.hidden = !message;
   el.textContent = message ?? '';
+}
+
+function refreshChanges() {
+  refreshReview({onError: onActionError, onDone: (message) => { toast(message); refreshChanges(); refreshTasks(); }});
 }
 
 function onActionError(e) {

@@ -9,6 +9,7 @@ import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.Money;
 import io.vivarium.task.Priority;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * The dashboard's overview, computed once per change for every client: counts, spend and pace, the workers
@@ -64,7 +66,8 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     /** How many tasks wait for each reason, and the first few of them in queue order. */
-    public record Waiting(int dependency, int backoff, int budget, int blocked, List<WaitReason> examples) {
+    public record Waiting(int dependency, int backoff, int budget, int blocked, int scheduled,
+                          List<WaitReason> examples) {
     }
 
     static Overview of(Snapshot snapshot, List<Claim> claims, Instant now, Duration lease,
@@ -139,9 +142,8 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     private static Next next(Snapshot snapshot, Instant now, SpendStatus ledger) {
-        Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now).stream()
-                .filter(task -> ledger.ledger().fits(task, ledger.processLimit()))
-                .findFirst();
+        Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get,
+                new StartRule.Context(now, ledger.ledger().room(ledger.processLimit()))).stream().findFirst();
         if (fitting.isEmpty()) {
             return null;
         }
@@ -152,8 +154,9 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     private static Waiting waiting(Snapshot snapshot, Instant now, SpendStatus ledger) {
         int[] counts = new int[WaitReason.Kind.values().length];
         List<WaitReason> examples = new ArrayList<>();
+        Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
         for (Task task : snapshot.tasks()) {
-            WaitReason.of(snapshot, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
+            WaitReason.of(statusOf, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
                 counts[reason.kind().ordinal()]++;
                 if (examples.size() < WAITING_EXAMPLES) {
                     examples.add(reason);
@@ -161,6 +164,7 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
             });
         }
         return new Waiting(counts[WaitReason.Kind.DEPENDENCY.ordinal()], counts[WaitReason.Kind.BACKOFF.ordinal()],
-                counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()], examples);
+                counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()],
+                counts[WaitReason.Kind.SCHEDULED.ordinal()], examples);
     }
 }

@@ -23,6 +23,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import io.vivarium.code.WorktreeTasks;
+import java.nio.file.Path;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -46,7 +48,11 @@ class TaskController {
     private final Clock clock;
     private final StoreSettings settings;
 
-    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings) {
+    private final Path workspace;
+
+    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings,
+                   VivariumProperties properties) {
+        this.workspace = properties.workspace();
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -133,6 +139,7 @@ class TaskController {
         } else {
             tasks.add(toTask(body));
         }
+        WorktreeTasks.requireRepository(workspace, tasks);
         store.add(tasks);
         Snapshot snapshot = store.snapshot();
         List<TaskView> added = tasks.stream()
@@ -191,7 +198,7 @@ class TaskController {
             throw new InvalidTaskException("id", "id must be a string");
         }
         try {
-            return json.treeToValue(node, Task.class);
+            return json.treeToValue(node, Task.class).withFirstRun(clock.instant());
         } catch (JacksonException e) {
             throw JsonProblems.toInvalidTask(e);
         }

@@ -7,13 +7,16 @@ import io.micrometer.core.instrument.Timer;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Lease;
+import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.Takeover;
 import io.vivarium.task.GrindResult;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.Summary;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.PoolListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,16 +36,23 @@ public class VivariumMetrics implements PoolListener {
     private final MeterRegistry registry;
     private final TaskStore store;
     private final StoreSettings settings;
+    private final Clock clock;
     private final AtomicReference<CachedSummary> summary = new AtomicReference<>();
     private final AtomicReference<CachedSpend> spend = new AtomicReference<>();
 
-    private record CachedSummary(Summary summary, long at) {
+    /** {@code scheduled}: the pending tasks that wait for their time, counted apart from the other pending ones. */
+    private record CachedSummary(Summary summary, int scheduled, long at) {
+
+        double count(TaskStatus status) {
+            return status == TaskStatus.PENDING ? summary.count(status) - scheduled : summary.count(status);
+        }
     }
 
     private record CachedSpend(SpendStatus spend, long at) {
     }
 
-    VivariumMetrics(MeterRegistry registry, TaskStore store, StoreSettings settings) {
+    VivariumMetrics(MeterRegistry registry, TaskStore store, StoreSettings settings, Clock clock) {
+        this.clock = clock;
         this.registry = registry;
         this.store = store;
         this.settings = settings;
@@ -52,6 +62,10 @@ public class VivariumMetrics implements PoolListener {
                     .description("Tasks in the queue by state")
                     .register(registry);
         }
+        Gauge.builder("vivarium.tasks", () -> currentSummary().scheduled())
+                .tag("state", "scheduled")
+                .description("Tasks in the queue by state")
+                .register(registry);
         // The store's ledger, as this server's workers claim under it: NaN when no ceiling applies.
         Gauge.builder("vivarium.spend.limit", () -> currentSpend()
                         .map(s -> s.ceiling().map(SpendLimit::dollars).orElse(Double.NaN)).orElse(Double.NaN))
@@ -123,17 +137,21 @@ public class VivariumMetrics implements PoolListener {
         return Optional.of(cached.spend());
     }
 
-    private Summary currentSummary() {
+    private CachedSummary currentSummary() {
         CachedSummary cached = summary.get();
         long now = System.nanoTime();
         if (cached == null || now - cached.at() > SUMMARY_TTL_NANOS) {
             try {
-                cached = new CachedSummary(store.summary(), now);
+                Summary counts = store.summary();
+                // Only a queue with pending tasks is read whole, to find those that wait for their time.
+                Snapshot snapshot = counts.pending() == 0 ? null : store.snapshot();
+                cached = snapshot == null ? new CachedSummary(counts, 0, now) : new CachedSummary(snapshot.summary(),
+                        Occurrences.waitingForTime(snapshot.tasks(), snapshot.runs()::get, clock.instant()), now);
             } catch (RuntimeException unreadable) {
-                return cached == null ? new Summary(0, 0, 0, 0, 0, 0, 0, 0) : cached.summary();
+                return cached == null ? new CachedSummary(new Summary(0, 0, 0, 0, 0, 0, 0, 0), 0, now) : cached;
             }
             summary.set(cached);
         }
-        return cached.summary();
+        return cached;
     }
 }

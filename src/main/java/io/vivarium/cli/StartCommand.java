@@ -7,6 +7,7 @@ import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,12 +26,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import io.vivarium.task.Budget;
 import java.util.Locale;
+import java.util.function.Function;
 
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run N workers until no task is pending or running, or until the tasks left wait for "
-                + "budget, then print the status."},
+                + "budget or for their time (run_at, a next occurrence), then print the status and when the next "
+                + "task is due."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every task completed", "1:a task failed, was blocked or cancelled, or is left pending",
+        exitCodeList = {"0:every task completed", "1:a task failed, was blocked or cancelled, or is left pending (not counting tasks waiting for their time)",
                 "2:usage or input error", "3:stopped at the spend limit: the tasks left wait for budget"})
 final class StartCommand implements Callable<Integer> {
 
@@ -44,7 +48,7 @@ final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "4",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "" + WorkerSettings.DEFAULT_WORKERS,
             description = "Number of parallel workers (default: ${DEFAULT-VALUE}).")
     int workers;
 
@@ -54,6 +58,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--api-url", paramLabel = "URL",
             description = "Send each grind to a running server's POST /grind (e.g. http://127.0.0.1:8420).")
     String apiUrl;
+
+    @Option(names = "--wait", description = "Also wait for tasks whose time has not come, until every task that does "
+            + "not recur has finished.")
+    boolean waitForScheduled;
 
     StartCommand(CliContext context) {
         this.context = context;
@@ -70,7 +78,7 @@ final class StartCommand implements Callable<Integer> {
                 return dryRun(out, store);
             }
         }
-        PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds(), workers, 0, out,
+        PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds(), workers, 0, waitForScheduled, out,
                 spec.commandLine().getErr());
         run.run();
         TaskStore store = run.store();
@@ -83,15 +91,26 @@ final class StartCommand implements Callable<Integer> {
             return Cli.SPEND_LIMIT_REACHED;
         }
         Summary summary = report.summary();
-        return summary.completed() == summary.totalTasks() ? Cli.OK : Cli.TASKS_FAILED;
+        // Tasks that wait for their time are not failures: the batch ran what was due.
+        TimeReport time = TimeReport.of(store, context.clock().instant());
+        if (time.next() != null) {
+            out.println();
+            time.print(out);
+        }
+        // The batch stopped with tasks pending: when some wait for their time, the rest wait behind them.
+        boolean onlyLaterWork = summary.pending() == 0 || time.waiting() > 0;
+        return summary.completed() + summary.pending() == summary.totalTasks() && onlyLaterWork ? Cli.OK
+                : Cli.TASKS_FAILED;
     }
 
     /** Here, or on the server {@code --api-url} names. */
-    private GrindRunner grinds() {
+    private Function<TaskStore, GrindRunner> grinds() {
         Settings settings = context.settings(workspace.path());
-        return apiUrl == null
-                ? CliEnvironment.grindEngine(workspace.path(), settings, pool.grindSettings())
-                : remoteGrinds(settings.get(CliEnvironment.API_TOKEN));
+        if (apiUrl == null) {
+            return store -> CliEnvironment.grinds(workspace.path(), settings, pool, store);
+        }
+        GrindRunner remote = remoteGrinds(settings.get(CliEnvironment.API_TOKEN));
+        return store -> remote;
     }
 
     private RemoteGrinds remoteGrinds(String token) {
@@ -117,9 +136,9 @@ final class StartCommand implements Callable<Integer> {
     private int dryRun(PrintWriter out, TaskStore store) {
         Snapshot snapshot = store.snapshot();
         SpendStatus spend = store.spend(pool.spendLimit());
-        List<Task> ready = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
         // Each on its own against the ledger as it is: what fits now, before any of them reserves.
-        List<Task> runnable = ready.stream().filter(t -> spend.ledger().fits(t, pool.spendLimit())).toList();
+        StartRule.Context now = new StartRule.Context(context.clock().instant(), spend.ledger().room(pool.spendLimit()));
+        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
         if (runnable.isEmpty()) {
             out.println("  nothing");
@@ -133,11 +152,15 @@ final class StartCommand implements Callable<Integer> {
                 .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))
                 .toList();
         if (!waiting.isEmpty()) {
-            out.println("Waiting (dependencies, retry backoff or budget):");
-            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), ready.contains(t)
-                    ? "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit"
-                    : "depends on " + (t.dependsOn().isEmpty() ? "nothing (retry backoff)"
-                            : String.join(", ", t.dependsOn()))));
+            out.println("Waiting (dependencies, time, retry backoff or budget):");
+            Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
+            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (StartRule.check(t, snapshot.runs()
+                    .get(t.id()), statusOf, now).reason()) {
+                case BUDGET -> "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit";
+                case BACKOFF -> "waits out a retry backoff";
+                case SCHEDULED -> StartRule.check(t, snapshot.runs().get(t.id()), statusOf, now).detail();
+                default -> "depends on " + String.join(", ", t.dependsOn());
+            }));
         }
         out.println(StatusReport.spendLine(spend));
         Summary s = snapshot.summary();

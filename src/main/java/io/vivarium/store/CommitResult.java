@@ -12,7 +12,18 @@ import java.util.Optional;
  * help them, only a settled reservation or a higher limit does, and either is a change of the store).
  */
 public record CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnableLeft,
-                           Optional<Instant> nextBackoffEnd, long version, boolean waitingForBudget) {
+                           Optional<Instant> nextBackoffEnd, long version, boolean waitingForBudget,
+                           boolean retriesWaiting) {
+
+    /**
+     * {@code retriesWaiting}: some pending task waits out a failed attempt's backoff. A batch run waits for those; it
+     * does not wait for tasks whose time (run_at, a next occurrence) has not come, which {@code nextBackoffEnd} also
+     * covers. Without word from the store, any wait is taken for a retry.
+     */
+    public CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnableLeft, Optional<Instant> nextBackoffEnd,
+                        long version, boolean waitingForBudget) {
+        this(claimed, lost, runnableLeft, nextBackoffEnd, version, waitingForBudget, nextBackoffEnd.isPresent());
+    }
 
     public CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnableLeft, Optional<Instant> nextBackoffEnd,
                         long version) {

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One task definition as it stands in {@code queue.json}. Missing fields take the documented defaults and every
@@ -18,7 +21,8 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
-        "depends_on", "priority", "max_attempts", "created_at"})
+        "depends_on", "priority", "max_attempts", "created_at", "run_at", "every", "cron", "tz", "timeout_seconds",
+        "worktree", "check", "files", "max_turns"})
 public record Task(
         String id,
         TaskType type,
@@ -32,6 +36,19 @@ public record Task(
         Priority priority,
         Integer maxAttempts,
         Instant createdAt,
+        Instant runAt,
+        String every,
+        String cron,
+        String tz,
+        Long timeoutSeconds,
+        // Code grinds (SPEC "Code grinds"): run in a git worktree; the check proves the change; the files the
+        // agent is shown first; its turn limit (null: DEFAULT_MAX_TURNS, kept null so plain tasks stay unchanged).
+        // A wrapper, never null once built: a primitive would make a body without the field unreadable to a mapper
+        // that refuses nulls for primitives (Jackson 3's default, which the API's mapper keeps).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean worktree,
+        String check,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
+        Integer maxTurns,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public static final double DEFAULT_MIN_BUDGET = 0.05;
@@ -39,6 +56,11 @@ public record Task(
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_ATTEMPTS_LIMIT = 100;
     public static final int MAX_TEXT_LENGTH = 100_000;
+    /** A grind's time limit is at most a week: longer is a typo, and a lease-holding grind that long is a hazard. */
+    public static final long MAX_TIMEOUT_SECONDS = 7 * 86_400L;
+    public static final int DEFAULT_MAX_TURNS = 12;
+    public static final int MAX_TURNS_LIMIT = 100;
+    public static final int MAX_FILES = 100;
 
     public Task {
         TaskId.requireValid("id", id);
@@ -63,6 +85,32 @@ public record Task(
             prompt = null;
         }
         dependsOn = checkDependencies(id, dependsOn);
+        every = every == null || every.isBlank() ? null : Durations.compact(Durations.parse("every", every));
+        cron = cron == null || cron.isBlank() ? null : cron.strip();
+        tz = tz == null || tz.isBlank() ? null : TimeInput.zone("tz", tz).getId();
+        if (every != null && cron != null) {
+            throw new InvalidTaskException("cron", "a task recurs either every DURATION or on a cron expression, "
+                    + "not both");
+        }
+        if (cron != null) {
+            // The zone is fixed when the task is made, so every host reads the expression the same way.
+            tz = tz == null ? ZoneId.systemDefault().getId() : tz;
+            CronSchedule.parse(cron, ZoneId.of(tz));
+        }
+        if (timeoutSeconds != null && (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+            throw new InvalidTaskException("timeout_seconds", "timeout_seconds must be between 1 and "
+                    + MAX_TIMEOUT_SECONDS + " (got " + timeoutSeconds + ")");
+        }
+        worktree = Boolean.TRUE.equals(worktree);
+        checkLength("check", check);
+        if (check != null && check.isBlank()) {
+            check = null;
+        }
+        files = CodeFields.checkFiles(files);
+        if (maxTurns != null && (maxTurns < 1 || maxTurns > MAX_TURNS_LIMIT)) {
+            throw new InvalidTaskException("max_turns",
+                    "max_turns must be between 1 and " + MAX_TURNS_LIMIT + " (got " + maxTurns + ")");
+        }
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -82,8 +130,22 @@ public record Task(
         b.priority = priority;
         b.maxAttempts = maxAttempts;
         b.createdAt = createdAt;
+        b.runAt = runAt;
+        b.every = every;
+        b.cron = cron;
+        b.tz = tz;
+        b.timeoutSeconds = timeoutSeconds;
+        b.worktree = worktree;
+        b.check = check;
+        b.files = files;
+        b.maxTurns = maxTurns;
         b.extra = extra;
         return b;
+    }
+
+    /** The edit agent's turn limit: {@code max_turns}, else {@link #DEFAULT_MAX_TURNS}. */
+    public int maxTurnsOrDefault() {
+        return maxTurns == null ? DEFAULT_MAX_TURNS : maxTurns;
     }
 
     /** What kind of work the grind does; the first that is set wins. */
@@ -92,6 +154,34 @@ public record Task(
             return GrindKind.COMMAND;
         }
         return prompt != null ? GrindKind.PROMPT : GrindKind.EMPTY;
+    }
+
+    /** Whether it comes back after each run ({@code every} or {@code cron}). */
+    public boolean recurring() {
+        return every != null || cron != null;
+    }
+
+    /** The zone its times are read and shown in: {@code tz}, else this machine's. */
+    public ZoneId zone() {
+        return tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
+    }
+
+    /** Its grind's wall-clock limit, if it has one. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeoutSeconds).map(Duration::ofSeconds);
+    }
+
+    /**
+     * When it may first start, as added at {@code now}: its {@code run_at}, else for a cron task the expression's
+     * first occurrence, and for an {@code every} task now: its grid of occurrences starts there, so runs do not
+     * drift by how long each took or waited for a worker.
+     */
+    public Task withFirstRun(Instant now) {
+        if (runAt != null || !recurring()) {
+            return this;
+        }
+        Instant first = every != null ? now : Recurrence.of(this).flatMap(r -> r.next(null, now)).orElse(null);
+        return toBuilder().runAt(first).build();
     }
 
     private static void checkLength(String field, String value) {
@@ -130,6 +220,15 @@ public record Task(
         private Priority priority;
         private Integer maxAttempts;
         private Instant createdAt;
+        private Instant runAt;
+        private String every;
+        private String cron;
+        private String tz;
+        private Long timeoutSeconds;
+        private boolean worktree;
+        private String check;
+        private List<String> files = List.of();
+        private Integer maxTurns;
         private Map<String, Object> extra = Map.of();
 
         private Builder(String id) {
@@ -146,10 +245,20 @@ public record Task(
         public Builder priority(Priority v) { this.priority = v; return this; }
         public Builder maxAttempts(Integer v) { this.maxAttempts = v; return this; }
         public Builder createdAt(Instant v) { this.createdAt = v; return this; }
+        public Builder runAt(Instant v) { this.runAt = v; return this; }
+        public Builder every(String v) { this.every = v; return this; }
+        public Builder cron(String v) { this.cron = v; return this; }
+        public Builder tz(String v) { this.tz = v; return this; }
+        public Builder timeoutSeconds(Long v) { this.timeoutSeconds = v; return this; }
+        public Builder worktree(boolean v) { this.worktree = v; return this; }
+        public Builder check(String v) { this.check = v; return this; }
+        public Builder files(List<String> v) { this.files = v == null ? List.of() : v; return this; }
+        public Builder maxTurns(Integer v) { this.maxTurns = v; return this; }
 
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
-                    dependsOn, priority, maxAttempts, createdAt, extra);
+                    dependsOn, priority, maxAttempts, createdAt, runAt, every, cron, tz, timeoutSeconds, worktree, check,
+                    files, maxTurns, extra);
         }
     }
 }

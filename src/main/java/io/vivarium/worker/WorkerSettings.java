@@ -8,11 +8,20 @@ import java.time.Duration;
  *
  * @param maxTasks stop after claiming this many tasks (0: no limit)
  * @param stopWhenIdle stop once no task is pending or in progress (batch runs); otherwise keep watching (server)
+ * @param waitForScheduled a batch run that also waits for tasks whose time has not come, until every task that
+ *     does not recur has finished ({@code start --wait}); without it a batch stops when only those are left
  */
 public record WorkerSettings(int workers, Duration idleRecheck, Duration heartbeatInterval, Duration reapInterval,
-                             int maxPrefetch, int maxTasks, boolean stopWhenIdle) {
+                             int maxPrefetch, int maxTasks, boolean stopWhenIdle, boolean waitForScheduled) {
+
+    public WorkerSettings(int workers, Duration idleRecheck, Duration heartbeatInterval, Duration reapInterval,
+                          int maxPrefetch, int maxTasks, boolean stopWhenIdle) {
+        this(workers, idleRecheck, heartbeatInterval, reapInterval, maxPrefetch, maxTasks, stopWhenIdle, false);
+    }
 
     public static final int DEFAULT_WORKERS = 4;
+    /** How long a stopping pool lets running grinds finish before it stops them (the caller's to use). */
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
     public static final int MAX_WORKERS = 256;
 
     public WorkerSettings {
@@ -30,11 +39,16 @@ public record WorkerSettings(int workers, Duration idleRecheck, Duration heartbe
 
     public WorkerSettings withMaxTasks(int limit) {
         return new WorkerSettings(workers, idleRecheck, heartbeatInterval, reapInterval, maxPrefetch, limit,
-                stopWhenIdle);
+                stopWhenIdle, waitForScheduled);
     }
 
     public WorkerSettings watching() {
         return new WorkerSettings(workers, idleRecheck, heartbeatInterval, reapInterval, maxPrefetch, maxTasks,
-                false);
+                false, waitForScheduled);
+    }
+
+    public WorkerSettings waitingForScheduled(boolean wait) {
+        return new WorkerSettings(workers, idleRecheck, heartbeatInterval, reapInterval, maxPrefetch, maxTasks,
+                stopWhenIdle, wait);
     }
 }

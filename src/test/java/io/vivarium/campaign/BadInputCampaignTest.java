@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vivarium.api.VivariumServer;
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.llm.LlmException;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.plan.PlanRequest;

@@ -101,6 +101,21 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aScheduledTaskShowsWhenItStartsItsScheduleAndItsTimeLimit(ChromeDriver browser) {
+        CliRun.in(WORKSPACE, "add", "nightly", "grind", "--cron", "0 3 * * *", "--tz", "UTC", "--timeout", "10m");
+
+        Dashboard page = Dashboard.open(browser, port).awaitLive();
+        page.awaitRow("nightly");
+        page.openTask("nightly");
+
+        String story = page.find("#task-body").getText();
+        assertThat(story).containsPattern("starts at [0-9 :-]+ \\(in [^)]+\\)").contains("cron 0 3 * * * (UTC)")
+                .contains("Next run").contains("600 s");
+        assertThat(page.find("#waiting").getText()).contains("1 scheduled");
+        assertThat(page.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void aTaskAddedByTheCliInAnotherProcessAppearsWithoutReload(ChromeDriver browser, @TempDir Path scratch)
             throws Exception {
         Dashboard page = Dashboard.open(browser, port).awaitLive();

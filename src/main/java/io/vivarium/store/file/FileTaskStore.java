@@ -18,6 +18,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
@@ -25,8 +26,10 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.io.IOException;
@@ -60,6 +63,8 @@ import java.util.function.Supplier;
  */
 public final class FileTaskStore implements TaskStore {
 
+    /** A commit whose next timed task is due sooner than this leaves the files to the background checkpoint. */
+    private static final java.time.Duration BUSY_UNTIL_DUE = java.time.Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 5;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileTaskStore.class);
 
@@ -154,18 +159,7 @@ public final class FileTaskStore implements TaskStore {
     public TaskPage query(TaskQuery query) {
         return lock.callExclusive(() -> {
             WorkspaceState s = current();
-            List<TaskEntry> page = new ArrayList<>();
-            long total = 0;
-            for (Task task : s.tasks()) {
-                TaskEntry entry = new TaskEntry(task, s.runs().get(task.id()));
-                if (query.matches(entry)) {
-                    if (total >= query.offset() && page.size() < query.limit()) {
-                        page.add(entry);
-                    }
-                    total++;
-                }
-            }
-            return new TaskPage(page, total);
+            return query.pageOf(s.tasks(), s.runs()::get);
         });
     }
 
@@ -475,19 +469,22 @@ public final class FileTaskStore implements TaskStore {
             Set<String> notFree = leased;
             candidates = candidates.stream().filter(t -> !notFree.contains(t.id())).toList();
             for (Task task : candidates) {
-                if (ceiling.isPresent()) {
-                    if (finishedHere.contains(task.id())) {
-                        more = true;
-                        continue;
-                    }
-                    if (!state.spend().fits(task, settings.spendLimit())) {
-                        waitingForBudget = true;
-                        continue;
-                    }
-                    if (claimed.size() >= maxClaims) {
-                        more = true;
-                        continue;
-                    }
+                if (finishedHere.contains(task.id())) {
+                    more = true;
+                    continue;
+                }
+                // The indexes found it; the rule has the last word (and the only word on budget).
+                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
+                if (verdict.reason() == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    continue;
+                }
+                if (!verdict.mayStart()) {
+                    continue;
+                }
+                if (claimed.size() >= maxClaims) {
+                    more = true;
+                    continue;
                 }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
                 change.put(task.id(), run);
@@ -498,12 +495,16 @@ public final class FileTaskStore implements TaskStore {
             boolean runnableLeft = more;
             boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
-            // A busy pool leaves the files to the background checkpoint; one going idle makes them exact.
-            change.checkpointAfter = claimed.isEmpty() && !runnableLeft;
             Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
+            // A busy pool leaves the files to the background checkpoint; one going idle makes them exact. A pool whose
+            // next task falls due within the second is not idle: writing every file would make that task late.
+            change.checkpointAfter = claimed.isEmpty() && !runnableLeft
+                    && backoffEnd.map(end -> end.isAfter(change.now.plus(BUSY_UNTIL_DUE))).orElse(true);
+            boolean retriesWaiting = state.retriesWaiting(change.now);
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
-                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait);
+                    new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,
+                            retriesWaiting);
         }).get();
     }
 
@@ -766,18 +767,28 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = state.runOf(id);
-                if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                    continue;
-                }
-                change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
-                retried.add(id);
+                state.runOf(id).retried(id).ifPresent(fresh -> {
+                    change.put(id, fresh);
+                    retried.add(id);
+                });
             }
             for (String id : Scheduling.toUnblock(state.tasks(), state.runs()::get)) {
                 change.put(id, state.runOf(id).retry(id));
                 retried.add(id);
             }
             return retried;
+        });
+    }
+
+    @Override
+    public TaskRun review(String id, CodeRun.Review verdict, String feedback) {
+        return change(change -> {
+            if (!state.contains(id)) {
+                throw new UnknownTaskException(id);
+            }
+            TaskRun reviewed = state.runOf(id).reviewed(id, verdict, feedback);
+            change.put(id, reviewed);
+            return reviewed;
         });
     }
 
@@ -1160,11 +1171,7 @@ public final class FileTaskStore implements TaskStore {
     // --- rules applied inside a change ---
 
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
-        String id = task.id();
-        if (finish.isRelease()) {
-            return run.release(id, finish.result());
-        }
-        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
+        return finish.applyTo(task, run, now, settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
@@ -1179,14 +1186,7 @@ public final class FileTaskStore implements TaskStore {
         if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
-        String why = switch (reason) {
-            case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-            case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                    + run.attempts();
-            case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
-        };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
-                task.get().maxBudget()));
+        change.put(id, reason.abandon(task.get(), run, change.now));
         return true;
     }
 

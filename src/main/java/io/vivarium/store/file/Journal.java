@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.store.StoreException;
+import io.vivarium.store.WorkspaceJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -4,7 +4,7 @@ import io.vivarium.spend.SpendChange;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
-import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.TreeSet;
 
 /**
  * The queue and every run state of a workspace, held in memory and kept current from the journal, with the indexes
- * that make a commit cost what it changes: the runnable tasks in claim order, the tasks waiting out a backoff, who
- * depends on whom, and the summary's counts. Not thread-safe: the store uses it under its own lock.
+ * that make a commit cost what it changes: the runnable tasks in claim order, a timeline of the tasks waiting for a
+ * time ({@link StartRule#timed}), who depends on whom, and the summary's counts. Not thread-safe: the store uses it under its own lock.
  */
 final class WorkspaceState {
 
@@ -39,8 +40,11 @@ final class WorkspaceState {
     private final TreeSet<Integer> ready = new TreeSet<>(Comparator
             .comparing((Integer p) -> tasks.get(p).priority())
             .thenComparing(p -> p));
-    private final TreeMap<Instant, Set<String>> backoff = new TreeMap<>();
-    private final Map<String, Instant> backoffOf = new HashMap<>();
+    /** Tasks that may start but for the clock, by the moment they may ({@link StartRule#timed}). */
+    private final TreeMap<Instant, Set<String>> timeline = new TreeMap<>();
+    private final Map<String, Instant> waitingUntil = new HashMap<>();
+    /** The tasks on the timeline that wait out a retry backoff (the others wait for their time). */
+    private final Set<String> retrying = new HashSet<>();
     private final Set<String> inProgress = new LinkedHashSet<>();
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
@@ -72,7 +76,7 @@ final class WorkspaceState {
 
     /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
     List<Task> readyInOrder(Instant now) {
-        releaseBackoffsDue(now);
+        releaseDue(now);
         List<Task> all = new ArrayList<>(ready.size());
         for (Integer p : ready) {
             all.add(tasks.get(p));
@@ -163,7 +167,7 @@ final class WorkspaceState {
      * {@code skip}; and whether more were runnable than taken.
      */
     Claimable runnable(Instant now, int max, Set<String> skip) {
-        releaseBackoffsDue(now);
+        releaseDue(now);
         List<Task> taken = new ArrayList<>();
         boolean left = false;
         for (Integer p : ready) {
@@ -184,17 +188,29 @@ final class WorkspaceState {
     record Claimable(List<Task> tasks, boolean more) {
     }
 
-    Optional<Instant> nextBackoffEnd(Instant now) {
-        releaseBackoffsDue(now);
-        return backoff.isEmpty() ? Optional.empty() : Optional.of(backoff.firstKey());
+    /** {@link StartRule} for one task as this state stands, with the ledger's room under {@code processLimit}. */
+    StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit) {
+        return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
+                new StartRule.Context(now, spend.room(processLimit)));
     }
 
-    /** Pending tasks that can never run, each with the reason, as {@link Scheduling#toBlock} finds them. */
+    Optional<Instant> nextBackoffEnd(Instant now) {
+        releaseDue(now);
+        return timeline.isEmpty() ? Optional.empty() : Optional.of(timeline.firstKey());
+    }
+
+    /** Whether a pending task waits out a retry backoff (not for its time). */
+    boolean retriesWaiting(Instant now) {
+        releaseDue(now);
+        return !retrying.isEmpty();
+    }
+
+    /** Pending tasks that can never run, each with the reason, as {@link StartRule#blockingReason} finds them. */
     Map<String, String> takeBlockable() {
         Map<String, String> found = new LinkedHashMap<>();
         for (String id : toBlock) {
             if (runOf(id).status() == TaskStatus.PENDING) {
-                task(id).flatMap(t -> Scheduling.blockingReason(t, this::statusOrNull))
+                task(id).flatMap(t -> StartRule.blockingReason(t, this::statusOrNull))
                         .ifPresent(reason -> found.put(id, reason));
             }
         }
@@ -265,8 +281,9 @@ final class WorkspaceState {
         runs.clear();
         dependents.clear();
         ready.clear();
-        backoff.clear();
-        backoffOf.clear();
+        timeline.clear();
+        waitingUntil.clear();
+        retrying.clear();
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
@@ -308,49 +325,43 @@ final class WorkspaceState {
             return;
         }
         ready.remove(p);
-        Instant waiting = backoffOf.remove(id);
+        Instant waiting = waitingUntil.remove(id);
+        retrying.remove(id);
         if (waiting != null) {
-            Set<String> at = backoff.get(waiting);
+            Set<String> at = timeline.get(waiting);
             at.remove(id);
             if (at.isEmpty()) {
-                backoff.remove(waiting);
+                timeline.remove(waiting);
             }
         }
-        TaskRun run = runOf(id);
-        if (run.status() != TaskStatus.PENDING) {
-            toBlock.remove(id);
+        StartRule.Verdict standing = StartRule.standing(tasks.get(p), runs.get(id), this::statusOrNull);
+        // A pending task that can never start is blocked by the next writer; a blocked one is blocked already.
+        if (standing.reason() == StartRule.Reason.BLOCKED && runOf(id).status() == TaskStatus.PENDING) {
+            toBlock.add(id);
             return;
-        }
-        Task task = tasks.get(p);
-        boolean allCompleted = true;
-        for (String dep : task.dependsOn()) {
-            TaskStatus status = statusOrNull(dep);
-            if (status != TaskStatus.COMPLETED) {
-                allCompleted = false;
-                if (status == null || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED
-                        || status == TaskStatus.BLOCKED) {
-                    toBlock.add(id);
-                    return;
-                }
-            }
         }
         toBlock.remove(id);
-        if (!allCompleted) {
+        if (!standing.mayStart()) {
             return;
         }
-        if (run.notBefore() != null) {
-            backoffOf.put(id, run.notBefore());
-            backoff.computeIfAbsent(run.notBefore(), k -> new LinkedHashSet<>()).add(id);
-        } else {
+        StartRule.Verdict timed = StartRule.timed(tasks.get(p), runs.get(id));
+        if (timed.mayStart()) {
             ready.add(p);
+        } else {
+            waitingUntil.put(id, timed.until());
+            timeline.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
+            if (timed.reason() == StartRule.Reason.BACKOFF) {
+                retrying.add(id);
+            }
         }
     }
 
-    private void releaseBackoffsDue(Instant now) {
-        while (!backoff.isEmpty() && !backoff.firstKey().isAfter(now)) {
-            Map.Entry<Instant, Set<String>> due = backoff.pollFirstEntry();
+    private void releaseDue(Instant now) {
+        while (!timeline.isEmpty() && !timeline.firstKey().isAfter(now)) {
+            Map.Entry<Instant, Set<String>> due = timeline.pollFirstEntry();
             for (String id : due.getValue()) {
-                backoffOf.remove(id);
+                waitingUntil.remove(id);
+                retrying.remove(id);
                 ready.add(position.get(id));
             }
         }

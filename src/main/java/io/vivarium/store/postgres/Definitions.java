@@ -6,10 +6,12 @@ import io.vivarium.store.StoreException;
 import io.vivarium.store.TaskStore.ClearResult;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Money;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Task;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,10 +32,12 @@ final class Definitions {
     /** Key-share locked: a clear cannot remove a dependency between this check and the insert. */
     private static final String DEPENDENCIES = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[]) FOR KEY SHARE";
     private static final String INSERT = """
-            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget)
-            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description, u.max_budget
-              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[])
-                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, position)
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before)
+            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description, u.max_budget,
+                   u.not_before::timestamptz
+              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, not_before,
+                                        position)
              ORDER BY u.position""";
     private static final String CLEAR = """
             WITH gone AS (DELETE FROM vivarium_task RETURNING status)
@@ -148,6 +152,7 @@ final class Definitions {
         List<String> dependencies = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
         List<Long> maxBudgets = new ArrayList<>();
+        List<String> notBefore = new ArrayList<>();
         for (Task task : tasks) {
             ids.add(task.id());
             definitions.add(Documents.json(task));
@@ -156,6 +161,9 @@ final class Definitions {
             dependencies.add(String.join(",", task.dependsOn()));
             descriptions.add(task.description());
             maxBudgets.add(Money.micros(task.maxBudget()));
+            // A new task has no run entry: its not_before is its run_at (StartRule.timed's end), if any.
+            Instant until = StartRule.timedUntil(task, null);
+            notBefore.add(until == null ? null : until.toString());
         }
         try (PreparedStatement ps = tx.prepare(INSERT)) {
             ps.setArray(1, tx.texts(ids));
@@ -164,6 +172,7 @@ final class Definitions {
             ps.setArray(4, tx.texts(dependencies));
             ps.setArray(5, tx.texts(descriptions));
             ps.setArray(6, tx.longs(maxBudgets));
+            ps.setArray(7, tx.texts(notBefore));
             ps.executeUpdate();
         } catch (SQLException e) {
             if (Failures.isUniqueViolation(e)) {

@@ -19,6 +19,8 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.postgres.Claiming.Claimed;
+import io.vivarium.task.CodeRun;
+import io.vivarium.task.TaskRun;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import java.time.Clock;
@@ -135,8 +137,10 @@ public final class PostgresTaskStore implements TaskStore {
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
             Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
             Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);
+            boolean retriesWaiting = backoffEnd.isPresent() && claimed.leases().isEmpty() && !claimed.runnableLeft()
+                    && Claiming.retriesWaiting(tx);
             return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),
-                    claimed.waitingForBudget());
+                    claimed.waitingForBudget(), retriesWaiting);
         });
     }
 
@@ -191,6 +195,11 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<String> retryFailed() {
         return database.change(UserIntents::retryFailed);
+    }
+
+    @Override
+    public TaskRun review(String id, CodeRun.Review verdict, String feedback) {
+        return database.change(tx -> UserIntents.review(tx, id, verdict, feedback));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.vivarium.store.postgres;
 
 import io.vivarium.spend.SpendChange;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.TaskRun;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,7 +63,9 @@ final class RunWrites {
             seqs.add(change.seq());
             runs.add(Documents.json(run));
             statuses.add(run.status().wireName());
-            notBefore.add(run.notBefore() == null ? null : run.notBefore().toString());
+            // not_before is StartRule.timed's end: a backoff's, or the task's time (run_at, its next occurrence).
+            Instant until = StartRule.timedUntil(change.row().task(), run);
+            notBefore.add(until == null ? null : until.toString());
             budgets.add(run.budgetOrZero());
             tx.spend(SpendChange.of(change.row().task(), change.row().run(), run));
         }

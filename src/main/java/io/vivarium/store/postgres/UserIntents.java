@@ -4,6 +4,7 @@ import io.vivarium.store.Claim;
 import io.vivarium.store.TaskStore.Cancellation;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.postgres.RunWrites.RunChange;
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
@@ -57,13 +58,10 @@ final class UserIntents {
         List<RunChange> changes = new ArrayList<>();
         List<String> retried = new ArrayList<>();
         for (TaskRow row : targets) {
-            TaskRun run = row.runOrPending();
-            if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                continue;
-            }
-            TaskRun fresh = run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(row.id());
-            changes.add(new RunChange(row, fresh));
-            retried.add(row.id());
+            row.runOrPending().retried(row.id()).ifPresent(fresh -> {
+                changes.add(new RunChange(row, fresh));
+                retried.add(row.id());
+            });
         }
         RunWrites.write(tx, changes);
         List<String> result = new ArrayList<>(retried);
@@ -71,6 +69,17 @@ final class UserIntents {
         // A retried task whose own dependency still failed is blocked again at once.
         Dependents.blockIfUnrunnable(tx, retried);
         return result;
+    }
+
+    static TaskRun review(Tx tx, String id, CodeRun.Review verdict, String feedback) throws SQLException {
+        List<TaskRow> rows = select(tx, BY_ID, List.of(id));
+        if (rows.isEmpty()) {
+            throw new UnknownTaskException(id);
+        }
+        TaskRow row = rows.get(0);
+        TaskRun reviewed = row.runOrPending().reviewed(id, verdict, feedback);
+        RunWrites.write(tx, List.of(new RunChange(row, reviewed)));
+        return reviewed;
     }
 
     static Cancellation cancel(Tx tx, String id) throws SQLException {
