@@ -32,13 +32,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
-                    "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..")
+                    "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..",
+                    "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
 
     @ArchTest
     static final ArchRule springStaysAtTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.config..", "io.vivarium.os..")
+                    "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 }

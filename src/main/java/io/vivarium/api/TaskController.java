@@ -1,5 +1,9 @@
 package io.vivarium.api;
 
+import io.vivarium.story.TaskView;
+
+import io.vivarium.story.TaskStory;
+
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskEntry;

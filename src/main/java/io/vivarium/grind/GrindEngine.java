@@ -49,12 +49,14 @@ public final class GrindEngine implements GrindRunner {
     private final Path workspace;
     private final GrindSettings settings;
     private final PromptRunner prompts;
+    private final TaskLogs logs;
 
     /** {@code prompts} may be null: prompt grinds then fail saying no LLM is configured. */
     public GrindEngine(Path workspace, GrindSettings settings, PromptRunner prompts) {
         this.workspace = workspace.toAbsolutePath().normalize();
         this.settings = settings;
         this.prompts = prompts;
+        this.logs = new TaskLogs(this.workspace);
     }
 
     @Override
@@ -93,7 +95,8 @@ public final class GrindEngine implements GrindRunner {
             return GrindResult.failure(0, "cannot start command: " + e.getMessage(), null, null);
         }
         OutputTail output = new OutputTail(settings.outputLimitBytes());
-        Thread reader = new Thread(() -> output.drain(process.getInputStream()), "grind-output-" + process.pid());
+        TaskLogs.Sink live = logs.start(request.label());
+        Thread reader = new Thread(() -> output.drain(process.getInputStream(), live), "grind-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
 

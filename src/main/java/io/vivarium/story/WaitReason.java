@@ -1,4 +1,4 @@
-package io.vivarium.api;
+package io.vivarium.story;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -29,7 +29,7 @@ public record WaitReason(String taskId, Kind kind, String detail, Instant until)
         }
     }
 
-    static Optional<WaitReason> of(Snapshot snapshot, Task task, TaskRun run, Instant now, SpendStatus spend) {
+    public static Optional<WaitReason> of(Snapshot snapshot, Task task, TaskRun run, Instant now, SpendStatus spend) {
         if (run.status() == TaskStatus.BLOCKED) {
             return Optional.of(new WaitReason(task.id(), Kind.BLOCKED,
                     run.error() == null ? "a dependency can never complete" : run.error(), null));
