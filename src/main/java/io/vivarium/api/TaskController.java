@@ -13,6 +13,7 @@ import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.LocalGrinds;
 import java.net.URI;
@@ -137,12 +138,18 @@ class TaskController {
         } else {
             tasks.add(toTask(body));
         }
-        store.add(tasks);
+        List<TaskKeys.Answer> answers = store.addDeduplicated(tasks);
         Snapshot snapshot = store.snapshot();
-        List<TaskView> added = tasks.stream()
-                .map(t -> TaskView.of(snapshot, snapshot.task(t.id()).orElse(t)))
-                .toList();
-        return ResponseEntity.created(URI.create("/tasks/" + tasks.get(0).id())).body(added);
+        List<TaskView> standing = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = snapshot.task(answers.get(i).id()).orElse(tasks.get(i));
+            standing.add(TaskView.of(snapshot, task));
+        }
+        if (answers.stream().noneMatch(TaskKeys.Answer::added)) {
+            // Every task's key was held by an unfinished task: nothing was created, those tasks answer.
+            return ResponseEntity.ok().body(standing);
+        }
+        return ResponseEntity.created(URI.create("/tasks/" + answers.get(0).id())).body(standing);
     }
 
     @GetMapping("/{id}")

@@ -4,6 +4,7 @@ import io.vivarium.task.Budget;
 import io.vivarium.task.Intensity;
 import io.vivarium.task.Priority;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskType;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,6 +62,10 @@ final class AddCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before the task fails (default: 3).")
     Integer maxAttempts;
 
+    @Option(names = "--key", paramLabel = "KEY",
+            description = "Dedup key: while a task with this key is pending or running, add nothing and name that task.")
+    String key;
+
     AddCommand(CliContext context) {
         this.context = context;
     }
@@ -78,8 +83,13 @@ final class AddCommand implements Callable<Integer> {
                 .priority(priority == null ? null : Priority.parse(priority))
                 .dependsOn(dependsOn)
                 .maxAttempts(maxAttempts)
+                .key(key)
                 .build();
-        workspace.openStore(context.clock()).add(List.of(task));
+        TaskKeys.Answer answer = workspace.openStore(context.clock()).addDeduplicated(List.of(task)).get(0);
+        if (!answer.added()) {
+            spec.commandLine().getOut().printf("already queued as %s%n", answer.id());
+            return Cli.OK;
+        }
         spec.commandLine().getOut().printf("Added %s (%s, budget $%s-$%s, intensity %s, priority %s)%n",
                 task.id(), task.kind().name().toLowerCase(Locale.ROOT) + " grind",
                 Budget.format(task.minBudget()), Budget.format(task.maxBudget()), task.intensity(), task.priority());

@@ -5,6 +5,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +50,18 @@ public interface TaskStore extends AutoCloseable {
 
     // --- definitions ---
 
-    /** Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. */
+    /**
+     * Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. A task
+     * whose {@code key} a pending or running task holds is not added ({@link #addDeduplicated}).
+     */
     void add(List<Task> tasks);
+
+    /**
+     * {@link #add}, answering for each task asked for (in order) the id of the task that stands for it: its own
+     * when it was added, else that of the unfinished task holding its key. Decided in the same atomic write as
+     * the add, so of any number of racing adds with one key exactly one adds a task.
+     */
+    List<TaskKeys.Answer> addDeduplicated(List<Task> tasks);
 
     /** Empties the queue and the run states and ends every claim; the spent figure starts again from 0, the limit stays. */
     ClearResult clear();

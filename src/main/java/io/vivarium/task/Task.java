@@ -18,7 +18,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
-        "depends_on", "priority", "max_attempts", "created_at"})
+        "depends_on", "priority", "max_attempts", "created_at", "key"})
 public record Task(
         String id,
         TaskType type,
@@ -32,6 +32,7 @@ public record Task(
         Priority priority,
         Integer maxAttempts,
         Instant createdAt,
+        String key,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public static final double DEFAULT_MIN_BUDGET = 0.05;
@@ -39,6 +40,7 @@ public record Task(
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_ATTEMPTS_LIMIT = 100;
     public static final int MAX_TEXT_LENGTH = 100_000;
+    public static final int MAX_KEY_LENGTH = 256;
 
     public Task {
         TaskId.requireValid("id", id);
@@ -63,6 +65,7 @@ public record Task(
             prompt = null;
         }
         dependsOn = checkDependencies(id, dependsOn);
+        key = checkKey(key);
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -82,6 +85,7 @@ public record Task(
         b.priority = priority;
         b.maxAttempts = maxAttempts;
         b.createdAt = createdAt;
+        b.key = key;
         b.extra = extra;
         return b;
     }
@@ -92,6 +96,18 @@ public record Task(
             return GrindKind.COMMAND;
         }
         return prompt != null ? GrindKind.PROMPT : GrindKind.EMPTY;
+    }
+
+    /** A dedup key: while a task with it is pending or running, an add with the same key adds nothing. */
+    private static String checkKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH || key.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidTaskException("key", "key must be 1 to " + MAX_KEY_LENGTH
+                    + " characters, not blank, without control characters");
+        }
+        return key;
     }
 
     private static void checkLength(String field, String value) {
@@ -130,6 +146,7 @@ public record Task(
         private Priority priority;
         private Integer maxAttempts;
         private Instant createdAt;
+        private String key;
         private Map<String, Object> extra = Map.of();
 
         private Builder(String id) {
@@ -146,10 +163,11 @@ public record Task(
         public Builder priority(Priority v) { this.priority = v; return this; }
         public Builder maxAttempts(Integer v) { this.maxAttempts = v; return this; }
         public Builder createdAt(Instant v) { this.createdAt = v; return this; }
+        public Builder key(String v) { this.key = v; return this; }
 
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
-                    dependsOn, priority, maxAttempts, createdAt, extra);
+                    dependsOn, priority, maxAttempts, createdAt, key, extra);
         }
     }
 }

@@ -122,4 +122,19 @@ class EverydayVerbsTest {
 
         assertThat(help.out()).containsPattern("\n +show ").containsPattern("\n +list ").containsPattern("\n +logs ");
     }
+
+    @Test
+    void addWithAHeldKeyAddsNothingAndNamesTheTaskThatHoldsIt() {
+        CliRun first = CliRun.in(workspace, "add", "nightly-1", "grind", "--key", "nightly");
+        CliRun again = CliRun.in(workspace, "add", "nightly-2", "grind", "--key", "nightly");
+        CliRun blank = CliRun.in(workspace, "add", "x", "grind", "--key", " ");
+
+        assertThat(first.out()).startsWith("Added nightly-1 ");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).isEqualTo("already queued as nightly-1\n");
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.errLines()).hasSize(1).first().asString().startsWith("vivarium add: --key: ");
+        CliRun.in(workspace, "cancel", "nightly-1");
+        assertThat(CliRun.in(workspace, "add", "nightly-2", "grind", "--key", "nightly").out()).startsWith("Added nightly-2 ");
+    }
 }

@@ -17,6 +17,7 @@ import io.vivarium.task.Priority;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.time.Clock;
@@ -1759,5 +1760,32 @@ public abstract class TaskStoreContract {
                 threads.shutdownNow();
             }
         }
+    }
+
+    // --- dedup keys (add --key) ---
+
+    @Test
+    void aKeyIsHeldWhileItsTaskIsPendingOrRunningAndFreedWhenItEnds() {
+        assertThat(store.addDeduplicated(List.of(aTask("a").key("deploy").build())))
+                .containsExactly(new TaskKeys.Answer("a", true));
+        assertThat(store.addDeduplicated(List.of(aTask("b").key("deploy").build(), aTask("c").build())))
+                .containsExactly(new TaskKeys.Answer("a", false), new TaskKeys.Answer("c", true));
+        assertThat(store.addDeduplicated(List.of(aTask("a").key("deploy").build())))
+                .as("the same id and key again: the task that holds it answers, no duplicate error")
+                .containsExactly(new TaskKeys.Answer("a", false));
+        store.add(List.of(aTask("d").key("deploy").build()));
+        assertThat(store.snapshot().tasks()).extracting(Task::id).containsExactly("a", "c");
+        assertThat(store.find("a").orElseThrow().task().key()).isEqualTo("deploy");
+
+        Lease running = claimOne("a");
+        assertThat(store.addDeduplicated(List.of(aTask("e").key("deploy").build())))
+                .containsExactly(new TaskKeys.Answer("a", false));
+        finish(running, OK);
+        assertThat(store.addDeduplicated(List.of(aTask("f").key("deploy").build())))
+                .as("a completed task no longer holds its key").containsExactly(new TaskKeys.Answer("f", true));
+        store.cancel("f");
+        assertThat(store.addDeduplicated(List.of(aTask("g").key("deploy").build(), aTask("h").key("deploy").build())))
+                .as("one batch naming a key twice adds the first")
+                .containsExactly(new TaskKeys.Answer("g", true), new TaskKeys.Answer("g", false));
     }
 }

@@ -26,6 +26,7 @@ import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,16 +232,24 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public void add(List<Task> tasks) {
+        addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
         if (tasks.isEmpty()) {
-            return;
+            return List.of();
         }
         ensureLocksDirectory();
-        if (lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
-            return;
+        // A keyed add needs the queue's keys, so it never takes the quick path that does not read the queue.
+        boolean keyed = TaskKeys.anyKeyed(tasks);
+        if (!keyed && lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
+            return tasks.stream().map(t -> new TaskKeys.Answer(t.id(), true)).toList();
         }
-        change(change -> {
+        return change(change -> {
+            TaskKeys.Decision decision = TaskKeys.decide(tasks, keyed ? heldKeys() : Map.of());
             // Stamped under the lock, just before the write: created_at is when the task entered the queue.
-            List<Task> stamped = tasks.stream()
+            List<Task> stamped = decision.added().stream()
                     .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(change.now).build())
                     .toList();
             Set<String> ids = new HashSet<>();
@@ -250,9 +260,22 @@ public final class FileTaskStore implements TaskStore {
             }
             // By ids: the queue's own tasks were checked when they came, so a cycle can only run through new ones.
             DependencyGraph.checkAppend(state.ids(), stamped);
-            change.add(stamped);
-            return null;
+            if (!stamped.isEmpty()) {
+                change.add(stamped);
+            }
+            return decision.answers();
         });
+    }
+
+    /** The keys unfinished tasks hold, and which task holds each: read only for an add that has keys. */
+    private Map<String, String> heldKeys() {
+        Map<String, String> held = new HashMap<>();
+        for (Task task : state.tasks()) {
+            if (task.key() != null && TaskKeys.holds(state.runOf(task.id()).status())) {
+                held.putIfAbsent(task.key(), task.id());
+            }
+        }
+        return held;
     }
 
     /**

@@ -21,6 +21,7 @@ import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.postgres.Claiming.Claimed;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,12 +104,12 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public void add(List<Task> tasks) {
-        if (!tasks.isEmpty()) {
-            database.change(tx -> {
-                Definitions.add(tx, tasks);
-                return null;
-            });
-        }
+        addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
+        return tasks.isEmpty() ? List.of() : database.change(tx -> Definitions.add(tx, tasks));
     }
 
     @Override

@@ -23,12 +23,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** {@code GET /tasks/{id}/logs} over real HTTP, while a {@code start} in this JVM runs the grind. */
+/** Issue 21's HTTP over a real server: live logs while a {@code start} in this JVM runs the grind, dedup keys. */
 @SpringBootTest(classes = VivariumServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"vivarium.workers=0", "vivarium.api.token="})
-class TaskLogsApiTest {
+class FlowApiTest {
 
-    static final Path WORKSPACE = ServerWorkspace.create("logs");
+    static final Path WORKSPACE = ServerWorkspace.create("flow");
 
     @DynamicPropertySource
     static void workspace(DynamicPropertyRegistry registry) {
@@ -68,5 +68,21 @@ class TaskLogsApiTest {
         assertThat(http.get("/tasks/slow/logs").body()).isEqualTo("line 1\nline 2\nline 3\nline 4\n");
         Http.Response unknown = http.get("/tasks/ghost/logs");
         assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAddWhoseKeyIsHeldAnswersTheHolderWithTwoHundredNotTwoHundredOne() {
+        Http http = Http.at(port);
+        Http.Response first = http.post("/tasks", "{\"id\": \"nightly-1\", \"key\": \"nightly\"}");
+        Http.Response again = http.post("/tasks", "{\"id\": \"nightly-2\", \"key\": \"nightly\"}");
+        Http.Response bad = http.post("/tasks", "{\"id\": \"x\", \"key\": \"  \"}");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get(0).get("task").get("id").asString()).isEqualTo("nightly-1");
+        assertThat(again.json().get(0).get("task").get("key").asString()).isEqualTo("nightly");
+        assertThat(http.get("/tasks/nightly-2").status()).isEqualTo(404);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("key");
     }
 }
