@@ -13,6 +13,8 @@ import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Task;
+import io.vivarium.grind.TaskLogs;
+import io.vivarium.task.Pruning;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.LocalGrinds;
@@ -50,8 +52,10 @@ class TaskController {
     private final JsonMapper json;
     private final Clock clock;
     private final StoreSettings settings;
+    private final TaskLogs logs;
 
-    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings) {
+    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings, TaskLogs logs) {
+        this.logs = logs;
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -175,6 +179,28 @@ class TaskController {
     @PostMapping("/retry-failed")
     Map<String, List<String>> retryFailed() {
         return Map.of("retried", store.retryFailed());
+    }
+
+    /** {@code POST /tasks/prune}'s body: both optional, as {@code prune}'s flags. */
+    record PruneBody(String olderThan, List<TaskStatus> status) {
+    }
+
+    /** {@code prune}: finished tasks that nothing unfinished depends on; their spend stays in the ledger. */
+    @PostMapping("/prune")
+    Map<String, List<String>> prune(@RequestBody(required = false) PruneBody body) {
+        PruneBody given = body == null ? new PruneBody(null, null) : body;
+        java.time.Instant before = given.olderThan() == null ? null
+                : clock.instant().minus(Pruning.age("older_than", given.olderThan()));
+        List<TaskStatus> asked = given.status() == null ? List.copyOf(Pruning.PRUNABLE) : given.status();
+        List<String> gone = store.prune(Pruning.check(asked), before);
+        gone.forEach(id -> {
+            try {
+                logs.remove(id);
+            } catch (java.io.IOException e) {
+                // only disk space: the task is gone
+            }
+        });
+        return Map.of("pruned", gone);
     }
 
     /** {@code POST /tasks/clear}'s body: wiping everything must be asked for in so many words. */

@@ -7,11 +7,13 @@ import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where tasks and their states live: a workspace of plain files, or a PostgreSQL database shared by many machines.
@@ -62,6 +64,13 @@ public interface TaskStore extends AutoCloseable {
      * the add, so of any number of racing adds with one key exactly one adds a task.
      */
     List<TaskKeys.Answer> addDeduplicated(List<Task> tasks);
+
+    /**
+     * Removes finished tasks in {@code statuses} that ended before {@code endedBefore} (null: any time), definitions
+     * and entries, except those a task staying in the queue depends on ({@link io.vivarium.task.Pruning}). What they
+     * spent stays in the ledger. Returns the ids removed, in queue order.
+     */
+    List<String> prune(Set<TaskStatus> statuses, Instant endedBefore);
 
     /** Empties the queue and the run states and ends every claim; the spent figure starts again from 0, the limit stays. */
     ClearResult clear();

@@ -85,4 +85,23 @@ class FlowApiTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("key");
     }
+
+    @Test
+    void pruneOverHttpRemovesFinishedTasksAndRefusesAStateThatIsNotFinished() {
+        Http http = Http.at(port);
+        CliRun.in(WORKSPACE, "add", "prune-me", "grind");
+        CliRun.in(WORKSPACE, "start", "1");
+
+        Http.Response bad = http.post("/tasks/prune", "{\"status\": [\"pending\"]}");
+        Http.Response badAge = http.post("/tasks/prune", "{\"older_than\": \"later\"}");
+        Http.Response pruned = http.post("/tasks/prune", "{\"status\": [\"completed\"]}");
+
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("status");
+        assertThat(badAge.status()).isEqualTo(400);
+        assertThat(badAge.body()).contains("older_than");
+        assertThat(pruned.status()).isEqualTo(200);
+        assertThat(pruned.json().get("pruned").toString()).contains("prune-me");
+        assertThat(http.get("/tasks/prune-me").status()).isEqualTo(404);
+    }
 }

@@ -137,4 +137,41 @@ class EverydayVerbsTest {
         CliRun.in(workspace, "cancel", "nightly-1");
         assertThat(CliRun.in(workspace, "add", "nightly-2", "grind", "--key", "nightly").out()).startsWith("Added nightly-2 ");
     }
+
+    @Test
+    void pruneRemovesFinishedTasksKeepsWhatAPendingTaskNeedsAndKeepsTheSpend() throws Exception {
+        CliRun.in(workspace, "add", "old", "grind", "--command", "echo old");
+        CliRun.in(workspace, "add", "needed", "grind");
+        CliRun.in(workspace, "start", "2");
+        CliRun.in(workspace, "add", "waiting", "grind", "--depends-on", "needed", "--command", "exit 0");
+        String costsBefore = CliRun.in(workspace, "costs").out();
+        assertThat(workspace.resolve("task_logs/old.log")).exists();
+
+        CliRun young = CliRun.in(workspace, "prune", "--older-than", "1h");
+        CliRun prune = CliRun.in(workspace, "prune", "--status", "completed");
+
+        assertThat(young.out()).isEqualTo("Nothing to prune.\n");
+        assertThat(prune.exitCode()).as(prune.err()).isZero();
+        assertThat(prune.out()).isEqualTo("Pruned 1 task: old\n");
+        assertThat(CliRun.in(workspace, "list").out()).doesNotContain("old").contains("needed", "waiting");
+        assertThat(workspace.resolve("task_logs/old.log")).doesNotExist();
+        assertThat(costsBefore).contains("$0.10");
+        assertThat(CliRun.in(workspace, "costs").out()).as("what old spent is still counted").contains("$0.10");
+        assertThat(CliRun.in(workspace, "status", "--json").out()).contains("\"total_tasks\": 2", "\"spent\": 0.1,");
+    }
+
+    @Test
+    void pruneRefusesBadInputInOneLineAndChangesNothing() {
+        CliRun.in(workspace, "add", "a", "grind");
+        CliRun.in(workspace, "start");
+
+        CliRun age = CliRun.in(workspace, "prune", "--older-than", "soon");
+        CliRun status = CliRun.in(workspace, "prune", "--status", "pending");
+
+        assertThat(age.exitCode()).isEqualTo(2);
+        assertThat(age.errLines()).hasSize(1).first().asString().startsWith("vivarium prune: --older-than: ");
+        assertThat(status.exitCode()).isEqualTo(2);
+        assertThat(status.errLines()).hasSize(1).first().asString().startsWith("vivarium prune: --status: ");
+        assertThat(CliRun.in(workspace, "list").out()).contains("a ");
+    }
 }

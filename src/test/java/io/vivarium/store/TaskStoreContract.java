@@ -1788,4 +1788,38 @@ public abstract class TaskStoreContract {
                 .as("one batch naming a key twice adds the first")
                 .containsExactly(new TaskKeys.Answer("g", true), new TaskKeys.Answer("g", false));
     }
+
+    // --- prune ---
+
+    @Test
+    void pruneRemovesFinishedTasksThatNothingUnfinishedDependsOnAndKeepsWhatTheySpent() {
+        add(aTask("base"), aTask("done"), aTask("dropped"), aTask("chain").dependsOn(List.of("done")),
+                aTask("child").dependsOn(List.of("base")));
+        finish(claimOne("base"), OK);
+        finish(claimOne("done"), OK);
+        store.cancel("dropped");
+        finish(claimOne("chain"), OK);
+        long spentBefore = store.spend(Optional.empty()).ledger().spentMicros();
+        clock.advance(Duration.ofHours(2));
+        add(aTask("fresh"));
+        List<Lease> running = claim(2);
+        assertThat(running).extracting(Lease::taskId).containsExactly("child", "fresh");
+        finish(running.get(1), OK);   // child stays running: unfinished, it keeps base
+
+        assertThat(store.prune(java.util.Set.of(TaskStatus.COMPLETED), clock.instant().minus(Duration.ofHours(1))))
+                .as("base stays for its running dependent; fresh ended too recently; dropped is cancelled")
+                .containsExactly("done", "chain");
+        assertThat(store.snapshot().tasks()).extracting(Task::id).containsExactly("base", "dropped", "child", "fresh");
+        assertThat(store.find("done")).isEmpty();
+        assertThat(store.spend(Optional.empty()).ledger().spentMicros()).as("what the pruned tasks spent stays")
+                .isEqualTo(spentBefore + Money.micros(OK.budgetUsed()));
+        assertThat(secondInstance().snapshot().tasks()).extracting(Task::id)
+                .as("another instance reads the prune").containsExactly("base", "dropped", "child", "fresh");
+
+        assertThat(store.prune(java.util.Set.of(TaskStatus.CANCELLED, TaskStatus.COMPLETED), null))
+                .containsExactly("dropped", "fresh");
+        assertThatThrownBy(() -> store.prune(java.util.Set.of(TaskStatus.PENDING), null))
+                .isInstanceOf(InvalidTaskException.class).hasMessageContaining("pending");
+        assertThat(store.summary().totalTasks()).isEqualTo(2);
+    }
 }

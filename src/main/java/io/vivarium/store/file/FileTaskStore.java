@@ -26,6 +26,7 @@ import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.Pruning;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -264,6 +265,18 @@ public final class FileTaskStore implements TaskStore {
                 change.add(stamped);
             }
             return decision.answers();
+        });
+    }
+
+    @Override
+    public List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        Set<TaskStatus> asked = Pruning.check(statuses);
+        return change(change -> {
+            List<String> gone = Pruning.choose(state.tasks(), state.runs(), asked, endedBefore);
+            if (!gone.isEmpty()) {
+                change.remove(gone);
+            }
+            return gone;
         });
     }
 
@@ -876,6 +889,9 @@ public final class FileTaskStore implements TaskStore {
                 s.clearRuns();
             }
         }
+        if (!record.removed().isEmpty() && (queuePart || runPart)) {
+            s.removeTasks(record.removed());
+        }
         if (queuePart) {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
         }
@@ -913,6 +929,7 @@ public final class FileTaskStore implements TaskStore {
         final Instant now = clock.instant();
         private boolean cleared;
         private final List<Task> added = new ArrayList<>();
+        private final List<String> removed = new ArrayList<>();
         private final Map<String, TaskRun> runs = new LinkedHashMap<>();
         private final List<Runnable> afterWrite = new ArrayList<>();
         private final List<Runnable> ifWriteFails = new ArrayList<>();
@@ -924,7 +941,7 @@ public final class FileTaskStore implements TaskStore {
         private JournalRecord.LimitChange limit;
 
         boolean touched() {
-            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null;
+            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null || !removed.isEmpty();
         }
 
         void put(String id, TaskRun run) {
@@ -940,6 +957,12 @@ public final class FileTaskStore implements TaskStore {
         void add(List<Task> tasks) {
             added.addAll(tasks);
             state.appendTasks(tasks);
+        }
+
+        /** Only before anything else in this change: a record applies its removals first. */
+        void remove(List<String> ids) {
+            removed.addAll(ids);
+            state.removeTasks(ids);
         }
 
         void clear() {
@@ -961,7 +984,7 @@ public final class FileTaskStore implements TaskStore {
             if (touched()) {
                 long seq = state.seq() + 1;
                 JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                        ExecutionLog.spendFields(state.spend()));
+                        ExecutionLog.spendFields(state.spend()), removed);
                 try {
                     journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
                 } catch (RuntimeException e) {

@@ -17,12 +17,14 @@ import java.util.Map;
  * committed number is read from its last few bytes.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "added", "runs", "limit", "summary", "spend", "seq"})
+@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "summary", "spend", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
-                     LimitChange limit, Summary summary, Map<String, Object> spend) {
+                     LimitChange limit, Summary summary, Map<String, Object> spend, List<String> removed) {
 
     JournalRecord {
         added = added == null ? List.of() : added;
+        // Tasks pruned (definitions and entries, applied before what was added): not their spend, which stays.
+        removed = removed == null ? List.of() : removed;
         runs = runs == null ? Map.of() : runs;
         spend = spend == null ? Map.of() : spend;
     }
@@ -35,7 +37,12 @@ record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Ma
     record LimitChange(boolean set, Double dollars) {
     }
 
+    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                  LimitChange limit, Summary summary, Map<String, Object> spend) {
+        this(seq, at, cleared, added, runs, limit, summary, spend, List.of());
+    }
+
     boolean changesQueue() {
-        return cleared || !added.isEmpty();
+        return cleared || !added.isEmpty() || !removed.isEmpty();
     }
 }

@@ -21,13 +21,16 @@ import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.postgres.Claiming.Claimed;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.Pruning;
 import io.vivarium.task.TaskKeys;
+import io.vivarium.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
@@ -110,6 +113,12 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
         return tasks.isEmpty() ? List.of() : database.change(tx -> Definitions.add(tx, tasks));
+    }
+
+    @Override
+    public List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        Set<TaskStatus> asked = Pruning.check(statuses);
+        return database.change(tx -> Pruner.prune(tx, asked, endedBefore));
     }
 
     @Override
