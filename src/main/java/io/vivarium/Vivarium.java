@@ -2,7 +2,7 @@ package io.vivarium;
 
 import io.vivarium.cli.Cli;
 import io.vivarium.cli.CliContext;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.util.List;
 
 /**

@@ -3,10 +3,15 @@ package io.vivarium;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.vivarium.api.BindPolicy;
+import io.vivarium.api.VivariumServer;
+import io.vivarium.api.client.RemoteGrinds;
 
 /** Keeps the layering honest: the domain depends on nothing, Spring stays at the edge. */
 @AnalyzeClasses(packages = "io.vivarium", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -29,17 +34,36 @@ class ArchitectureTest {
             .should().dependOnClassesThat()
             .resideInAnyPackage("io.vivarium.cli..", "io.vivarium.api..", "io.vivarium.worker..", "io.vivarium.plan..");
 
+    /** Stores are opened through the registry by URL scheme; nothing else, not even the other store, knows the files. */
+    @ArchTest
+    static final ArchRule theFileStoreIsReachedOnlyThroughTheRegistry = noClasses()
+            .that().resideOutsideOfPackage("io.vivarium.store.file..")
+            .and().doNotHaveFullyQualifiedName("io.vivarium.store.TaskStores")
+            .should().dependOnClassesThat().resideInAPackage("io.vivarium.store.file..");
+
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.story..")
+                    "io.vivarium.code..", "io.vivarium.app..", "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
 
     @ArchTest
     static final ArchRule springStaysAtTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.story..")
+                    "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.code..", "io.vivarium.util..",
+                    "io.vivarium.app..", "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
+
+    /**
+     * The CLI talks to the model, plans and grinds without the web layer; it reaches into {@code api} only to
+     * start the server ({@code serve}) and to hand grinds to a remote one ({@code start --api}).
+     */
+    @ArchTest
+    static final ArchRule theCliReachesTheWebLayerOnlyToServeIt = noClasses()
+            .that().resideInAPackage("io.vivarium.cli..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.vivarium.api..")
+                    .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(
+                            VivariumServer.class, BindPolicy.class, RemoteGrinds.class))));
 }

@@ -12,12 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -41,6 +45,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final Pattern PARAMETER_NAME = Pattern.compile("Parameter \\[([A-Za-z0-9_.-]{1,64})\\]");
 
     @ExceptionHandler(InvalidTaskException.class)
     ProblemDetail invalid(InvalidTaskException e) {
@@ -96,6 +101,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
     }
 
+    /**
+     * Every event-stream slot is taken. The connection is closed with the answer, so a flood of refused streams
+     * holds no connections that {@code /status} and the dashboard need.
+     */
+    @ExceptionHandler(TooManyStreamsException.class)
+    ResponseEntity<ProblemDetail> tooManyStreams(TooManyStreamsException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("Too many event streams");
+        problem.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10")
+                .header(HttpHeaders.CONNECTION, "close").contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
     @ExceptionHandler(LlmException.class)
     ProblemDetail llm(LlmException e) {
         HttpStatus status = switch (e.kind()) {
@@ -120,6 +138,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String message = root instanceof InvalidTaskException ? root.getMessage()
                 : e.getName() + " has an invalid value";
         return fieldProblem(HttpStatus.BAD_REQUEST, e.getName(), message);
+    }
+
+    /**
+     * A query Tomcat could not decode ({@code ?q=%ff}: bytes that are not UTF-8). It names the parameter only in its
+     * message, so the name is read from there; the value is not quoted back, it is not text.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail undecodableParameter(InvalidParameterException e) {
+        Matcher named = PARAMETER_NAME.matcher(String.valueOf(e.getMessage()));
+        String field = named.find() ? named.group(1) : "query";
+        return fieldProblem(HttpStatus.BAD_REQUEST, field, field + " is not valid percent-encoded UTF-8");
     }
 
     /** Anything unforeseen: logged here with its stack trace, answered without one. */

@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -33,30 +37,45 @@ class LiveUpdates implements SmartLifecycle {
     private final Overviews overviews;
     private final JsonMapper json;
     private final Set<SseEmitter> clients = ConcurrentHashMap.newKeySet();
+    /** One permit per stream the server may hold; taken before a stream opens, returned when it leaves the set. */
+    private final Semaphore slots;
+    private final int maxStreams;
+    private final Counter refused;
     private final Object clientsArrived = new Object();
     private volatile Thread thread;
     private volatile boolean accepting;
 
-    LiveUpdates(TaskStore store, Overviews overviews, JsonMapper json) {
+    LiveUpdates(TaskStore store, Overviews overviews, JsonMapper json, VivariumProperties properties,
+                MeterRegistry meters) {
         this.store = store;
         this.overviews = overviews;
         this.json = json;
+        this.maxStreams = properties.maxEventStreams();
+        this.slots = new Semaphore(maxStreams);
+        Gauge.builder("vivarium.event.streams", clients, Set::size).baseUnit("streams")
+                .description("Open GET /events streams").register(meters);
+        this.refused = Counter.builder("vivarium.event.streams.refused")
+                .description("GET /events requests refused because the streams were all taken").register(meters);
     }
 
     SseEmitter subscribe() {
         if (!accepting) {
             throw shuttingDown();
         }
+        if (!slots.tryAcquire()) {
+            refused.increment();
+            throw new TooManyStreamsException(maxStreams);
+        }
         // No timeout: the stream lives as long as the page; a failed write removes a client that went away.
         SseEmitter emitter = new SseEmitter(0L);
-        emitter.onCompletion(() -> clients.remove(emitter));
-        emitter.onTimeout(() -> clients.remove(emitter));
-        emitter.onError(e -> clients.remove(emitter));
-        send(emitter, event("changed"));
         clients.add(emitter);
+        emitter.onCompletion(() -> leave(emitter));
+        emitter.onTimeout(() -> leave(emitter));
+        emitter.onError(e -> leave(emitter));
+        send(emitter, event("changed"));
         if (!accepting) {
             // stop() ran meanwhile: an open stream would hold up the graceful shutdown until its timeout.
-            clients.remove(emitter);
+            leave(emitter);
             emitter.complete();
         }
         synchronized (clientsArrived) {
@@ -123,7 +142,15 @@ class LiveUpdates implements SmartLifecycle {
         try {
             client.send(event);
         } catch (IOException | IllegalStateException gone) {
-            clients.remove(client);
+            // The container completes the request itself after a failed write (see ResponseBodyEmitter#send).
+            leave(client);
+        }
+    }
+
+    /** The one place a stream leaves: its slot is returned exactly once, whichever callback comes first. */
+    private void leave(SseEmitter client) {
+        if (clients.remove(client)) {
+            slots.release();
         }
     }
 
@@ -153,9 +180,9 @@ class LiveUpdates implements SmartLifecycle {
             watcher.interrupt();
         }
         for (SseEmitter client : clients) {
+            leave(client);
             client.complete();
         }
-        clients.clear();
         log.debug("live stream stopped");
     }
 

@@ -1,6 +1,6 @@
 package io.vivarium.api;
 
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.llm.ChatModel;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.plan.Planner;

@@ -12,6 +12,7 @@ import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.Money;
 import io.vivarium.task.Priority;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * The dashboard's overview, computed once per change for every client: counts, spend and pace, the workers
@@ -142,9 +144,8 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     }
 
     private static Next next(Snapshot snapshot, Instant now, SpendStatus ledger) {
-        Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now).stream()
-                .filter(task -> ledger.ledger().fits(task, ledger.processLimit()))
-                .findFirst();
+        Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get,
+                new StartRule.Context(now, ledger.ledger().room(ledger.processLimit()))).stream().findFirst();
         if (fitting.isEmpty()) {
             return null;
         }
@@ -155,8 +156,9 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     private static Waiting waiting(Snapshot snapshot, Instant now, SpendStatus ledger) {
         int[] counts = new int[WaitReason.Kind.values().length];
         List<WaitReason> examples = new ArrayList<>();
+        Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
         for (Task task : snapshot.tasks()) {
-            WaitReason.of(snapshot, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
+            WaitReason.of(statusOf, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
                 counts[reason.kind().ordinal()]++;
                 if (examples.size() < WAITING_EXAMPLES) {
                     examples.add(reason);

@@ -1,6 +1,6 @@
 package io.vivarium.api;
 
-import io.vivarium.store.StatusView;
+import io.vivarium.app.StatusView;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,7 +1,11 @@
 package io.vivarium.api;
 
+import io.vivarium.grind.GrindSettings;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.StoreLocation;
+import io.vivarium.store.StoreSettings;
+import io.vivarium.task.RetryPolicy;
+import io.vivarium.worker.WorkerSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -27,22 +31,25 @@ import org.springframework.validation.annotation.Validated;
  * @param retention completed tasks that ended longer ago than this are pruned (unset: kept); VIVARIUM_RETENTION
  * @param spendLimit this server's own spend ceiling in dollars (blank: none), beside the one kept in the store;
  *                   the smaller applies to the embedded workers' claims
+ * @param maxEventStreams how many {@code GET /events} streams the server holds open at once; more are refused
+ *                        with a 503 so that idle streams cannot exhaust the connections and memory the rest needs
  */
 @Validated
 @ConfigurationProperties("vivarium")
 public record VivariumProperties(
         @DefaultValue(".") Path workspace,
-        @DefaultValue("4") @Min(0) @Max(256) int workers,
-        @DefaultValue("300s") Duration lease,
-        @DefaultValue("2s") Duration backoff,
-        @DefaultValue("5s") Duration shutdownGrace,
-        @DefaultValue("0.01") @Positive double ratePerSecond,
+        @DefaultValue("" + WorkerSettings.DEFAULT_WORKERS) @Min(0) @Max(256) int workers,
+        @DefaultValue(StoreSettings.DEFAULT_LEASE_SECONDS + "s") Duration lease,
+        @DefaultValue(RetryPolicy.DEFAULT_BASE_SECONDS + "s") Duration backoff,
+        @DefaultValue(WorkerSettings.DEFAULT_SHUTDOWN_GRACE_SECONDS + "s") Duration shutdownGrace,
+        @DefaultValue("" + GrindSettings.DEFAULT_RATE) @Positive double ratePerSecond,
         @DefaultValue("16") @Min(1) @Max(1024) int grindThreads,
         @DefaultValue Set<String> grindEnv,
         @DefaultValue @Valid Api api,
         @DefaultValue List<String> allowedHosts,
         @DefaultValue Store store,
         String spendLimit,
+        @DefaultValue("64") @Min(1) @Max(4096) int maxEventStreams,
         Duration retention) {
 
     /** {@link #spendLimit} as the core takes it; a value that is not a dollar amount stops the start-up, naming it. */

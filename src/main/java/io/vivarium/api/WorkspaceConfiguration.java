@@ -1,20 +1,17 @@
 package io.vivarium.api;
 
-import io.vivarium.grind.GrindEngine;
+import io.vivarium.app.Assembly;
 import io.vivarium.grind.TaskLogs;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.llm.ChatModel;
 import io.vivarium.llm.LlmSettings;
-import io.vivarium.llm.PromptGrinds;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.StoreLocation;
 import io.vivarium.store.TaskStores;
-import io.vivarium.store.file.WorkspaceJson;
-import io.vivarium.task.RetryPolicy;
+import io.vivarium.store.WorkspaceJson;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -33,10 +30,7 @@ class WorkspaceConfiguration {
 
     @Bean
     StoreSettings storeSettings(VivariumProperties properties) {
-        Duration maxBackoff = properties.backoff().compareTo(Duration.ofMinutes(2)) > 0
-                ? properties.backoff() : Duration.ofMinutes(2);
-        return StoreSettings.withLease(properties.lease(), new RetryPolicy(properties.backoff(), maxBackoff))
-                .withSpendLimit(properties.processSpendLimit());
+        return Assembly.storeSettings(properties.lease(), properties.backoff(), properties.processSpendLimit());
     }
 
     @Bean
@@ -55,9 +49,9 @@ class WorkspaceConfiguration {
     /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */
     @Bean
     GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm) {
-        return new GrindEngine(properties.workspace(),
+        return Assembly.grindEngine(properties.workspace(),
                 new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT, properties.grindEnv()),
-                llm.hasKey() ? new PromptGrinds(chatModel, llm) : null);
+                llm, key -> chatModel);
     }
 
     @Bean

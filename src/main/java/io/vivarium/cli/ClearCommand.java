@@ -27,6 +27,9 @@ final class ClearCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TaskStore.ClearResult result = workspace.openStore(context.clock()).clear();
+        for (String aside : result.movedAside()) {
+            spec.commandLine().getErr().printf("Could not read a workspace file: moved it aside to %s%n", aside);
+        }
         spec.commandLine().getOut().printf("Cleared %d task%s and %d claim%s in %s%n",
                 result.tasksRemoved(), result.tasksRemoved() == 1 ? "" : "s",
                 result.claimsRemoved(), result.claimsRemoved() == 1 ? "" : "s", workspace.path());

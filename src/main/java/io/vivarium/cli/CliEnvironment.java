@@ -1,11 +1,11 @@
 package io.vivarium.cli;
 
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.app.Assembly;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.config.Settings;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.llm.LlmSettings;
-import io.vivarium.llm.PromptGrinds;
 import java.nio.file.Path;
 
 /** What the CLI builds from a workspace's {@link Settings} (the environment, then the workspace's {@code .env}). */
@@ -26,8 +26,6 @@ final class CliEnvironment {
 
     /** The local grind engine, with prompt grinds when an LLM key is set. */
     static GrindEngine grindEngine(Path workspace, Settings settings, GrindSettings grindSettings) {
-        LlmSettings llm = llm(settings);
-        return new GrindEngine(workspace, grindSettings,
-                llm.hasKey() ? new PromptGrinds(new OpenAiChatModel(llm), llm) : null);
+        return Assembly.grindEngine(workspace, grindSettings, llm(settings), OpenAiChatModel::new);
     }
 }

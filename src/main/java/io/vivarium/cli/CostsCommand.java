@@ -5,7 +5,7 @@ import io.vivarium.spend.CostReport;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.Budget;
 import java.io.PrintWriter;
 import java.util.Locale;

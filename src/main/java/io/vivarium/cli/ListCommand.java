@@ -4,7 +4,7 @@ import io.vivarium.store.TaskEntry;
 import io.vivarium.store.TaskPage;
 import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.story.TaskView;
 import io.vivarium.task.Budget;
 import io.vivarium.task.TaskStatus;

@@ -1,9 +1,11 @@
 package io.vivarium.cli;
 
+import io.vivarium.app.Assembly;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.task.RetryPolicy;
+import io.vivarium.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
@@ -12,21 +14,22 @@ import picocli.CommandLine.Option;
 /** Tuning shared by every verb that runs workers; each flag also reads an environment variable. */
 final class PoolOptions {
 
-    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-300}",
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-" + StoreSettings.DEFAULT_LEASE_SECONDS + "}",
             description = "A claim not renewed for this long may be taken over (default: ${DEFAULT-VALUE}).")
     double leaseSeconds;
 
-    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_SHUTDOWN_GRACE_SECONDS:-5}",
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_SHUTDOWN_GRACE_SECONDS:-"
+            + WorkerSettings.DEFAULT_SHUTDOWN_GRACE_SECONDS + "}",
             description = "On SIGTERM/Ctrl-C, let running grinds finish for this long before stopping them "
                     + "(default: ${DEFAULT-VALUE}).")
     double graceSeconds;
 
-    @Option(names = "--backoff", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_BACKOFF_SECONDS:-2}",
-            description = "Wait before a failed task's 2nd attempt; doubles per attempt, at most 120 s "
+    @Option(names = "--backoff", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_BACKOFF_SECONDS:-" + RetryPolicy.DEFAULT_BASE_SECONDS + "}",
+            description = "Wait before a failed task's 2nd attempt; doubles per attempt, at most " + RetryPolicy.CAP_SECONDS + " s "
                     + "(default: ${DEFAULT-VALUE}).")
     double backoffSeconds;
 
-    @Option(names = "--rate", paramLabel = "DOLLARS", defaultValue = "${VIVARIUM_RATE_PER_SECOND:-0.01}",
+    @Option(names = "--rate", paramLabel = "DOLLARS", defaultValue = "${VIVARIUM_RATE_PER_SECOND:-" + GrindSettings.DEFAULT_RATE + "}",
             description = "What a command grind costs per second at medium intensity (default: ${DEFAULT-VALUE}).")
     double dollarsPerSecond;
 
@@ -40,9 +43,7 @@ final class PoolOptions {
 
     StoreSettings storeSettings() {
         Duration lease = seconds("--lease", leaseSeconds, 0.5);
-        Duration base = seconds("--backoff", backoffSeconds, 0);
-        Duration max = Duration.ofMinutes(2).compareTo(base) < 0 ? base : Duration.ofMinutes(2);
-        return StoreSettings.withLease(lease, new RetryPolicy(base, max)).withSpendLimit(spendLimit());
+        return Assembly.storeSettings(lease, seconds("--backoff", backoffSeconds, 0), spendLimit());
     }
 
     Optional<SpendLimit> spendLimit() {

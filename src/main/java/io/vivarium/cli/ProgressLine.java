@@ -40,8 +40,8 @@ final class ProgressLine {
         int left = s.totalTasks() - done;
         String eta = left == 0 ? "none left" : rate > 0 ? "~" + format(left / rate) + " left" : "time left unknown";
         String money = spend == null || spend.ceiling().isEmpty()
-                ? String.format(Locale.ROOT, "$%.4f used", s.budgetUsed())
-                : String.format(Locale.ROOT, "$%.4f of $%s limit, $%s reserved%s", spend.ledger().spent(),
+                ? "$" + Budget.format(s.budgetUsed()) + " used"
+                : String.format(Locale.ROOT, "$%s of $%s limit, $%s reserved%s", Budget.format(spend.ledger().spent()),
                         spend.ceiling().get().plain(), Budget.format(spend.ledger().reserved()),
                         spend.waitingForBudget() == 0 ? "" : ", " + spend.waitingForBudget() + " wait for budget");
         return String.format(Locale.ROOT,

@@ -3,6 +3,7 @@ package io.vivarium.cli;
 import io.vivarium.api.BindPolicy;
 import io.vivarium.api.VivariumServer;
 import io.vivarium.config.Settings;
+import io.vivarium.worker.WorkerSettings;
 import io.vivarium.spend.SpendLimit;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -35,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "VIVARIUM_API_TOKEN.")
     String bind;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "${VIVARIUM_WORKERS:-4}",
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "${VIVARIUM_WORKERS:-" + WorkerSettings.DEFAULT_WORKERS + "}",
             description = "Embedded workers (default: ${DEFAULT-VALUE}; 0 serves the API only).")
     int workers;
 

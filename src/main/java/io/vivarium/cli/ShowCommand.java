@@ -4,7 +4,7 @@ import io.vivarium.grind.TaskLogs;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.story.TaskStory;
 import io.vivarium.task.Task;
 import java.io.PrintWriter;

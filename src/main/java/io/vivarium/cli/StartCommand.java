@@ -7,6 +7,7 @@ import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskStore;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import io.vivarium.task.Budget;
 import java.util.Locale;
+import java.util.function.Function;
 
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run N workers until no task is pending or running, or until the tasks left wait for "
@@ -44,7 +46,7 @@ final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "4",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "" + WorkerSettings.DEFAULT_WORKERS,
             description = "Number of parallel workers (default: ${DEFAULT-VALUE}).")
     int workers;
 
@@ -117,9 +119,9 @@ final class StartCommand implements Callable<Integer> {
     private int dryRun(PrintWriter out, TaskStore store) {
         Snapshot snapshot = store.snapshot();
         SpendStatus spend = store.spend(pool.spendLimit());
-        List<Task> ready = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, context.clock().instant());
         // Each on its own against the ledger as it is: what fits now, before any of them reserves.
-        List<Task> runnable = ready.stream().filter(t -> spend.ledger().fits(t, pool.spendLimit())).toList();
+        StartRule.Context now = new StartRule.Context(context.clock().instant(), spend.ledger().room(pool.spendLimit()));
+        List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
         if (runnable.isEmpty()) {
             out.println("  nothing");
@@ -134,10 +136,13 @@ final class StartCommand implements Callable<Integer> {
                 .toList();
         if (!waiting.isEmpty()) {
             out.println("Waiting (dependencies, retry backoff or budget):");
-            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), ready.contains(t)
-                    ? "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit"
-                    : "depends on " + (t.dependsOn().isEmpty() ? "nothing (retry backoff)"
-                            : String.join(", ", t.dependsOn()))));
+            Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
+            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (StartRule.check(t, snapshot.runs()
+                    .get(t.id()), statusOf, now).reason()) {
+                case BUDGET -> "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit";
+                case BACKOFF -> "waits out a retry backoff";
+                default -> "depends on " + String.join(", ", t.dependsOn());
+            }));
         }
         out.println(StatusReport.spendLine(spend));
         Summary s = snapshot.summary();

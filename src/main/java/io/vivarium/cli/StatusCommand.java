@@ -1,9 +1,10 @@
 package io.vivarium.cli;
 
 import io.vivarium.spend.SpendLimit;
-import io.vivarium.store.StatusView;
+import io.vivarium.app.StatusView;
+import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     SpendLimitOption spend;
 
-    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-300}",
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "${VIVARIUM_LEASE_SECONDS:-" + StoreSettings.DEFAULT_LEASE_SECONDS + "}",
             description = "Claims whose heartbeat is older than this are shown as stale (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 

@@ -52,7 +52,7 @@ record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPag
             double percent = s.totalTasks() == 0 ? 0 : 100.0 * n / s.totalTasks();
             out.printf(Locale.ROOT, "  %-13s %5d  (%5.1f%%)%n", label(status) + ":", n, percent);
         }
-        out.printf(Locale.ROOT, "  Budget used:  $%.4f%n", s.budgetUsed());
+        out.printf("  Budget used:  $%s%n", Budget.format(s.budgetUsed()));
         out.println();
         out.println(spendLine(spend));
         printTasks(out, failed, "Failed tasks", true);

@@ -1,6 +1,10 @@
 package io.vivarium.plan;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,9 @@ final class GitIgnore {
     private record Rule(List<PathMatcher> matchers, boolean negated, boolean directoryOnly) {
     }
 
+    /** Far beyond any hand-written file; a bigger one is read only this far. */
+    static final int MAX_BYTES = 1 << 20;
+
     private final List<Rule> rules;
 
     private GitIgnore(List<Rule> rules) {
@@ -28,13 +35,28 @@ final class GitIgnore {
         return new GitIgnore(List.of());
     }
 
+    /**
+     * Reads the root {@code .gitignore} as git (2.32 and later) does: a symbolic link is not followed, so a link to
+     * a file elsewhere (or to a device) is not read. Only its first {@link #MAX_BYTES} are read; rules past them
+     * are not applied.
+     */
     static GitIgnore of(Path workspace) {
         Path file = workspace.resolve(".gitignore");
-        if (!Files.isRegularFile(file)) {
-            return none();
-        }
         try {
-            return parse(Files.readAllLines(file));
+            if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+                return none();
+            }
+            byte[] head;
+            // NOFOLLOW again when opening: the file may have been replaced by a link since it was looked at.
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                head = in.readNBytes(MAX_BYTES + 1);
+            }
+            String text = new String(head, 0, Math.min(head.length, MAX_BYTES), StandardCharsets.UTF_8);
+            if (head.length > MAX_BYTES) {
+                // The last line was cut by the bound: a partial rule would match what the user never wrote.
+                text = text.substring(0, text.lastIndexOf('\n') + 1);
+            }
+            return parse(text.lines().toList());
         } catch (IOException e) {
             return none();
         }

@@ -1,6 +1,7 @@
 package io.vivarium.plan;
 
 import io.vivarium.llm.LlmException.Kind;
+import io.vivarium.task.CodeFields;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Intensity;
 import io.vivarium.task.Priority;
@@ -25,10 +26,14 @@ final class PlanRules {
     record Outcome(List<Task> tasks, List<String> notes) {
     }
 
+    /** Plan edit grinds ({@code worktree: true}) with this check (null: detected when each runs). */
+    record EditMode(String check) {
+    }
+
     private PlanRules() {
     }
 
-    static Outcome apply(List<PlannedTask> planned, Set<String> queueIds, int maxTasks, String goal) {
+    static Outcome apply(List<PlannedTask> planned, Set<String> queueIds, int maxTasks, String goal, EditMode edits) {
         List<String> notes = new ArrayList<>();
         List<PlannedTask> kept = planned.size() > maxTasks ? planned.subList(0, maxTasks) : planned;
         if (planned.size() > maxTasks) {
@@ -70,15 +75,18 @@ final class PlanRules {
         for (int i = 0; i < kept.size(); i++) {
             PlannedTask task = kept.get(i);
             Priority priority = priority(task.priority());
-            tasks.add(Task.grind(ids.get(i))
+            Task.Builder built = Task.grind(ids.get(i))
                     .description(truncate(task.description(), 2000))
-                    .prompt(prompt(task, goal))
+                    .prompt(edits != null ? editPrompt(task, goal) : prompt(task, goal))
                     .priority(priority)
                     .intensity(intensity(priority))
                     .minBudget(minBudget(priority))
                     .maxBudget(maxBudget(priority))
-                    .dependsOn(edges.get(ids.get(i)))
-                    .build());
+                    .dependsOn(edges.get(ids.get(i)));
+            if (edits != null) {
+                built.worktree(true).check(edits.check()).files(repositoryFiles(task, ids.get(i), notes));
+            }
+            tasks.add(built.build());
         }
         return new Outcome(tasks, notes);
     }
@@ -148,6 +156,31 @@ final class PlanRules {
         p.append("\nDescribe the concrete changes to make: which files, what code (as a unified diff where "
                 + "possible), and how to check the result.");
         return truncate(p.toString(), Task.MAX_TEXT_LENGTH);
+    }
+
+    /** The agent's task: the change, its files, and what "done" means; the agent gets the files' contents. */
+    private static String editPrompt(PlannedTask task, String goal) {
+        StringBuilder p = new StringBuilder(task.description().strip());
+        if (goal != null && !goal.isBlank()) {
+            p.append("\nOverall goal: ").append(goal.strip());
+        }
+        p.append("\nMake the smallest change that does this, run the check until it passes, and finish with a "
+                + "summary of what you changed.");
+        return truncate(p.toString(), Task.MAX_TEXT_LENGTH);
+    }
+
+    /** The files the model named that a task may carry: relative, inside the repository; the others are noted. */
+    private static List<String> repositoryFiles(PlannedTask task, String id, List<String> notes) {
+        List<String> kept = new ArrayList<>();
+        for (String file : task.files()) {
+            String path = file.replace('\\', '/').replaceFirst("^\\./", "");
+            if (!CodeFields.isRepositoryPath(path)) {
+                notes.add("dropped file '" + file + "' of '" + id + "': not a path inside the repository");
+            } else if (kept.size() < Task.MAX_FILES && !kept.contains(path)) {
+                kept.add(path);
+            }
+        }
+        return kept;
     }
 
     private static String truncate(String text, int max) {

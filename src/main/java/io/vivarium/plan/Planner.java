@@ -35,6 +35,13 @@ public final class Planner {
             "priority": "high|medium|low", "depends_on": ["id of a task in this plan that must finish first"], \
             "files": ["path/of/file.py"]}]}""";
 
+    /** In a git repository each task is done by the edit agent, so the tasks must be small and checkable. */
+    static final String EDIT_SYSTEM = SYSTEM.replace("Each task names the files it concerns.", """
+            Each task will be done by a coding agent that edits the code in its own git branch and proves the \
+            change with the project's tests, so propose small, checkable changes: one bug fix, the tests for one \
+            module, one refactor of one function; never a rewrite. In "files" list every file the task reads or \
+            changes (existing files by their path; new files where they should go).""");
+
     /** Room for about ten tasks; an answer that needs more is cut off, and keeps the tasks it completed. */
     static final int MAX_ANSWER_TOKENS = 2048;
 
@@ -64,8 +71,11 @@ public final class Planner {
         WorkspaceScanner.Scan found = scanner.scan(workspace);
         Set<String> queueIds = queueIds();
         String user = userMessage(request, found, queueIds);
-        ChatCompletion answer = model.complete(new ChatRequest(
-                List.of(ChatMessage.system(SYSTEM), ChatMessage.user(user)), MAX_ANSWER_TOKENS, true));
+        PlanRules.EditMode edits = !request.noEdit() && GitWorkspace.isRepository(workspace)
+                ? new PlanRules.EditMode(request.check()) : null;
+        ChatCompletion answer = model.complete(new ChatRequest(List.of(
+                ChatMessage.system(edits != null ? EDIT_SYSTEM : SYSTEM), ChatMessage.user(user)),
+                MAX_ANSWER_TOKENS, true));
         boolean stoppedAtLimit = "length".equals(answer.finishReason());
         PlanParser.Parsed parsed;
         try {
@@ -75,13 +85,13 @@ public final class Planner {
                     + " (the model stopped at max_tokens=" + MAX_ANSWER_TOKENS + ")") : unusable;
         }
         List<PlannedTask> planned = parsed.tasks();
-        PlanRules.Outcome outcome = PlanRules.apply(planned, queueIds, request.maxTasks(), request.goal());
+        PlanRules.Outcome outcome = PlanRules.apply(planned, queueIds, request.maxTasks(), request.goal(), edits);
         if (!request.dryRun()) {
             try {
                 store.add(outcome.tasks());
             } catch (DuplicateTaskException raced) {
                 // Someone added a task with one of these ids meanwhile: make the ids unique again, once.
-                outcome = PlanRules.apply(planned, queueIds(), request.maxTasks(), request.goal());
+                outcome = PlanRules.apply(planned, queueIds(), request.maxTasks(), request.goal(), edits);
                 store.add(outcome.tasks());
             }
         }

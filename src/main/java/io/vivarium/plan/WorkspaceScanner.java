@@ -29,6 +29,14 @@ public final class WorkspaceScanner {
             "^(?:public\\s+|final\\s+|abstract\\s+)*(?:class|interface|record|enum)\\s+([A-Za-z_]\\w*)", Pattern.MULTILINE);
     private static final Pattern JS_FUNCTION = Pattern.compile("^(?:export\\s+)?(?:async\\s+)?function\\s+([A-Za-z_$][\\w$]*)", Pattern.MULTILINE);
 
+    private static final Pattern GO_FUNCTION = Pattern.compile(
+            "^func\\s+(?:\\([^)]*\\)\\s*)?([A-Za-z_]\\w*)", Pattern.MULTILINE);
+    private static final Pattern GO_TYPE = Pattern.compile("^type\\s+([A-Za-z_]\\w*)", Pattern.MULTILINE);
+    private static final Pattern RUST_FUNCTION = Pattern.compile(
+            "^\\s*(?:pub(?:\\([^)]*\\))?\\s+)?(?:async\\s+)?fn\\s+([A-Za-z_]\\w*)", Pattern.MULTILINE);
+    private static final Pattern RUST_TYPE = Pattern.compile(
+            "^\\s*(?:pub(?:\\([^)]*\\))?\\s+)?(?:struct|enum|trait)\\s+([A-Za-z_]\\w*)", Pattern.MULTILINE);
+
     private final ScanSettings settings;
 
     public WorkspaceScanner(ScanSettings settings) {
@@ -109,12 +117,19 @@ public final class WorkspaceScanner {
             collect(PY_FUNCTION, text, functions);
         } else if (path.endsWith(".java") || path.endsWith(".kt")) {
             collect(JAVA_TYPE, text, classes);
+        } else if (path.endsWith(".go")) {
+            collect(GO_TYPE, text, classes);
+            collect(GO_FUNCTION, text, functions);
+        } else if (path.endsWith(".rs")) {
+            collect(RUST_TYPE, text, classes);
+            collect(RUST_FUNCTION, text, functions);
         } else {
             collect(JAVA_TYPE, text, classes);
             collect(JS_FUNCTION, text, functions);
         }
         boolean isTest = isTestFile(relative);
-        boolean hasTests = isTest || text.contains("def test_") || testedNames.contains(moduleName(relative));
+        boolean hasTests = isTest || text.contains("def test_") || text.contains("#[test]")
+                || testedNames.contains(moduleName(relative));
         return new FileFacts(path, lines, hasTests, classes, functions);
     }
 
@@ -136,6 +151,8 @@ public final class WorkspaceScanner {
                 names.add(name.substring(0, name.length() - 5));
             } else if (name.endsWith("Test") || name.endsWith("Tests")) {
                 names.add(name.replaceAll("Tests?$", ""));
+            } else if (name.endsWith(".test") || name.endsWith(".spec")) {
+                names.add(name.substring(0, name.length() - 5));
             }
         }
         return names;
@@ -144,6 +161,7 @@ public final class WorkspaceScanner {
     private static boolean isTestFile(Path relative) {
         String name = moduleName(relative);
         return name.startsWith("test_") || name.endsWith("_test") || name.endsWith("Test") || name.endsWith("Tests")
+                || name.endsWith(".test") || name.endsWith(".spec")
                 || relative.toString().replace('\\', '/').matches("(^|.*/)tests?/.*");
     }
 

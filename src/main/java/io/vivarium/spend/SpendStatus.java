@@ -13,11 +13,6 @@ public record SpendStatus(SpendLedger ledger, Optional<SpendLimit> processLimit,
         return ledger.ceiling(processLimit);
     }
 
-    /** True when some task waits for budget and nothing is running that could free any: only a higher limit helps. */
-    public boolean stalled() {
-        return waitingForBudget > 0 && ledger.reservedMicros() == 0;
-    }
-
     public SpendView view() {
         return SpendView.of(this);
     }

@@ -4,7 +4,6 @@ import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,18 +38,7 @@ public record Snapshot(List<Task> tasks, Map<String, TaskRun> runs) {
 
     /** A {@link TaskQuery} answered from memory, for stores that hold the whole queue anyway. */
     public TaskPage query(TaskQuery query) {
-        List<TaskEntry> page = new ArrayList<>();
-        long total = 0;
-        for (Task task : tasks) {
-            TaskEntry entry = new TaskEntry(task, runs.get(task.id()));
-            if (query.matches(entry)) {
-                if (total >= query.offset() && page.size() < query.limit()) {
-                    page.add(entry);
-                }
-                total++;
-            }
-        }
-        return new TaskPage(page, total);
+        return query.pageOf(tasks, runs::get);
     }
 
     public TaskStatus statusOf(String id) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where a store lives: the workspace's files (the default), or a PostgreSQL database named by a URL such as
@@ -36,7 +37,7 @@ public record StoreLocation(Path workspace, URI databaseUrl) {
             throw new StoreException("store URL is not a URL (" + e.getReason() + "): " + redact(text));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
+        if (!TaskStores.schemes().contains(scheme)) {
             throw new StoreException("unsupported store URL " + redact(text)
                     + ": use postgresql://HOST:PORT/DB?user=U&password=P, or leave it unset for the workspace files");
         }
@@ -49,6 +50,12 @@ public record StoreLocation(Path workspace, URI databaseUrl) {
 
     public boolean isDatabase() {
         return databaseUrl != null;
+    }
+
+    /** The scheme of the store's URL, lower case, by which {@link TaskStores} opens it; empty for the files. */
+    public Optional<String> scheme() {
+        return databaseUrl == null ? Optional.empty()
+                : Optional.of(databaseUrl.getScheme().toLowerCase(Locale.ROOT));
     }
 
     /** For messages and logs: the URL without its password, or the workspace path. */

@@ -14,7 +14,9 @@ import java.util.Optional;
 public record StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace,
                             Optional<SpendLimit> spendLimit) {
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(300);
+    /** A text constant too, so that the CLI's and the server's defaults can name it in annotations. */
+    public static final int DEFAULT_LEASE_SECONDS = 300;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(DEFAULT_LEASE_SECONDS);
 
     public StoreSettings(Duration lease, RetryPolicy retry, Duration missingClaimGrace) {
         this(lease, retry, missingClaimGrace, Optional.empty());

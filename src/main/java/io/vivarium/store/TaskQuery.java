@@ -1,7 +1,12 @@
 package io.vivarium.store;
 
 import io.vivarium.task.TaskStatus;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Which tasks to list: an optional state, an optional text to find in the id or description (case-insensitive),
@@ -31,6 +36,22 @@ public record TaskQuery(TaskStatus status, String text, int offset, int limit) {
 
     public TaskQuery page(int newOffset, int newLimit) {
         return new TaskQuery(status, text, newOffset, newLimit);
+    }
+
+    /** This query answered from memory, for stores that hold the whole queue anyway; tasks in queue order. */
+    public TaskPage pageOf(List<Task> tasks, Function<String, TaskRun> runs) {
+        List<TaskEntry> page = new ArrayList<>();
+        long total = 0;
+        for (Task task : tasks) {
+            TaskEntry entry = new TaskEntry(task, runs.apply(task.id()));
+            if (matches(entry)) {
+                if (total >= offset && page.size() < limit) {
+                    page.add(entry);
+                }
+                total++;
+            }
+        }
+        return new TaskPage(page, total);
     }
 
     /** The one definition of a text match, for stores that filter in memory. */

@@ -143,7 +143,15 @@ public interface TaskStore extends AutoCloseable {
     @Override
     void close();
 
-    record ClearResult(int tasksRemoved, int claimsRemoved) {
+    /** {@code movedAside}: documents that could not be read, renamed to {@code NAME.corrupt-<timestamp>} beside them. */
+    record ClearResult(int tasksRemoved, int claimsRemoved, List<String> movedAside) {
+        public ClearResult {
+            movedAside = movedAside == null ? List.of() : List.copyOf(movedAside);
+        }
+
+        public ClearResult(int tasksRemoved, int claimsRemoved) {
+            this(tasksRemoved, claimsRemoved, List.of());
+        }
     }
 
     /** A cancelled task, and the claim that the cancel ended, if the task was running. */

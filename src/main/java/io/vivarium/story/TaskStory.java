@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
+import io.vivarium.task.Scheduling;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -32,6 +33,6 @@ public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> 
                 .map(c -> ClaimView.of(c, now, lease))
                 .orElse(null);
         return new TaskStory(task, run.status(), run, dependents, claim,
-                WaitReason.of(snapshot, task, run, now, spend).orElse(null));
+                WaitReason.of(Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get), task, run, now, spend).orElse(null));
     }
 }

@@ -3,15 +3,16 @@ package io.vivarium.story;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.vivarium.spend.SpendStatus;
-import io.vivarium.store.Snapshot;
 import io.vivarium.task.Budget;
 import io.vivarium.task.Money;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Why a pending task does not run yet (a dependency that has not completed, a retry backoff, a budget that does not
@@ -29,31 +30,23 @@ public record WaitReason(String taskId, Kind kind, String detail, Instant until)
         }
     }
 
-    public static Optional<WaitReason> of(Snapshot snapshot, Task task, TaskRun run, Instant now, SpendStatus spend) {
-        if (run.status() == TaskStatus.BLOCKED) {
-            return Optional.of(new WaitReason(task.id(), Kind.BLOCKED,
-                    run.error() == null ? "a dependency can never complete" : run.error(), null));
-        }
-        if (run.status() != TaskStatus.PENDING) {
+    /** {@link StartRule}'s verdict for people; {@code statusOf} answers null for a task not in the queue. */
+    public static Optional<WaitReason> of(Function<String, TaskStatus> statusOf, Task task, TaskRun run, Instant now,
+                                   SpendStatus spend) {
+        StartRule.Context context = new StartRule.Context(now, spend.ledger().room(spend.processLimit()));
+        StartRule.Verdict verdict = StartRule.check(task, run, statusOf, context);
+        if (verdict.mayStart() || verdict.reason() == StartRule.Reason.NOT_PENDING) {
             return Optional.empty();
         }
-        for (String dep : task.dependsOn()) {
-            TaskStatus depStatus = snapshot.statusOf(dep);
-            if (depStatus != TaskStatus.COMPLETED) {
-                return Optional.of(new WaitReason(task.id(), Kind.DEPENDENCY,
-                        "waits for '" + dep + "' (" + depStatus + ")", null));
-            }
-        }
-        if (run.notBefore() != null && run.notBefore().isAfter(now)) {
-            return Optional.of(new WaitReason(task.id(), Kind.BACKOFF,
-                    "retries after a backoff (attempt " + run.attempts() + " failed)", run.notBefore()));
-        }
-        if (!spend.ledger().fits(task, spend.processLimit())) {
-            long left = spend.ledger().room(spend.processLimit()).orElse(0);
-            return Optional.of(new WaitReason(task.id(), Kind.BUDGET, "waits for budget: its cap of $"
-                    + Budget.format(task.maxBudget()) + " does not fit in the $" + Budget.format(Money.dollars(left))
-                    + " left under the $" + spend.ceiling().orElseThrow().plain() + " spend limit", null));
-        }
-        return Optional.empty();
+        return Optional.of(switch (verdict.reason()) {
+            case BLOCKED -> new WaitReason(task.id(), Kind.BLOCKED, verdict.detail(), null);
+            case DEPENDENCY -> new WaitReason(task.id(), Kind.DEPENDENCY, verdict.detail(), null);
+            case BACKOFF -> new WaitReason(task.id(), Kind.BACKOFF, verdict.detail(), verdict.until());
+            case BUDGET -> new WaitReason(task.id(), Kind.BUDGET, "waits for budget: its cap of $"
+                    + Budget.format(task.maxBudget()) + " does not fit in the $"
+                    + Budget.format(Money.dollars(context.roomMicros().orElse(0))) + " left under the $"
+                    + spend.ceiling().orElseThrow().plain() + " spend limit", null);
+            case NOT_PENDING -> throw new IllegalStateException("not waiting");
+        });
     }
 }

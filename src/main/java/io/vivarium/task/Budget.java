@@ -42,7 +42,9 @@ public final class Budget {
         if (!Double.isFinite(dollars)) {
             return String.valueOf(dollars);
         }
-        BigDecimal exact = BigDecimal.valueOf(dollars).stripTrailingZeros();
+        // To the micro-dollar budgets are metered in: a sum of charges prints without float noise, and an amount
+        // under a hundredth of a cent still shows.
+        BigDecimal exact = BigDecimal.valueOf(Money.round(dollars)).stripTrailingZeros();
         return exact.setScale(Math.max(2, exact.scale())).toPlainString();
     }
 

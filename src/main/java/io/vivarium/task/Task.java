@@ -18,7 +18,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
-        "depends_on", "priority", "max_attempts", "created_at", "key"})
+        "depends_on", "priority", "max_attempts", "created_at", "worktree", "check", "files", "max_turns", "key"})
 public record Task(
         String id,
         TaskType type,
@@ -32,6 +32,14 @@ public record Task(
         Priority priority,
         Integer maxAttempts,
         Instant createdAt,
+        // Code grinds (SPEC "Code grinds"): run in a git worktree; the check proves the change; the files the
+        // agent is shown first; its turn limit (null: DEFAULT_MAX_TURNS, kept null so plain tasks stay unchanged).
+        // A wrapper, never null once built: a primitive would make a body without the field unreadable to a mapper
+        // that refuses nulls for primitives (Jackson 3's default, which the API's mapper keeps).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean worktree,
+        String check,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
+        Integer maxTurns,
         String key,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
@@ -40,6 +48,9 @@ public record Task(
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_ATTEMPTS_LIMIT = 100;
     public static final int MAX_TEXT_LENGTH = 100_000;
+    public static final int DEFAULT_MAX_TURNS = 12;
+    public static final int MAX_TURNS_LIMIT = 100;
+    public static final int MAX_FILES = 100;
     public static final int MAX_KEY_LENGTH = 256;
 
     public Task {
@@ -65,6 +76,16 @@ public record Task(
             prompt = null;
         }
         dependsOn = checkDependencies(id, dependsOn);
+        worktree = Boolean.TRUE.equals(worktree);
+        checkLength("check", check);
+        if (check != null && check.isBlank()) {
+            check = null;
+        }
+        files = CodeFields.checkFiles(files);
+        if (maxTurns != null && (maxTurns < 1 || maxTurns > MAX_TURNS_LIMIT)) {
+            throw new InvalidTaskException("max_turns",
+                    "max_turns must be between 1 and " + MAX_TURNS_LIMIT + " (got " + maxTurns + ")");
+        }
         key = checkKey(key);
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
@@ -85,9 +106,18 @@ public record Task(
         b.priority = priority;
         b.maxAttempts = maxAttempts;
         b.createdAt = createdAt;
+        b.worktree = worktree;
+        b.check = check;
+        b.files = files;
+        b.maxTurns = maxTurns;
         b.key = key;
         b.extra = extra;
         return b;
+    }
+
+    /** The edit agent's turn limit: {@code max_turns}, else {@link #DEFAULT_MAX_TURNS}. */
+    public int maxTurnsOrDefault() {
+        return maxTurns == null ? DEFAULT_MAX_TURNS : maxTurns;
     }
 
     /** What kind of work the grind does; the first that is set wins. */
@@ -146,6 +176,10 @@ public record Task(
         private Priority priority;
         private Integer maxAttempts;
         private Instant createdAt;
+        private boolean worktree;
+        private String check;
+        private List<String> files = List.of();
+        private Integer maxTurns;
         private String key;
         private Map<String, Object> extra = Map.of();
 
@@ -163,11 +197,16 @@ public record Task(
         public Builder priority(Priority v) { this.priority = v; return this; }
         public Builder maxAttempts(Integer v) { this.maxAttempts = v; return this; }
         public Builder createdAt(Instant v) { this.createdAt = v; return this; }
+        public Builder worktree(boolean v) { this.worktree = v; return this; }
+        public Builder check(String v) { this.check = v; return this; }
+        public Builder files(List<String> v) { this.files = v == null ? List.of() : v; return this; }
+        public Builder maxTurns(Integer v) { this.maxTurns = v; return this; }
+
         public Builder key(String v) { this.key = v; return this; }
 
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
-                    dependsOn, priority, maxAttempts, createdAt, key, extra);
+                    dependsOn, priority, maxAttempts, createdAt, worktree, check, files, maxTurns, key, extra);
         }
     }
 }

@@ -3,10 +3,12 @@ package io.vivarium.task;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A task's entry in {@code execution_log.json}: where it is in its lifecycle and what its last attempt did.
@@ -31,7 +33,7 @@ public record TaskRun(
         String result,
         String error,
         Integer exitCode,
-        Instant notBefore,
+        @JsonProperty("not_before") Instant backoffUntil,
         String output,
         Double spent,
         Long tokensIn,
@@ -59,11 +61,6 @@ public record TaskRun(
         return new Builder().status(status).build();
     }
 
-    /** Whether a worker may claim it now: pending and past any retry backoff. */
-    public boolean isClaimableAt(Instant now) {
-        return status == TaskStatus.PENDING && (notBefore == null || !notBefore.isAfter(now));
-    }
-
     public TaskRun claim(String taskId, String worker, Instant now) {
         require(taskId, TaskStatus.IN_PROGRESS);
         return carried().workerId(worker).status(TaskStatus.IN_PROGRESS).attempts(attempts + 1).startedAt(now)
@@ -72,7 +69,7 @@ public record TaskRun(
 
     public TaskRun complete(String taskId, Instant now, GrindResult outcome) {
         require(taskId, TaskStatus.COMPLETED);
-        return attemptOutcome(outcome).status(TaskStatus.COMPLETED).completedAt(now).error(null).notBefore(null)
+        return attemptOutcome(outcome).status(TaskStatus.COMPLETED).completedAt(now).error(null).backoffUntil(null)
                 .build();
     }
 
@@ -80,7 +77,7 @@ public record TaskRun(
     public TaskRun fail(String taskId, Instant now, GrindResult outcome, Instant retryAt) {
         TaskStatus target = retryAt == null ? TaskStatus.FAILED : TaskStatus.PENDING;
         require(taskId, target);
-        return attemptOutcome(outcome).status(target).completedAt(now).error(outcome.error()).notBefore(retryAt)
+        return attemptOutcome(outcome).status(target).completedAt(now).error(outcome.error()).backoffUntil(retryAt)
                 .build();
     }
 
@@ -103,7 +100,7 @@ public record TaskRun(
     public TaskRun release(String taskId, GrindResult stopped) {
         require(taskId, TaskStatus.PENDING);
         Builder next = toBuilder().workerId(null).status(TaskStatus.PENDING).attempts(Math.max(0, attempts - 1))
-                .startedAt(null).completedAt(null).notBefore(null)
+                .startedAt(null).completedAt(null).backoffUntil(null)
                 .spent(plus(spent, stopped == null ? 0 : stopped.budgetUsed()));
         return stopped == null ? next.build() : next.tokensIn(plus(tokensIn, stopped.tokensIn()))
                 .tokensOut(plus(tokensOut, stopped.tokensOut())).build();
@@ -117,14 +114,14 @@ public record TaskRun(
         TaskStatus target = attemptsLeft ? TaskStatus.PENDING : TaskStatus.FAILED;
         require(taskId, target);
         return toBuilder().workerId(attemptsLeft ? null : workerId).status(target)
-                .completedAt(attemptsLeft ? null : now).result(null).error(reason).exitCode(null).notBefore(null)
+                .completedAt(attemptsLeft ? null : now).result(null).error(reason).exitCode(null).backoffUntil(null)
                 .spent(plus(spent, reservation)).build();
     }
 
     public TaskRun block(String taskId, Instant now, String reason) {
         require(taskId, TaskStatus.BLOCKED);
         return toBuilder().status(TaskStatus.BLOCKED).completedAt(now).result(null).error(reason).exitCode(null)
-                .notBefore(null).output(null).build();
+                .backoffUntil(null).output(null).build();
     }
 
     /** Cancelled by the user; an attempt that was running is charged its {@code reservation}, as if abandoned. */
@@ -132,7 +129,7 @@ public record TaskRun(
         require(taskId, TaskStatus.CANCELLED);
         double charged = status == TaskStatus.IN_PROGRESS ? reservation : 0;
         return toBuilder().status(TaskStatus.CANCELLED).completedAt(now).result(null).error("cancelled by user")
-                .exitCode(null).notBefore(null).spent(plus(spent, charged)).build();
+                .exitCode(null).backoffUntil(null).spent(plus(spent, charged)).build();
     }
 
     /**
@@ -165,6 +162,17 @@ public record TaskRun(
         return toBuilder().budgetUsed(outcome.budgetUsed()).result(outcome.result()).exitCode(outcome.exitCode())
                 .output(outcome.output()).spent(plus(spent, outcome.budgetUsed()))
                 .tokensIn(plus(tokensIn, outcome.tokensIn())).tokensOut(plus(tokensOut, outcome.tokensOut()));
+    }
+
+    /**
+     * What a user's retry makes of this entry: a fresh attempt count, with the running totals kept; for a pending
+     * task, only its backoff is dropped. Empty when there is nothing to retry (pending, waiting out no backoff).
+     */
+    public Optional<TaskRun> retried(String taskId) {
+        if (status == TaskStatus.PENDING) {
+            return backoffUntil == null ? Optional.empty() : Optional.of(carried().status(TaskStatus.PENDING).build());
+        }
+        return Optional.of(retry(taskId));
     }
 
     public double budgetOrZero() {
@@ -229,7 +237,7 @@ public record TaskRun(
         private String result;
         private String error;
         private Integer exitCode;
-        private Instant notBefore;
+        private Instant backoffUntil;
         private String output;
         private Double spent;
         private Long tokensIn;
@@ -249,7 +257,7 @@ public record TaskRun(
             result = run.result;
             error = run.error;
             exitCode = run.exitCode;
-            notBefore = run.notBefore;
+            backoffUntil = run.backoffUntil;
             output = run.output;
             spent = run.spent;
             tokensIn = run.tokensIn;
@@ -259,7 +267,7 @@ public record TaskRun(
 
         public TaskRun build() {
             return new TaskRun(workerId, status, attempts, startedAt, completedAt, budgetUsed, result, error, exitCode,
-                    notBefore, output, spent, tokensIn, tokensOut, extra);
+                    backoffUntil, output, spent, tokensIn, tokensOut, extra);
         }
 
         public Builder workerId(String value) {
@@ -307,8 +315,8 @@ public record TaskRun(
             return this;
         }
 
-        public Builder notBefore(Instant value) {
-            notBefore = value;
+        public Builder backoffUntil(Instant value) {
+            backoffUntil = value;
             return this;
         }
 

@@ -29,11 +29,6 @@ public enum TaskStatus {
         return next.contains(target);
     }
 
-    /** Final until the user asks otherwise ({@code retry}); workers never touch a final task. */
-    public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == BLOCKED || this == CANCELLED;
-    }
-
     @JsonValue
     public String wireName() {
         return WIRE_NAMES[ordinal()];

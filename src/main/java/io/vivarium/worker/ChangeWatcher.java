@@ -2,6 +2,7 @@ package io.vivarium.worker;
 
 import io.vivarium.store.TaskStore;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * dispatcher can sleep instead of polling. The store decides how waiting works: files poll cheaply, a database
  * is notified.
  */
-final class ChangeWatcher implements Runnable {
+final class ChangeWatcher implements Chore, Runnable {
 
     private static final Duration WAIT = Duration.ofSeconds(1);
 
@@ -17,6 +18,7 @@ final class ChangeWatcher implements Runnable {
     private final Runnable onChange;
     private final AtomicLong latest;
     private volatile boolean stopped;
+    private volatile Thread thread;
 
     ChangeWatcher(TaskStore store, long initial, Runnable onChange) {
         this.store = store;
@@ -29,8 +31,21 @@ final class ChangeWatcher implements Runnable {
         return latest.get();
     }
 
-    void stop() {
+    /** Watches on a thread of its own: a wait for change blocks, and must not hold up the heartbeats. */
+    @Override
+    public void start(ScheduledExecutorService scheduler) {
+        thread = new Thread(this, "vivarium-watcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
         stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     @Override

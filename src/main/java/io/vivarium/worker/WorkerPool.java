@@ -12,7 +12,6 @@ import io.vivarium.task.GrindResult;
 import io.vivarium.task.Summary;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A pool of workers over one store. One dispatcher thread talks to the store: each of its commits records every
  * grind finished since the last one and claims the next tasks, so a busy pool writes once for many state changes
- * (group commit). Worker threads only run grinds. Two periodic jobs keep claims honest: {@link #renewHeartbeats}
- * and {@link #reapStaleClaims}.
+ * (group commit); what it knows between commits is one {@link DispatchState}. Worker threads only run grinds.
+ * {@link Chore}s run beside them: {@link HeartbeatRenewal} and {@link Reaping} keep claims honest, the
+ * {@link ChangeWatcher} wakes the dispatcher on news.
  */
 public final class WorkerPool {
 
@@ -45,12 +45,13 @@ public final class WorkerPool {
     private final WorkerIdentity identity = WorkerIdentity.create();
 
     private final LinkedBlockingQueue<Ready> ready = new LinkedBlockingQueue<>();
-    private final StaleClaimReaper reaper;
     private final ChangeWatcher watcher;
+    /** The jobs beside the dispatcher, started in this order; see {@link Chore}. */
+    private final List<Chore> chores;
     private final ConcurrentLinkedQueue<Finish> finished = new ConcurrentLinkedQueue<>();
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, RunningGrind> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final ScheduledExecutorService chores;
+    private final ScheduledExecutorService choreThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Prefetch prefetch;
 
@@ -59,9 +60,6 @@ public final class WorkerPool {
     private volatile Thread dispatcher;
     private volatile RuntimeException fatal;
     private volatile boolean stoppedAtSpendLimit;
-
-    private record Running(Lease lease, GrindControl control) {
-    }
 
     /** A claimed task waiting for a worker thread, and when it was claimed. */
     private record Ready(Lease lease, long claimedNanos) {
@@ -73,10 +71,14 @@ public final class WorkerPool {
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
-        this.chores = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vivarium-chores"));
+        this.choreThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vivarium-chores"));
         this.prefetch = new Prefetch(settings.workers(), settings.maxPrefetch());
-        this.reaper = new StaleClaimReaper(store);
         this.watcher = new ChangeWatcher(store, 0, this::wakeDispatcher);
+        this.chores = List.of(
+                new HeartbeatRenewal(store, settings.heartbeatInterval(), running, listener),
+                new Reaping(new StaleClaimReaper(store), settings.reapInterval(), () -> stopClaiming, listener,
+                        this::wakeDispatcher),
+                watcher);
     }
 
     public WorkerIdentity identity() {
@@ -84,19 +86,13 @@ public final class WorkerPool {
     }
 
     public void start() {
-        // The periodic jobs go first: a dispatcher that fails at once (a read-only workspace) shuts them down.
-        long beat = settings.heartbeatInterval().toMillis();
-        chores.scheduleWithFixedDelay(this::renewHeartbeats, beat, beat, TimeUnit.MILLISECONDS);
-        long reap = settings.reapInterval().toMillis();
-        chores.scheduleWithFixedDelay(this::reapStaleClaims, 0, reap, TimeUnit.MILLISECONDS);
+        // The chores go first: a dispatcher that fails at once (a read-only workspace) stops them.
+        chores.forEach(chore -> chore.start(choreThread));
         for (int i = 0; i < settings.workers(); i++) {
             Thread worker = daemon(this::workLoop, "vivarium-worker-" + i);
             threads.add(worker);
             worker.start();
         }
-        Thread watching = daemon(watcher, "vivarium-watcher");
-        threads.add(watching);
-        watching.start();
         dispatcher = daemon(this::dispatchLoop, "vivarium-dispatcher");
         dispatcher.start();
     }
@@ -173,7 +169,7 @@ public final class WorkerPool {
             }
             long startedAt = System.nanoTime();
             GrindControl control = new GrindControl((pid, start) -> store.recordGrind(lease, pid, start));
-            running.put(lease.taskId(), new Running(lease, control));
+            running.put(lease.taskId(), new RunningGrind(lease, control));
             GrindResult result;
             // A claim lost while it waited here (removed by hand, cancelled) must not start a second run. One claimed
             // within the last heartbeat is as fresh as a renewal would make it: the heartbeat renewer checks it soon
@@ -217,41 +213,28 @@ public final class WorkerPool {
     // --- the dispatcher: the only thread that commits ---
 
     private void dispatchLoop() {
-        int inFlight = 0;
-        int claimedTotal = 0;
-        long seenVersion = 0;
-        boolean committedOnce = false;
-        Optional<Instant> backoffEnd = Optional.empty();
-        // Tasks the last commit could have run but had no room for: free room is then reason enough to commit.
-        boolean runnableLeft = false;
-        List<Finish> batch = new ArrayList<>();
+        DispatchState state = new DispatchState(settings);
         try {
             while (true) {
-                drainInto(batch);
+                drainInto(state.batch);
                 boolean stopping = stopClaiming;
                 if (stopping) {
                     List<Ready> queued = new ArrayList<>();
                     ready.drainTo(queued);
-                    queued.forEach(r -> batch.add(Finish.released(r.lease())));
+                    queued.forEach(r -> state.batch.add(Finish.released(r.lease())));
                 }
-                int afterBatch = inFlight - batch.size();
-                int want = stopping ? 0 : Math.max(0, settings.workers() + prefetch.size() - afterBatch);
-                if (settings.maxTasks() > 0) {
-                    want = Math.min(want, settings.maxTasks() - claimedTotal);
-                }
-                boolean backoffDue = backoffEnd.map(end -> !end.isAfter(clock.instant())).orElse(false);
-                boolean news = !committedOnce || backoffDue || runnableLeft || watcher.latest() != seenVersion;
-                if (batch.isEmpty() && (want == 0 || !news)) {
-                    if (afterBatch == 0 && (stopping || limitReached(claimedTotal))) {
+                int want = state.wanted(stopping, prefetch.size());
+                if (state.batch.isEmpty() && (want == 0 || !state.hasNews(clock.instant(), watcher.latest()))) {
+                    if (state.heldAfterBatch() == 0 && (stopping || state.limitReached())) {
                         return;
                     }
-                    LockSupport.parkNanos(this, idleWait(backoffEnd).toNanos());
+                    LockSupport.parkNanos(this, state.idleWait(clock.instant()).toNanos());
                     continue;
                 }
                 CommitResult result;
                 long commitStart = System.nanoTime();
                 try {
-                    result = store.commit(identity, batch, want);
+                    result = store.commit(identity, state.batch, want);
                 } catch (RuntimeException e) {
                     listener.failed(e);
                     if (settings.stopWhenIdle()) {
@@ -263,21 +246,12 @@ public final class WorkerPool {
                     continue;
                 }
                 prefetch.commitTook(System.nanoTime() - commitStart);
-                inFlight = afterBatch;
-                batch.clear();
+                state.committed(result);
                 result.lost().forEach(listener::lost);
                 long claimedNanos = System.nanoTime();
-                for (Lease lease : result.claimed()) {
-                    inFlight++;
-                    claimedTotal++;
-                    ready.add(new Ready(lease, claimedNanos));
-                }
-                committedOnce = true;
-                seenVersion = result.version();
-                runnableLeft = result.runnableLeft();
-                backoffEnd = result.nextBackoffEnd();
+                result.claimed().forEach(lease -> ready.add(new Ready(lease, claimedNanos)));
                 listener.committed(result);
-                if (inFlight == 0 && (stopping || limitReached(claimedTotal) || settledForBatch(result)
+                if (state.holdsNothing() && (stopping || state.limitReached() || settledForBatch(result)
                         || stalledOnBudget(result))) {
                     return;
                 }
@@ -307,22 +281,6 @@ public final class WorkerPool {
         return false;
     }
 
-    /** Asleep until the watcher, a finishing grind or a backoff's end wakes the dispatcher; rechecked now and then. */
-    private Duration idleWait(Optional<Instant> backoffEnd) {
-        Duration wait = settings.idleRecheck();
-        if (backoffEnd.isPresent()) {
-            Duration untilBackoff = Duration.between(clock.instant(), backoffEnd.get());
-            if (untilBackoff.compareTo(wait) < 0) {
-                wait = untilBackoff.isNegative() ? Duration.ZERO : untilBackoff;
-            }
-        }
-        return wait;
-    }
-
-    private boolean limitReached(int claimedTotal) {
-        return settings.maxTasks() > 0 && claimedTotal >= settings.maxTasks();
-    }
-
     private void releaseAfterFailure() {
         stopClaiming = true;
         releaseRunning = true;
@@ -337,8 +295,8 @@ public final class WorkerPool {
     }
 
     private void stopWorkers() {
-        chores.shutdownNow();
-        watcher.stop();
+        choreThread.shutdownNow();
+        chores.forEach(Chore::stop);
         // Every grind has ended by now (or is being stopped after a store failure): the threads wait in take().
         threads.forEach(Thread::interrupt);
         stopped.countDown();
@@ -348,41 +306,6 @@ public final class WorkerPool {
         Thread d = dispatcher;
         if (d != null) {
             LockSupport.unpark(d);
-        }
-    }
-
-    // --- periodic jobs ---
-
-    /** Renews every running claim; a claim found lost stops its grind at once, before anyone else starts one. */
-    private void renewHeartbeats() {
-        try {
-            List<Lease> leases = running.values().stream().map(Running::lease).toList();
-            if (leases.isEmpty()) {
-                return;
-            }
-            for (Lease lost : store.renew(leases)) {
-                Running r = running.get(lost.taskId());
-                if (r != null && r.lease().equals(lost)) {
-                    r.control().stop("claim lost (taken over, cancelled or removed)");
-                }
-            }
-        } catch (RuntimeException e) {
-            listener.failed(e);
-        }
-    }
-
-    /** Ends claims of dead or hung workers anywhere in the store, so their tasks run again. */
-    private void reapStaleClaims() {
-        if (stopClaiming) {
-            return;
-        }
-        try {
-            reaper.reap().forEach(t -> {
-                listener.tookOver(t);
-                wakeDispatcher();
-            });
-        } catch (RuntimeException e) {
-            listener.failed(e);
         }
     }
 

@@ -13,6 +13,8 @@ public record WorkerSettings(int workers, Duration idleRecheck, Duration heartbe
                              int maxPrefetch, int maxTasks, boolean stopWhenIdle) {
 
     public static final int DEFAULT_WORKERS = 4;
+    /** How long a stopping pool lets running grinds finish before it stops them (the caller's to use). */
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
     public static final int MAX_WORKERS = 256;
 
     public WorkerSettings {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vivarium.api.VivariumServer;
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.llm.LlmException;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.plan.PlanRequest;
@@ -246,7 +246,7 @@ class BadInputCampaignTest {
             assertThat(add.exitCode()).isEqualTo(2);
             assertThat(add.err()).contains(queueFile.toString()).contains("left unchanged");
             assertThat(CliRun.in(WORKSPACE, "start").exitCode()).isEqualTo(2);
-            assertThat(CliRun.in(WORKSPACE, "clear").exitCode()).isEqualTo(2);
+            // `clear` is the one verb that goes on: it moves such a file aside (HandEditsTest).
             assertThat(Files.readAllBytes(queueFile)).isEqualTo(torn);
         }
         Files.write(queueFile, whole);

@@ -90,6 +90,11 @@ public final class CrashCampaign {
                 int victim = random.nextInt(workers.size());
                 CliProcess process = workers.get(victim);
                 if (process.isAlive()) {
+                    // Every other worker kill waits for a grind to be running in the victim, so that some kills
+                    // land mid-grind whatever the timing; the rest strike at random moments, commits included.
+                    if (workerKills % 2 == 0) {
+                        awaitGrindRunning(process);
+                    }
                     process.signal("KILL");
                     process.process().waitFor(10, TimeUnit.SECONDS);
                     workerKills++;
@@ -105,6 +110,21 @@ public final class CrashCampaign {
             RunHistory history = RunHistory.read(ws.resolve("runs.log"));
             List<String> violations = WorkspaceAudit.check(ws, Set.of(TaskStatus.COMPLETED), history);
             return new Report(s, workerKills, adminKills, history, violations, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * Waits, up to five seconds, until the worker runs a grind's {@code sleep}: its {@code start} line is written,
+     * and the kill, which takes the grind's process group with the worker, leaves the run without its {@code end}.
+     */
+    private static void awaitGrindRunning(CliProcess worker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() - deadline < 0 && worker.isAlive()) {
+            if (worker.process().descendants().anyMatch(p -> p.info().command()
+                    .map(command -> command.endsWith("/sleep")).orElse(false))) {
+                return;
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -14,8 +14,9 @@ class CrashCampaignTest {
 
     @Test
     void noTaskIsLostOrRunTwiceAtOnceWhileProcessesAreKilled() throws Exception {
-        // Enough work (~8 s of grinds over five workers) that the kills, ~6 s of them, land while grinds run: with
-        // commits as cheap as the journal makes them, 60 tasks were done before most kills came.
+        // Enough work (~8 s of grinds over five workers) for the kills, ~6 s of them; every other worker kill waits
+        // for a grind to be running in its victim (CrashCampaign#awaitGrindRunning), so kills land mid-grind
+        // whatever the timing.
         CrashCampaign.Report report = CrashCampaign.run(
                 new CrashCampaign.Settings(150, 3, 12, 42, dir));
 

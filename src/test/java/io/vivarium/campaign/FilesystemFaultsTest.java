@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vivarium.support.CliRun;
 import io.vivarium.support.WorkspaceFiles;
+import io.vivarium.task.Task;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -42,9 +43,13 @@ class FilesystemFaultsTest {
             } catch (IOException full) {
                 // the disk is full now
             }
+            // Filled after the workspace's last write, to the page: nothing else writes to this mount meanwhile.
+            assertThat(Files.getFileStore(mount).getUsableSpace()).isLessThan(4096);
 
-            // Longer than a page: the journal cannot take it in the slack of the page it already has.
-            CliRun add = CliRun.in(mount, "add", "one_too_many", "grind", "--description", "x".repeat(9000));
+            // The longest description a task may have: far more than the page slack the journal has, or than the
+            // add could free by replacing the workspace's own small files, whatever the writes before left.
+            CliRun add = CliRun.in(mount, "add", "one_too_many", "grind", "--description",
+                    "x".repeat(Task.MAX_TEXT_LENGTH));
 
             assertThat(add.exitCode()).as(add.err()).isEqualTo(2);
             assertThat(add.errLines()).hasSize(1);

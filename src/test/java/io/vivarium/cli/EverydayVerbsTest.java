@@ -2,7 +2,7 @@ package io.vivarium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.support.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

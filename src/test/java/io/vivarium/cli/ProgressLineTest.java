@@ -30,7 +30,7 @@ class ProgressLineTest {
 
         // 20 finished in 10 s: 2 tasks/s, 70 left: 35 s
         assertThat(later).isEqualTo("[30/100 done] completed 28, failed 2, running 4, waiting 66 | 2.0 tasks/s, "
-                + "~35s left | $1.5000 used   ");
+                + "~35s left | $1.50 used   ");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.vivarium.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vivarium.api.client.OpenAiChatModel;
+import io.vivarium.llm.openai.OpenAiChatModel;
 import io.vivarium.llm.LlmException;
 import io.vivarium.llm.LlmSettings;
 import io.vivarium.store.file.FileTaskStore;

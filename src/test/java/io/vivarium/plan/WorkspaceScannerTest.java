@@ -45,6 +45,34 @@ class WorkspaceScannerTest {
     }
 
     @Test
+    void aGitignoreThatIsALinkIsNotFollowed(@TempDir Path elsewhere) throws Exception {
+        write("app.py", "x = 1\n");
+        Path outside = elsewhere.resolve("rules");
+        Files.writeString(outside, "*.py\n");
+        Files.createSymbolicLink(workspace.resolve(".gitignore"), outside);
+
+        WorkspaceScanner.Scan scan = new WorkspaceScanner(ScanSettings.defaults()).scan(workspace);
+
+        assertThat(scan.files()).extracting(FileFacts::path).containsExactly("app.py");
+    }
+
+    @Test
+    void aHugeGitignoreIsReadOnlyUpToItsBound() throws Exception {
+        write("first.py", "x = 1\n");
+        write("last.py", "x = 1\n");
+        StringBuilder rules = new StringBuilder("first.py\n");
+        String filler = "# " + "x".repeat(97) + "\n";
+        while (rules.length() < 2 * GitIgnore.MAX_BYTES) {
+            rules.append(filler);
+        }
+        write(".gitignore", rules + "last.py\n");
+
+        WorkspaceScanner.Scan scan = new WorkspaceScanner(ScanSettings.defaults()).scan(workspace);
+
+        assertThat(scan.files()).extracting(FileFacts::path).containsExactly("last.py");
+    }
+
+    @Test
     void knowsWhichFilesHaveTests() throws Exception {
         write("pkg/engine.py", "def go():\n    pass\n");
         write("pkg/loose.py", "def stay():\n    pass\n");

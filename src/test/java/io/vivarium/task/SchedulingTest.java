@@ -35,7 +35,7 @@ class SchedulingTest {
                 aTask("high1").priority(Priority.HIGH).build(), aTask("med2").build(),
                 aTask("high2").priority(Priority.HIGH).build());
 
-        assertThat(Scheduling.runnable(queue, runs::get, NOW)).extracting(Task::id)
+        assertThat(Scheduling.runnable(queue, runs::get, StartRule.Context.at(NOW))).extracting(Task::id)
                 .containsExactly("high1", "high2", "med1", "med2", "low1");
     }
 
@@ -46,9 +46,9 @@ class SchedulingTest {
         set("a", TaskStatus.COMPLETED);
         set("b", TaskStatus.IN_PROGRESS);
 
-        assertThat(Scheduling.runnable(queue, runs::get, NOW)).isEmpty();
+        assertThat(Scheduling.runnable(queue, runs::get, StartRule.Context.at(NOW))).isEmpty();
         set("b", TaskStatus.COMPLETED);
-        assertThat(Scheduling.runnable(queue, runs::get, NOW)).extracting(Task::id).containsExactly("c");
+        assertThat(Scheduling.runnable(queue, runs::get, StartRule.Context.at(NOW))).extracting(Task::id).containsExactly("c");
     }
 
     @Test
@@ -59,11 +59,35 @@ class SchedulingTest {
         set("a", TaskStatus.FAILED);
         set("x", TaskStatus.CANCELLED);
 
-        assertThat(Scheduling.toBlock(queue, runs::get))
-                .containsEntry("b", "dependency 'a' is failed")
-                .containsEntry("c", "dependency 'b' is blocked")
-                .containsEntry("y", "dependency 'x' is cancelled")
-                .hasSize(3);
+        var statusOf = Scheduling.statusOf(queue, runs::get);
+        var context = StartRule.Context.at(NOW);
+
+        assertThat(StartRule.check(queue.get(1), runs.get("b"), statusOf, context))
+                .isEqualTo(new StartRule.Verdict(StartRule.Reason.BLOCKED, "dependency 'a' is failed", null));
+        assertThat(StartRule.check(queue.get(4), runs.get("y"), statusOf, context))
+                .isEqualTo(new StartRule.Verdict(StartRule.Reason.BLOCKED, "dependency 'x' is cancelled", null));
+        // Until a store blocks 'b', 'c' only waits for it; once 'b' is blocked, 'c' can never start either.
+        assertThat(StartRule.check(queue.get(2), runs.get("c"), statusOf, context).reason())
+                .isEqualTo(StartRule.Reason.DEPENDENCY);
+        set("b", TaskStatus.BLOCKED);
+        assertThat(StartRule.check(queue.get(2), runs.get("c"), Scheduling.statusOf(queue, runs::get), context))
+                .isEqualTo(new StartRule.Verdict(StartRule.Reason.BLOCKED, "dependency 'b' is blocked", null));
+        assertThat(StartRule.check(aTask("z").dependsOn(List.of("gone")).build(), null, statusOf, context).detail())
+                .isEqualTo("dependency 'gone' is not in the queue");
+    }
+
+    @Test
+    void underASpendLimitEachClaimReservesItsCapAndATaskThatDoesNotFitHidesNoneBehindIt() {
+        List<Task> queue = List.of(aTask("big").maxBudget(0.50).build(), aTask("small1").maxBudget(0.10).build(),
+                aTask("small2").maxBudget(0.10).build(), aTask("small3").maxBudget(0.10).build());
+        var context = new StartRule.Context(NOW, java.util.OptionalLong.of(Money.micros(0.25)));
+
+        assertThat(Scheduling.claimable(queue, runs::get, context, 10)).extracting(Task::id)
+                .containsExactly("small1", "small2");
+        assertThat(StartRule.check(queue.get(0), null, Scheduling.statusOf(queue, runs::get), context).reason())
+                .isEqualTo(StartRule.Reason.BUDGET);
+        assertThat(Scheduling.claimable(queue, runs::get, StartRule.Context.at(NOW), 3)).extracting(Task::id)
+                .containsExactly("big", "small1", "small2");
     }
 
     @Test
@@ -84,9 +108,9 @@ class SchedulingTest {
                 .fail("a", NOW, GrindResult.failure(0.05, "x", 1, null), NOW.plusSeconds(4));
         runs.put("a", failedOnce);
 
-        assertThat(Scheduling.runnable(queue, runs::get, NOW.plusSeconds(3))).isEmpty();
-        assertThat(Scheduling.nextBackoffEnd(queue, runs::get, NOW)).contains(NOW.plusSeconds(4));
-        assertThat(Scheduling.runnable(queue, runs::get, NOW.plusSeconds(4))).hasSize(1);
+        assertThat(Scheduling.runnable(queue, runs::get, StartRule.Context.at(NOW.plusSeconds(3)))).isEmpty();
+        assertThat(StartRule.timed(queue.get(0), failedOnce).until()).isEqualTo(NOW.plusSeconds(4));
+        assertThat(Scheduling.runnable(queue, runs::get, StartRule.Context.at(NOW.plusSeconds(4)))).hasSize(1);
     }
 
     @Test

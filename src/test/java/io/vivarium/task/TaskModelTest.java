@@ -131,22 +131,26 @@ class TaskModelTest {
 
         assertThat(retrying.status()).isEqualTo(TaskStatus.PENDING);
         assertThat(retrying.error()).isEqualTo("exit code 1");
-        assertThat(retrying.isClaimableAt(NOW.plusSeconds(1))).isFalse();
-        assertThat(retrying.isClaimableAt(NOW.plusSeconds(2))).isTrue();
+        Task task = Task.grind("t").build();
+        assertThat(StartRule.check(task, retrying, id -> null, StartRule.Context.at(NOW.plusSeconds(1))).reason())
+                .isEqualTo(StartRule.Reason.BACKOFF);
+        assertThat(StartRule.check(task, retrying, id -> null, StartRule.Context.at(NOW.plusSeconds(2))).mayStart())
+                .isTrue();
+        // A user's retry drops the backoff and keeps what the attempts cost.
+        TaskRun retried = retrying.retried("t").orElseThrow();
+        assertThat(retried.backoffUntil()).isNull();
+        assertThat(retried.spent()).isEqualTo(0.05);
+        assertThat(TaskRun.pending().retried("t")).isEmpty();
         assertThat(claimed.fail("t", NOW, GrindResult.failure(0.05, "x", 1, ""), null).status())
                 .isEqualTo(TaskStatus.FAILED);
     }
 
     @Test
     void everyFinalStateCanOnlyGoBackToPendingExceptBlocked() {
-        for (TaskStatus status : TaskStatus.values()) {
-            if (status.isFinal() && status != TaskStatus.BLOCKED) {
-                assertThat(List.of(TaskStatus.values())).filteredOn(status::canMoveTo)
-                        .containsExactly(TaskStatus.PENDING);
-            }
+        for (TaskStatus status : List.of(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELLED)) {
+            assertThat(List.of(TaskStatus.values())).filteredOn(status::canMoveTo)
+                    .containsExactly(TaskStatus.PENDING);
         }
-        assertThat(TaskStatus.PENDING.isFinal()).isFalse();
-        assertThat(TaskStatus.IN_PROGRESS.isFinal()).isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.vivarium.grind.GrindRequest;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Money;
+import io.vivarium.util.NetworkFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.nio.file.AccessDeniedException;
 
 /**
@@ -25,7 +24,7 @@ final class AtomicFile {
     }
 
     static void replace(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = TempFiles.beside(target);
         FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
         try (out) {
@@ -45,7 +44,7 @@ final class AtomicFile {
 
     /** The first half of {@link #replace}: the content, durable, in a hidden temp file beside {@code target}. */
     static Path writeTemp(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = TempFiles.beside(target);
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);

@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.store.StoreException;
+import io.vivarium.store.WorkspaceJson;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.vivarium.task.Summary;
@@ -166,9 +166,9 @@ final class Checkpoints {
         Path logTemp = null;
         try {
             if (frozen.queue() != null) {
-                queueTemp = write(store.paths().queue(), frozen.queue().withRevision(frozen.seq()));
+                queueTemp = writeDocument(store.paths().queue(), frozen.queue().withRevision(frozen.seq()));
             }
-            logTemp = write(store.paths().log(), text(frozen.log(), frozen.seq()));
+            logTemp = writeDocument(store.paths().log(), text(frozen.log(), frozen.seq()));
             Path q = queueTemp;
             Path l = logTemp;
             boolean installed = store.lock().callExclusive(() -> {
@@ -206,6 +206,17 @@ final class Checkpoints {
                 rendered.put(ids[i], r);
             }
             texts[i] = r.text();
+        }
+        return new LogText(log.version(), seq, inOrder(ids, texts), log.summary(), log.extra());
+    }
+
+    /** The log as {@link #text} writes it, without the cache: for a write under the lock, beside this thread's. */
+    static LogText textOf(FrozenLog log, long seq) {
+        String[] ids = log.ids();
+        RawValue[] texts = new RawValue[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            String json = new String(WorkspaceJson.mapper().writeValueAsBytes(log.runs()[i]), StandardCharsets.UTF_8);
+            texts[i] = new RawValue(json.replace("\n", "\n    "));
         }
         return new LogText(log.version(), seq, inOrder(ids, texts), log.summary(), log.extra());
     }
@@ -248,8 +259,8 @@ final class Checkpoints {
     }
 
     /** Streams the document to a fresh temp file beside its target and makes it durable. */
-    private static Path write(Path target, Object document) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    static Path writeDocument(Path target, Object document) throws IOException {
+        Path temp = TempFiles.beside(target);
         try {
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);

@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.store.Claim;
+import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.CommitResult;
 import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.Finish;
@@ -17,6 +18,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
@@ -24,6 +26,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.Pruning;
@@ -156,18 +159,7 @@ public final class FileTaskStore implements TaskStore {
     public TaskPage query(TaskQuery query) {
         return lock.callExclusive(() -> {
             WorkspaceState s = current();
-            List<TaskEntry> page = new ArrayList<>();
-            long total = 0;
-            for (Task task : s.tasks()) {
-                TaskEntry entry = new TaskEntry(task, s.runs().get(task.id()));
-                if (query.matches(entry)) {
-                    if (total >= query.offset() && page.size() < query.limit()) {
-                        page.add(entry);
-                    }
-                    total++;
-                }
-            }
-            return new TaskPage(page, total);
+            return query.pageOf(s.tasks(), s.runs()::get);
         });
     }
 
@@ -390,8 +382,38 @@ public final class FileTaskStore implements TaskStore {
         }
     }
 
+    /**
+     * Always works: a document that cannot be read (it does not parse) is moved aside to {@code NAME.corrupt-<time>},
+     * never deleted, and named in the result. A link or an odd file in its place is still refused: renaming it would
+     * not make the workspace usable, and it is the user's to look at.
+     */
     @Override
     public ClearResult clear() {
+        List<String> movedAside = new ArrayList<>();
+        while (true) {
+            try {
+                ClearResult cleared = clearReadable();
+                return new ClearResult(cleared.tasksRemoved(), cleared.claimsRemoved(), movedAside);
+            } catch (CorruptFileException e) {
+                boolean document = paths.queue().equals(e.path()) || paths.log().equals(e.path());
+                if (e instanceof UnusableFileException || !document || movedAside.size() >= 2) {
+                    throw e;
+                }
+                movedAside.add(lock.callExclusive(() -> {
+                    try {
+                        state = null;
+                        return CorruptCopies.moveAside(e.path(), clock.instant()).toString();
+                    } catch (IOException io) {
+                        throw new StoreException(e.getMessage() + "; it could not be moved aside: " + io.getMessage(), io);
+                    }
+                }));
+                log.info("{}; moved it aside to {}", e.getMessage().replaceFirst("; it was left unchanged.*", ""),
+                        movedAside.get(movedAside.size() - 1));
+            }
+        }
+    }
+
+    private ClearResult clearReadable() {
         return change(change -> {
             int tasks = state.tasks().size();
             int claims = 0;
@@ -457,29 +479,45 @@ public final class FileTaskStore implements TaskStore {
             Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
             // A task finished in this commit waits for the next one, like one there was no room for.
             List<Task> candidates;
+            Set<String> leased = Set.of();
             if (ceiling.isEmpty()) {
                 WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
                 candidates = runnable.tasks();
                 more = runnable.more();
+                Set<String> skip = candidates.isEmpty() ? Set.of() : leasedElsewhere(change.now);
+                leased = skip;
+                if (candidates.stream().anyMatch(t -> skip.contains(t.id()))) {
+                    // Taken past the leased ones, so that a task a lease holds never hides one behind it.
+                    runnable = state.runnable(change.now, maxClaims + skip.size(), finishedHere);
+                    List<Task> free = runnable.tasks().stream().filter(t -> !skip.contains(t.id())).toList();
+                    candidates = free.subList(0, Math.min(maxClaims, free.size()));
+                    more = free.size() > maxClaims || runnable.more();
+                }
             } else {
                 // Under a ceiling every runnable task is looked at: one that does not fit must not hide one behind it
                 // that does. Each claim reserves at once, so the next task meets the room that is left.
                 candidates = state.readyInOrder(change.now);
+                leased = candidates.isEmpty() ? Set.of() : leasedElsewhere(change.now);
             }
+            Set<String> notFree = leased;
+            candidates = candidates.stream().filter(t -> !notFree.contains(t.id())).toList();
             for (Task task : candidates) {
-                if (ceiling.isPresent()) {
-                    if (finishedHere.contains(task.id())) {
-                        more = true;
-                        continue;
-                    }
-                    if (!state.spend().fits(task, settings.spendLimit())) {
-                        waitingForBudget = true;
-                        continue;
-                    }
-                    if (claimed.size() >= maxClaims) {
-                        more = true;
-                        continue;
-                    }
+                if (finishedHere.contains(task.id())) {
+                    more = true;
+                    continue;
+                }
+                // The indexes found it; the rule has the last word (and the only word on budget).
+                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
+                if (verdict.reason() == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    continue;
+                }
+                if (!verdict.mayStart()) {
+                    continue;
+                }
+                if (claimed.size() >= maxClaims) {
+                    more = true;
+                    continue;
                 }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
                 change.put(task.id(), run);
@@ -497,6 +535,25 @@ public final class FileTaskStore implements TaskStore {
             return (Supplier<CommitResult>) () ->
                     new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait);
         }).get();
+    }
+
+    /**
+     * Tasks a live lease lists, whatever the documents and the journal say of them: claims are facts of the lease
+     * files. A line past its lease is left out (its owner hangs, and a takeover ends its grind), as are this store's
+     * own leases, which the state already shows as running.
+     */
+    private Set<String> leasedElsewhere(Instant now) {
+        Set<String> leased = new HashSet<>(own.taskIds());
+        for (Found found : LeaseFiles.scan(claimFiles, own)) {
+            if (found.state() == Found.State.ALIVE || found.state() == Found.State.SAME_JVM) {
+                for (LeaseFiles.Line line : found.lines()) {
+                    if (!isStale(line, found, now)) {
+                        leased.add(line.taskId());
+                    }
+                }
+            }
+        }
+        return leased;
     }
 
     @Override
@@ -737,12 +794,10 @@ public final class FileTaskStore implements TaskStore {
             }
             List<String> retried = new ArrayList<>();
             for (String id : targets) {
-                TaskRun run = state.runOf(id);
-                if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                    continue;
-                }
-                change.put(id, run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(id));
-                retried.add(id);
+                state.runOf(id).retried(id).ifPresent(fresh -> {
+                    change.put(id, fresh);
+                    retried.add(id);
+                });
             }
             for (String id : Scheduling.toUnblock(state.tasks(), state.runs()::get)) {
                 change.put(id, state.runOf(id).retry(id));
@@ -820,21 +875,26 @@ public final class FileTaskStore implements TaskStore {
         }
         JournalHeader header = tail.header();
         if (tail.restarted()) {
-            boolean caughtUp = tail.records().isEmpty() ? header == null || header.base() <= state.seq()
-                    : tail.records().get(0).seq() <= state.seq() + 1;
-            if (header != null && header.base() > state.seq() && !caughtUp) {
-                // A checkpoint holds records this process never read, and the journal no longer has them: they are
-                // in the files now.
+            if (header == null) {
+                journalLost();
+                return state;
+            }
+            if (!continuesFrom(tail, state.seq())) {
+                // A checkpoint holds records this process never read and the journal no longer has them (they are in
+                // the files now), or the journal was made again by someone who knew less: the files decide.
                 reload();
                 return state;
             }
-            if (header != null) {
-                queueBasis = header.queue();
-                logBasis = header.log();
-            }
+            queueBasis = header.queue();
+            logBasis = header.log();
         }
         for (JournalRecord record : tail.records()) {
             if (record.seq() > state.seq()) {
+                if (record.reread()) {
+                    // Its writer had read documents changed by hand: this state stands on the ones before.
+                    reload();
+                    return state;
+                }
                 apply(state, record, true, true);
             }
         }
@@ -844,11 +904,49 @@ public final class FileTaskStore implements TaskStore {
         return state;
     }
 
+    /** A journal read from its start holds every record after {@code seq}, and nothing that runs back behind it. */
+    private boolean continuesFrom(Journal.Tail tail, long seq) {
+        if (journal.lastSeq() < seq) {
+            return false;
+        }
+        List<JournalRecord> records = tail.records();
+        return tail.header().base() == seq || (!records.isEmpty() && records.get(0).seq() <= seq + 1);
+    }
+
     /**
-     * The files, then every journal record they do not hold yet: a record's queue part after the queue file's
-     * revision, its run part after the log's. Parts are absolute, so a record the files already hold changes nothing.
+     * The journal vanished (removed by hand, or moved aside as unreadable) while this process held the state. When the
+     * documents are still the ones that state stands on, it is written back at once, so that the changes the journal
+     * held since the last checkpoint survive; documents changed as well are the user's, and are read.
+     */
+    private void journalLost() {
+        if (Objects.equals(identity(paths.queue()), queueBasis) && Objects.equals(identity(paths.log()), logBasis)) {
+            try {
+                Path queueTemp = Checkpoints.writeDocument(paths.queue(), state.queueDocument().withRevision(state.seq()));
+                Path logTemp = Checkpoints.writeDocument(paths.log(), Checkpoints.textOf(state.freezeLog(), state.seq()));
+                AtomicFile.install(queueTemp, paths.queue());
+                AtomicFile.install(logTemp, paths.log());
+                queueBasis = identity(paths.queue());
+                logBasis = identity(paths.log());
+                journal.restartAt(JournalHeader.over(state.seq(), queueBasis, logBasis));
+                log.warn("{} vanished; the workspace's state was written back to {} and {}", paths.journal(),
+                        paths.queue().getFileName(), paths.log().getFileName());
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.warn("{} vanished and the state could not be written back ({}); reading the files",
+                        paths.journal(), e.getMessage());
+            }
+        }
+        reload();
+    }
+
+    /**
+     * The files, then every journal record past the checkpoint the journal continues. Records are absolute, so one
+     * the files already hold (a checkpoint that died between its renames) changes nothing; records the checkpoint
+     * holds are never replayed, so files changed since by someone else win for everything up to it. The seq goes on
+     * from the journal's last record whatever the files say, so the journal never runs backwards.
      */
     private void reload() {
+        WorkspaceState previous = state;
         state = null;
         journal.close();
         Journal.Tail all = journal.read();
@@ -858,25 +956,73 @@ public final class FileTaskStore implements TaskStore {
         ExecutionLog log = logFile.read();
         WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()),
                 clock.instant());
-        // Records the journal's checkpoint already holds (kept for processes a few records behind) are never
-        // replayed: files changed since by someone else win for everything up to that checkpoint.
         long floor = all.header() == null ? Long.MIN_VALUE : all.header().base();
-        long queueFrom = Math.max(queue.revision(), floor);
-        long logFrom = Math.max(log.revision(), floor);
+        Set<String> decided = new HashSet<>();
         for (JournalRecord record : all.records()) {
-            if (record.seq() > queueFrom || record.seq() > logFrom) {
-                apply(loaded, record, record.seq() > queueFrom, record.seq() > logFrom);
+            if (record.seq() > floor) {
+                apply(loaded, record, true, true);
+                decided.addAll(record.runs().keySet());
+                if (record.cleared()) {
+                    previous = null;
+                }
             }
+        }
+        if (all.header() != null) {
+            loaded.setSeq(Math.max(loaded.seq(), journal.lastSeq()), false);
         }
         state = loaded;
         queueBasis = queueId;
         logBasis = logId;
+        keepOwnClaims(previous, decided);
         if (loaded.tasks().size() >= LARGE_QUEUE) {
             // The state just read lives as long as the process. Tenured in one collection now, it is not copied
             // again by every young collection of the run, whose pauses would otherwise make the JVM grow its heap
             // (and its memory) several times over; ~0.1 s once, for 100,000 tasks.
             System.gc();
         }
+    }
+
+    /** Whether this store has removed the temp files killed writers left; once per store is enough. */
+    private volatile boolean tidied;
+
+    /**
+     * Claims are facts of the lease files: a task this process runs, under a lease file that is still its own, stays
+     * running when the documents were changed under it (a checkout, a stash, a truncated log), and the journal says
+     * so again for everyone. Only when the task is gone from the queue has the user's edit ended the claim.
+     */
+    private void keepOwnClaims(WorkspaceState previous, Set<String> decided) {
+        if (previous == null || !own.intact()) {
+            return;
+        }
+        Map<String, TaskRun> restored = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        for (String id : own.taskIds()) {
+            TaskRun was = previous.runs().get(id);
+            TaskRun is = state.runs().get(id);
+            Optional<Own.Held> held = own.get(id);
+            if (was == null || held.isEmpty() || decided.contains(id) || was.status() != TaskStatus.IN_PROGRESS
+                    || !state.contains(id)
+                    || !Objects.equals(was.workerId(), held.get().claim.workerId()) || was.equals(is)) {
+                continue;
+            }
+            restored.put(id, was);
+            state.setRun(id, was, now);
+        }
+        if (restored.isEmpty()) {
+            return;
+        }
+        long seq = state.seq() + 1;
+        JournalRecord record = new JournalRecord(seq, now, false, List.of(), restored, null, state.summary(),
+                ExecutionLog.spendFields(state.spend()), filesChangedByHand());
+        try {
+            journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
+        } catch (RuntimeException e) {
+            state = null;
+            throw e;
+        }
+        state.setSeq(seq, false);
+        checkpoints.wrote();
+        log.info("{} changed by hand: the {} task(s) this process runs stay claimed", paths.root(), restored.size());
     }
 
     private static final int LARGE_QUEUE = 20_000;
@@ -903,6 +1049,12 @@ public final class FileTaskStore implements TaskStore {
             }
         }
         s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
+    }
+
+    /** The state stands on documents other than the ones the journal's header names: someone else wrote them. */
+    private boolean filesChangedByHand() {
+        JournalHeader header = journal.header();
+        return header != null && !(Objects.equals(header.queue(), queueBasis) && Objects.equals(header.log(), logBasis));
     }
 
     /** The two documents are the ones {@code header}'s checkpoint wrote: nobody has changed them since. */
@@ -984,7 +1136,7 @@ public final class FileTaskStore implements TaskStore {
             if (touched()) {
                 long seq = state.seq() + 1;
                 JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                        ExecutionLog.spendFields(state.spend()), removed);
+                        ExecutionLog.spendFields(state.spend()), filesChangedByHand(), removed);
                 try {
                     journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
                 } catch (RuntimeException e) {
@@ -1044,11 +1196,7 @@ public final class FileTaskStore implements TaskStore {
     // --- rules applied inside a change ---
 
     private TaskRun afterFinish(Task task, TaskRun run, Finish finish, Instant now) {
-        String id = task.id();
-        if (finish.isRelease()) {
-            return run.release(id, finish.result());
-        }
-        return run.attemptEnded(id, now, finish.result(), task.maxAttempts(), settings.retry());
+        return finish.applyTo(task, run, now, settings.retry());
     }
 
     private void blockUnrunnable(Change change) {
@@ -1063,14 +1211,7 @@ public final class FileTaskStore implements TaskStore {
         if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
-        String why = switch (reason) {
-            case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-            case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                    + run.attempts();
-            case UNCLAIMED -> "claim file of attempt " + run.attempts() + " was removed";
-        };
-        change.put(id, run.abandon(id, change.now, why, run.attempts() < task.get().maxAttempts(),
-                task.get().maxBudget()));
+        change.put(id, reason.abandon(task.get(), run, change.now));
         return true;
     }
 
@@ -1079,6 +1220,14 @@ public final class FileTaskStore implements TaskStore {
             SafeFiles.createDirectory(paths.locks());
         } catch (IOException e) {
             throw new StoreException("cannot create " + paths.locks() + ": " + e.getMessage(), e);
+        }
+        if (!tidied) {
+            // Once per store, by writers only: the temp files of writers killed between writing and renaming.
+            tidied = true;
+            Instant now = Instant.now();
+            TempFiles.cleanLeftovers(paths.root(), now, name -> name.equals("queue.json")
+                    || name.equals("execution_log.json"));
+            TempFiles.cleanLeftovers(paths.locks(), now, name -> name.equals(".journal") || name.endsWith(".lock"));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.vivarium.store.file;
 
-import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.StoreException;
+import io.vivarium.store.WorkspaceJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -29,6 +28,8 @@ import tools.jackson.core.JacksonException;
  * <p>One instance per store; every method but {@link #identity()} is called under the workspace lock.
  */
 final class Journal {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Journal.class);
 
     /** How many records a checkpoint already holds stay in the restarted journal. */
     static final int KEPT_BEHIND = 64;
@@ -82,12 +83,29 @@ final class Journal {
             }
             List<JournalRecord> records = new ArrayList<>();
             if (size > position) {
-                readLines(size, records);
+                try {
+                    readLines(size, records);
+                } catch (Unreadable e) {
+                    moveAside(e);
+                    return new Tail(null, List.of(), true);
+                }
             }
             return new Tail(header, records, restarted);
         } catch (IOException e) {
             throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The journal is Vivarium's own: one that cannot be read (edited by hand, written by a newer version, numbers that
+     * run backwards) never stops a command. It is moved aside, kept for whoever wants to look, and the workspace is
+     * read from its documents; a store that holds the state in memory writes it back at once.
+     */
+    private void moveAside(Unreadable why) throws IOException {
+        reset();
+        Path aside = CorruptCopies.moveAside(path, java.time.Instant.now());
+        log.warn("{} could not be read ({}); moved it to {} and read the workspace from its files", path,
+                why.getMessage(), aside.getFileName());
     }
 
     /** For appending; read-only where the workspace is (then nothing can be appended, and the append says why). */
@@ -279,7 +297,7 @@ final class Journal {
     }
 
     private void create(JournalHeader newHeader) throws IOException {
-        Path temp = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = TempFiles.beside(path);
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             writeAt(out, 0, line(newHeader));
@@ -324,8 +342,7 @@ final class Journal {
             if (header == null && ends.isEmpty()) {
                 header = WorkspaceJson.mapper().readValue(bytes, offset, length, JournalHeader.class);
                 if (header.journal() != JournalHeader.FORMAT) {
-                    throw new CorruptFileException(path, "journal format " + header.journal()
-                            + " is not one this version reads");
+                    throw new Unreadable("journal format " + header.journal() + " is not one this version reads");
                 }
                 headerEnd = lineEnd;
                 return;
@@ -333,12 +350,19 @@ final class Journal {
             JournalRecord record = WorkspaceJson.mapper().readValue(bytes, offset, length, JournalRecord.class);
             long previous = ends.isEmpty() ? Long.MIN_VALUE : ends.get(ends.size() - 1)[0];
             if (record.seq() <= previous) {
-                throw new CorruptFileException(path, "record " + record.seq() + " follows record " + previous);
+                throw new Unreadable("record " + record.seq() + " follows record " + previous);
             }
             into.add(record);
             ends.add(new long[] {record.seq(), lineEnd});
         } catch (JacksonException e) {
-            throw new CorruptFileException(path, WorkspaceJson.describe(e));
+            throw new Unreadable(WorkspaceJson.describe(e));
+        }
+    }
+
+    /** A line that is not what this version writes there. */
+    private static final class Unreadable extends RuntimeException {
+        Unreadable(String detail) {
+            super(detail, null, false, false);
         }
     }
 

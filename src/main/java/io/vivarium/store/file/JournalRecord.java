@@ -14,12 +14,24 @@ import java.util.Map;
  * so applying a record twice, or over files that already hold it, changes nothing: a checkpoint that died between
  * its renames is repaired by replay. {@code summary} is the workspace's summary after the change, so that
  * {@code status} reads one line instead of the whole queue. {@code seq} comes last, so that the journal's last
- * committed number is read from its last few bytes.
+ * committed number is read from its last few bytes. {@code reread}: the writer had read documents changed by hand
+ * (the journal's header names other files), so a process that follows the journal must read them too.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "summary", "spend", "seq"})
+@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "summary", "spend", "reread", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
-                     LimitChange limit, Summary summary, Map<String, Object> spend, List<String> removed) {
+                     LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread,
+                     List<String> removed) {
+
+    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                  LimitChange limit, Summary summary, Map<String, Object> spend) {
+        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of());
+    }
+
+    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                  LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread) {
+        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of());
+    }
 
     JournalRecord {
         added = added == null ? List.of() : added;
@@ -35,11 +47,6 @@ record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Ma
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record LimitChange(boolean set, Double dollars) {
-    }
-
-    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
-                  LimitChange limit, Summary summary, Map<String, Object> spend) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, List.of());
     }
 
     boolean changesQueue() {

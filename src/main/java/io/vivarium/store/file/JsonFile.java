@@ -2,6 +2,7 @@ package io.vivarium.store.file;
 
 import io.vivarium.store.CorruptFileException;
 import io.vivarium.store.StoreException;
+import io.vivarium.store.WorkspaceJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;

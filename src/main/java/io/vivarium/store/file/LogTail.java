@@ -1,5 +1,6 @@
 package io.vivarium.store.file;
 
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.Summary;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.store.DuplicateTaskException;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;

@@ -17,8 +17,4 @@ public record WorkspacePaths(Path root, Path queue, Path log, Path locks, Path s
     public Path journal() {
         return locks.resolve(".journal");
     }
-
-    public Path claimFile(String taskId) {
-        return locks.resolve(taskId + ".lock");
-    }
 }

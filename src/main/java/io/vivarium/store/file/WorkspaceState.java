@@ -4,7 +4,7 @@ import io.vivarium.spend.SpendChange;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
-import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -186,17 +186,23 @@ final class WorkspaceState {
     record Claimable(List<Task> tasks, boolean more) {
     }
 
+    /** {@link StartRule} for one task as this state stands, with the ledger's room under {@code processLimit}. */
+    StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit) {
+        return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
+                new StartRule.Context(now, spend.room(processLimit)));
+    }
+
     Optional<Instant> nextBackoffEnd(Instant now) {
         releaseBackoffsDue(now);
         return backoff.isEmpty() ? Optional.empty() : Optional.of(backoff.firstKey());
     }
 
-    /** Pending tasks that can never run, each with the reason, as {@link Scheduling#toBlock} finds them. */
+    /** Pending tasks that can never run, each with the reason, as {@link StartRule#blockingReason} finds them. */
     Map<String, String> takeBlockable() {
         Map<String, String> found = new LinkedHashMap<>();
         for (String id : toBlock) {
             if (runOf(id).status() == TaskStatus.PENDING) {
-                task(id).flatMap(t -> Scheduling.blockingReason(t, this::statusOrNull))
+                task(id).flatMap(t -> StartRule.blockingReason(t, this::statusOrNull))
                         .ifPresent(reason -> found.put(id, reason));
             }
         }
@@ -336,33 +342,22 @@ final class WorkspaceState {
                 backoff.remove(waiting);
             }
         }
-        TaskRun run = runOf(id);
-        if (run.status() != TaskStatus.PENDING) {
-            toBlock.remove(id);
+        StartRule.Verdict standing = StartRule.standing(tasks.get(p), runs.get(id), this::statusOrNull);
+        // A pending task that can never start is blocked by the next writer; a blocked one is blocked already.
+        if (standing.reason() == StartRule.Reason.BLOCKED && runOf(id).status() == TaskStatus.PENDING) {
+            toBlock.add(id);
             return;
-        }
-        Task task = tasks.get(p);
-        boolean allCompleted = true;
-        for (String dep : task.dependsOn()) {
-            TaskStatus status = statusOrNull(dep);
-            if (status != TaskStatus.COMPLETED) {
-                allCompleted = false;
-                if (status == null || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED
-                        || status == TaskStatus.BLOCKED) {
-                    toBlock.add(id);
-                    return;
-                }
-            }
         }
         toBlock.remove(id);
-        if (!allCompleted) {
+        if (!standing.mayStart()) {
             return;
         }
-        if (run.notBefore() != null) {
-            backoffOf.put(id, run.notBefore());
-            backoff.computeIfAbsent(run.notBefore(), k -> new LinkedHashSet<>()).add(id);
-        } else {
+        StartRule.Verdict timed = StartRule.timed(tasks.get(p), runs.get(id));
+        if (timed.mayStart()) {
             ready.add(p);
+        } else {
+            backoffOf.put(id, timed.until());
+            backoff.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
         }
     }
 

@@ -6,6 +6,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.Lease;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.task.Money;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.TaskRun;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +20,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Claims runnable tasks for a worker pool: pending, past any backoff, every dependency completed; high priority
- * first, then queue order. The rows are taken with {@code FOR UPDATE SKIP LOCKED}, so pools on many machines claim
+ * Claims the tasks {@link StartRule} lets start, for a worker pool: pending, every dependency completed, past any
+ * backoff, fitting under the spend ceiling; high priority first, then queue order. The rows are taken with {@code FOR UPDATE SKIP LOCKED}, so pools on many machines claim
  * at once without waiting on each other and never take the same task; each claim gets a fence of its own.
  *
  * <p>Under a spend ceiling the state row is locked first ({@link Spending#readLocked}), so claims that reserve
@@ -29,12 +30,18 @@ import java.util.OptionalLong;
  */
 final class Claiming {
 
-    private static final String RUNNABLE = """
-             FROM vivarium_task t
-            WHERE t.status = 'pending' AND (t.not_before IS NULL OR t.not_before <= ?)
+    // StartRule in SQL, part by part; StartRuleAgreement holds the two to each other on random queues.
+    /** {@link StartRule#timed}: past any retry backoff. The one parameter, now. */
+    private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
+    /** {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). */
+    private static final String STANDING = """
+            t.status = 'pending'
               AND (t.depends_on = '{}' OR cardinality(t.depends_on) = (SELECT count(*) FROM vivarium_task d
                                                  WHERE d.id = ANY (t.depends_on) AND d.status = 'completed'))""";
+    private static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
+    /** {@code Scheduling.CLAIM_ORDER}: priority, then queue order. */
     private static final String IN_ORDER = " ORDER BY t.priority, t.seq";
+    /** {@link StartRule#fits}, with the rows this claim has already looked at left out. */
     private static final String FITTING = " AND t.max_budget <= ? AND NOT (t.seq = ANY (?::bigint[]))";
     private static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
@@ -88,14 +95,17 @@ final class Claiming {
         long room = roomLeft.getAsLong();
         List<TaskRow> picked = new ArrayList<>();
         List<Long> tooBig = new ArrayList<>();
+        // Rows this transaction has looked at: picked ones are locked by it, so SKIP LOCKED would not skip them.
+        List<Long> seen = new ArrayList<>();
         while (picked.size() < max && room > 0) {
-            List<TaskRow> candidates = pickFitting(tx, max - picked.size(), room, tooBig);
+            List<TaskRow> candidates = pickFitting(tx, max - picked.size(), room, seen);
             if (candidates.isEmpty()) {
                 break;
             }
             // Each query's first candidate fits, so every round takes at least one.
             for (TaskRow row : candidates) {
                 long cap = Money.micros(row.task().maxBudget());
+                seen.add(row.seq());
                 if (cap <= room) {
                     picked.add(row);
                     room -= cap;

@@ -1,7 +1,7 @@
 package io.vivarium.store.postgres;
 
 import io.vivarium.store.postgres.RunWrites.RunChange;
-import io.vivarium.task.Scheduling;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Blocking and unblocking along dependency chains. Only the tasks that depend on what just changed are looked at
  * (through the index on {@code depends_on}), a generation at a time, so the cost follows the chain and not the
- * size of the queue; which task blocks and why is {@link Scheduling#blockingReason}'s rule, as for every store.
+ * size of the queue; which task blocks and why is {@link StartRule#blockingReason}'s rule, as for every store.
  */
 final class Dependents {
 
@@ -61,7 +61,7 @@ final class Dependents {
             List<RunChange> changes = new ArrayList<>();
             List<String> next = new ArrayList<>();
             for (TaskRow row : rows) {
-                if (Scheduling.blockingReason(row.task(), status::get).isEmpty()) {
+                if (StartRule.blockingReason(row.task(), status::get).isEmpty()) {
                     changes.add(new RunChange(row, row.runOrPending().retry(row.id())));
                     status.put(row.id(), TaskStatus.PENDING);
                     next.add(row.id());
@@ -80,7 +80,7 @@ final class Dependents {
         List<RunChange> changes = new ArrayList<>();
         List<String> blocked = new ArrayList<>();
         for (TaskRow row : rows) {
-            Optional<String> reason = Scheduling.blockingReason(row.task(), status::get);
+            Optional<String> reason = StartRule.blockingReason(row.task(), status::get);
             if (reason.isPresent()) {
                 TaskRun run = row.runOrPending().block(row.id(), tx.now, reason.get());
                 changes.add(new RunChange(row, run));

@@ -1,7 +1,7 @@
 package io.vivarium.store.postgres;
 
 import io.vivarium.store.StoreException;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package io.vivarium.store.postgres;
 import io.vivarium.util.Causes;
 import io.vivarium.store.StoreException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** What went wrong with the database, in one line that names the store without its password. */
 final class Failures {
@@ -37,10 +38,19 @@ final class Failures {
         return "23505".equals(e.getSQLState());
     }
 
-    /** The driver's exception under a pool's or a framework's wrapper: the one that carries an SQL state. */
+    /**
+     * The driver's exception under a pool's or a framework's wrapper: the one that carries an SQL state. The pool's
+     * "request timed out" copies the state of the connection failure it gives as its cause; that cause is the
+     * message that says what happened ("Connection to … refused").
+     */
     private static SQLException firstWithState(Throwable failure) {
-        return (SQLException) Causes.first(failure, t -> t instanceof SQLException sql && sql.getSQLState() != null)
-                .orElse(null);
+        SQLException first = (SQLException) Causes.first(failure,
+                t -> t instanceof SQLException sql && sql.getSQLState() != null).orElse(null);
+        if (first instanceof SQLTransientConnectionException && first.getCause() instanceof SQLException cause
+                && cause.getSQLState() != null) {
+            return cause;
+        }
+        return first;
     }
 
     private static String firstLine(String text) {

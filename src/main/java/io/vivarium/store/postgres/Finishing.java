@@ -47,10 +47,7 @@ final class Finishing {
                 lost.add(lease);
                 continue;
             }
-            TaskRun before = row.runOrPending();
-            TaskRun after = finish.isRelease()
-                    ? before.release(row.id(), finish.result())
-                    : before.attemptEnded(row.id(), tx.now, finish.result(), row.task().maxAttempts(), retry);
+            TaskRun after = finish.applyTo(row.task(), row.runOrPending(), tx.now, retry);
             changes.add(new RunChange(row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(row.id());

@@ -76,15 +76,7 @@ final class Recovery {
                     || reason(now.ownerAlive, now.heartbeat, tx.now, lease).isEmpty()) {
                 continue;
             }
-            TaskRun run = now.row.runOrPending();
-            String why = switch (claim.reason()) {
-                case OWNER_DIED -> "worker " + run.workerId() + " died during attempt " + run.attempts();
-                case LEASE_EXPIRED -> "worker " + run.workerId() + " stopped renewing its lease during attempt "
-                        + run.attempts();
-                case UNCLAIMED -> throw new IllegalStateException("no unclaimed tasks in a database");
-            };
-            TaskRun after = run.abandon(claim.taskId(), tx.now, why, run.attempts() < now.row.task().maxAttempts(),
-                    now.row.task().maxBudget());
+            TaskRun after = claim.reason().abandon(now.row.task(), now.row.runOrPending(), tx.now);
             changes.add(new RunChange(now.row, after));
             if (after.status() == TaskStatus.FAILED) {
                 failed.add(claim.taskId());

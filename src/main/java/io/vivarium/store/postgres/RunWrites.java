@@ -61,7 +61,7 @@ final class RunWrites {
             seqs.add(change.seq());
             runs.add(Documents.json(run));
             statuses.add(run.status().wireName());
-            notBefore.add(run.notBefore() == null ? null : run.notBefore().toString());
+            notBefore.add(run.backoffUntil() == null ? null : run.backoffUntil().toString());
             budgets.add(run.budgetOrZero());
             tx.spend(SpendChange.of(change.row().task(), change.row().run(), run));
         }

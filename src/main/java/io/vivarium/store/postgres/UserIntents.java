@@ -57,13 +57,10 @@ final class UserIntents {
         List<RunChange> changes = new ArrayList<>();
         List<String> retried = new ArrayList<>();
         for (TaskRow row : targets) {
-            TaskRun run = row.runOrPending();
-            if (run.status() == TaskStatus.PENDING && run.notBefore() == null) {
-                continue;
-            }
-            TaskRun fresh = run.status() == TaskStatus.PENDING ? TaskRun.pending() : run.retry(row.id());
-            changes.add(new RunChange(row, fresh));
-            retried.add(row.id());
+            row.runOrPending().retried(row.id()).ifPresent(fresh -> {
+                changes.add(new RunChange(row, fresh));
+                retried.add(row.id());
+            });
         }
         RunWrites.write(tx, changes);
         List<String> result = new ArrayList<>(retried);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;

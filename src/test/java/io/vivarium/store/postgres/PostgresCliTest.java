@@ -3,7 +3,7 @@ package io.vivarium.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vivarium.Vivarium;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.support.JavaProcess;
 import io.vivarium.support.PostgresDatabase;
 import io.vivarium.task.Summary;

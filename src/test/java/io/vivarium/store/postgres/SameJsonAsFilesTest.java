@@ -11,7 +11,7 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.TaskStores;
 import io.vivarium.store.WorkerIdentity;
-import io.vivarium.store.file.WorkspaceJson;
+import io.vivarium.store.WorkspaceJson;
 import io.vivarium.support.MutableClock;
 import io.vivarium.support.PostgresDatabase;
 import io.vivarium.task.GrindResult;

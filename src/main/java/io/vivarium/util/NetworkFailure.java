@@ -1,6 +1,5 @@
-package io.vivarium.api.client;
+package io.vivarium.util;
 
-import io.vivarium.util.Causes;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -13,20 +12,20 @@ import javax.net.ssl.SSLException;
  * Why a request got no answer, in a few words. The JDK's HTTP client throws a {@link ConnectException} with no
  * message for a refused connection, so reporting {@code getMessage()} alone ends a line in ": null".
  */
-final class NetworkFailure {
+public final class NetworkFailure {
 
     private NetworkFailure() {
     }
 
-    static boolean isRefused(Throwable error) {
+    public static boolean isRefused(Throwable error) {
         return find(error, ConnectException.class) != null && find(error, NoRouteToHostException.class) == null;
     }
 
-    static boolean isTimeout(Throwable error) {
+    public static boolean isTimeout(Throwable error) {
         return find(error, HttpTimeoutException.class) != null && find(error, HttpConnectTimeoutException.class) == null;
     }
 
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         if (find(error, HttpConnectTimeoutException.class) != null) {
             return "connect timed out";
         }

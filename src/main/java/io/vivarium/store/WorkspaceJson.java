@@ -1,4 +1,4 @@
-package io.vivarium.store.file;
+package io.vivarium.store;
 
 import io.vivarium.util.Causes;
 import io.vivarium.task.InvalidTaskException;
@@ -76,7 +76,7 @@ public final class WorkspaceJson {
     }
 
     /** One line saying where a file went wrong and why, without echoing its content. */
-    static String describe(JacksonException e) {
+    public static String describe(JacksonException e) {
         Throwable root = Causes.root(e);
         String where = referencePath(e);
         if (root instanceof InvalidTaskException || root instanceof IllegalArgumentException) {

@@ -1,4 +1,4 @@
-package io.vivarium.store;
+package io.vivarium.app;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.vivarium.spend.SpendView;
