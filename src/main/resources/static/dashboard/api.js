@@ -46,6 +46,22 @@ export async function call(method, path, body) {
 }
 
 export const get = (path) => call('GET', path);
+
+/** A text body (a diff): returned as a string, never parsed or rendered as markup. */
+export async function getText(path) {
+  let response;
+  try {
+    response = await fetch(path, {headers: headers({Accept: 'text/x-diff, text/plain'}), cache: 'no-store',
+      credentials: 'same-origin', redirect: 'error'});
+  } catch (e) {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) {
+    const type = response.headers.get('Content-Type') ?? '';
+    throw new ApiError(response.status, type.includes('json') ? await response.json().catch(() => null) : null);
+  }
+  return response.text();
+}
 export const post = (path, body) => call('POST', path, body);
 
 /**

@@ -2,6 +2,7 @@ import {ApiError, followText, get, openStream, post, token} from './api.js';
 import {
   $, badge, clock, count, duration, h, localTime, money, replace, since, STATE_LABELS, STATES, tickTimes,
 } from './dom.js';
+import {refreshReview} from './review.js';
 
 const PAGE_SIZE = 50;
 const CANCELLABLE = new Set(['pending', 'in_progress', 'blocked']);
@@ -32,6 +33,7 @@ async function boot() {
     showBanner(e.message);
   }
   refreshTasks();
+  refreshChanges();
   view.stream?.stop();
   if (document.hidden) return;
   setLive('connecting');
@@ -97,6 +99,7 @@ function onLiveEvent(name, data) {
   renderOverview(data);
   if (name === 'changed') {
     refreshTasks();
+    refreshChanges();
     if (view.openTask) refreshTask();
   }
 }
@@ -666,6 +669,10 @@ function showFormError(form, message) {
   const el = form.querySelector('[data-error="form"]');
   el.hidden = !message;
   el.textContent = message ?? '';
+}
+
+function refreshChanges() {
+  refreshReview({onError: onActionError, onDone: (message) => { toast(message); refreshChanges(); refreshTasks(); }});
 }
 
 function onActionError(e) {

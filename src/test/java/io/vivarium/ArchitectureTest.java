@@ -34,6 +34,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat()
             .resideInAnyPackage("io.vivarium.cli..", "io.vivarium.api..", "io.vivarium.worker..", "io.vivarium.plan..");
 
+    /** Driving git knows nothing of tasks, stores or grinds: code grinds and review use it, not the reverse. */
+    @ArchTest
+    static final ArchRule gitDependsOnNothing = classes().that().resideInAPackage("io.vivarium.code.git..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.vivarium.code.git..", "java..");
+
     /** Stores are opened through the registry by URL scheme; nothing else, not even the other store, knows the files. */
     @ArchTest
     static final ArchRule theFileStoreIsReachedOnlyThroughTheRegistry = noClasses()

@@ -72,7 +72,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Not possible in the task's state");
         problem.setProperty("task_id", e.taskId());
-        problem.setProperty("task_status", e.from().wireName());
+        if (e.from() != null) {
+            problem.setProperty("task_status", e.from().wireName());
+        }
         return problem;
     }
 

@@ -30,6 +30,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import io.vivarium.code.WorktreeTasks;
+import java.nio.file.Path;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -54,7 +56,11 @@ class TaskController {
     private final StoreSettings settings;
     private final TaskLogs logs;
 
-    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings, TaskLogs logs) {
+    private final Path workspace;
+
+    TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings,
+                   VivariumProperties properties, TaskLogs logs) {
+        this.workspace = properties.workspace();
         this.logs = logs;
         this.store = store;
         this.json = json;
@@ -142,6 +148,7 @@ class TaskController {
         } else {
             tasks.add(toTask(body));
         }
+        WorktreeTasks.requireRepository(workspace, tasks);
         List<TaskKeys.Answer> answers = store.addDeduplicated(tasks);
         Snapshot snapshot = store.snapshot();
         List<TaskView> standing = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.vivarium.api;
 
 import io.vivarium.app.Assembly;
 import io.vivarium.grind.TaskLogs;
+import io.vivarium.store.TaskEntry;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.llm.ChatModel;
@@ -48,10 +49,14 @@ class WorkspaceConfiguration {
 
     /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */
     @Bean
-    GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm) {
-        return Assembly.grindEngine(properties.workspace(),
-                new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT, properties.grindEnv()),
-                llm, key -> chatModel);
+    GrindRunner grindRunner(VivariumProperties properties, ChatModel chatModel, LlmSettings llm, TaskStore store,
+                            @Value("${vivarium.check:${VIVARIUM_CHECK:}}") String check,
+                            @Value("${vivarium.push:${VIVARIUM_PUSH:}}") String push) {
+        // Tasks with worktree: true run as code grinds in a git worktree of the workspace.
+        return Assembly.grinds(Assembly.grindEngine(properties.workspace(),
+                        new GrindSettings(properties.ratePerSecond(), GrindSettings.DEFAULT_OUTPUT_LIMIT,
+                                properties.grindEnv()), llm, key -> chatModel),
+                llm, key -> chatModel, check, push, id -> store.find(id).map(TaskEntry::run));
     }
 
     @Bean

@@ -1,5 +1,10 @@
 package io.vivarium.app;
 
+import io.vivarium.code.CodeGrinds;
+import io.vivarium.code.CodeSettings;
+import io.vivarium.code.agent.EditAgent;
+import io.vivarium.grind.GrindRunner;
+import io.vivarium.task.TaskRun;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.llm.ChatModel;
@@ -37,5 +42,17 @@ public final class Assembly {
     public static GrindEngine grindEngine(Path workspace, GrindSettings settings, LlmSettings llm,
                                           Function<LlmSettings, ChatModel> models) {
         return new GrindEngine(workspace, settings, llm.hasKey() ? new PromptGrinds(models.apply(llm), llm) : null);
+    }
+
+    /**
+     * Every grind a worker runs: the engine's, and for tasks with {@code worktree: true} code grinds in a git
+     * worktree (the edit agent through {@code models} when an LLM key is set); {@code runs} reads the store's run
+     * entries (a dependency's commit, the last attempt's check and feedback). {@code check} and {@code push} may be
+     * blank: none.
+     */
+    public static GrindRunner grinds(GrindEngine engine, LlmSettings llm, Function<LlmSettings, ChatModel> models,
+                                     String check, String push, Function<String, Optional<TaskRun>> runs) {
+        return new CodeGrinds(engine, CodeSettings.of(check, push, llm,
+                llm.hasKey() ? new EditAgent(models.apply(llm)) : null), runs);
     }
 }

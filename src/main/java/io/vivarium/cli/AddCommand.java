@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.code.WorktreeTasks;
 import io.vivarium.task.Budget;
 import io.vivarium.task.Intensity;
 import io.vivarium.task.Priority;
@@ -62,6 +63,21 @@ final class AddCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before the task fails (default: 3).")
     Integer maxAttempts;
 
+    @Option(names = "--worktree",
+            description = "Run the grind in its own git worktree on branch vivarium/ID and commit what it changes.")
+    boolean worktree;
+
+    @Option(names = "--check", paramLabel = "CMD",
+            description = "The command that proves a worktree grind's change (default: VIVARIUM_CHECK, else detected).")
+    String check;
+
+    @Option(names = "--files", paramLabel = "PATH", split = ",",
+            description = "Files an edit grind's agent is shown first, comma-separated.")
+    List<String> files;
+
+    @Option(names = "--max-turns", paramLabel = "N", description = "An edit grind's model turns (default: 12).")
+    Integer maxTurns;
+
     @Option(names = "--key", paramLabel = "KEY",
             description = "Dedup key: while a task with this key is pending or running, add nothing and name that task.")
     String key;
@@ -83,8 +99,13 @@ final class AddCommand implements Callable<Integer> {
                 .priority(priority == null ? null : Priority.parse(priority))
                 .dependsOn(dependsOn)
                 .maxAttempts(maxAttempts)
+                .worktree(worktree)
+                .check(check)
+                .files(files)
+                .maxTurns(maxTurns)
                 .key(key)
                 .build();
+        WorktreeTasks.requireRepository(workspace.path(), List.of(task));
         TaskKeys.Answer answer = workspace.openStore(context.clock()).addDeduplicated(List.of(task)).get(0);
         if (!answer.added()) {
             spec.commandLine().getOut().printf("already queued as %s%n", answer.id());

@@ -44,6 +44,8 @@ public final class Cli {
             PlanCommand.class, RetryCommand.class, CancelCommand.class,
             ClearCommand.class, LimitCommand.class, CostsCommand.class, MoveCommands.Import.class,
             MoveCommands.Export.class,
+            ReviewCommands.Waiting.class, ReviewCommands.Diff.class, ReviewCommands.Accept.class,
+            ReviewCommands.Reject.class,
             AutoComplete.GenerateCompletion.class);
 
     /** Every verb: for help, completion scripts and tests. */

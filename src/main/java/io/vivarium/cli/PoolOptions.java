@@ -41,6 +41,10 @@ final class PoolOptions {
                     + "the rest are withheld from them (default: none).")
     String grindEnv;
 
+    @Option(names = "--push", paramLabel = "REMOTE", defaultValue = "${VIVARIUM_PUSH:-}",
+            description = "Push each code grind's result branch (vivarium/ID) to this git remote.")
+    String push;
+
     StoreSettings storeSettings() {
         Duration lease = seconds("--lease", leaseSeconds, 0.5);
         return Assembly.storeSettings(lease, seconds("--backoff", backoffSeconds, 0), spendLimit());

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,14 +35,15 @@ final class PoolRun {
     private final ProgressLine progress;
     private final Optional<SpendLimit> spendLimit;
 
-    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, GrindRunner engine, int workers, int maxTasks,
+    PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, Function<TaskStore, GrindRunner> grinds,
+            int workers, int maxTasks,
             PrintWriter out, PrintWriter err) {
         StoreSettings storeSettings = options.storeSettings();
         this.store = workspace.openStore(clock, storeSettings);
         this.lease = storeSettings.lease();
         WorkerSettings settings = WorkerSettings.batch(workers, storeSettings.heartbeatInterval())
                 .withMaxTasks(maxTasks);
-        this.pool = new WorkerPool(store, engine, settings, clock, counters);
+        this.pool = new WorkerPool(store, grinds.apply(store), settings, clock, counters);
         this.grace = options.grace();
         this.spendLimit = storeSettings.spendLimit();
         this.progress = new ProgressLine(clock);

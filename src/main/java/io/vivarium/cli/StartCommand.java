@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,11 +90,13 @@ final class StartCommand implements Callable<Integer> {
     }
 
     /** Here, or on the server {@code --api-url} names. */
-    private GrindRunner grinds() {
+    private Function<TaskStore, GrindRunner> grinds() {
         Settings settings = context.settings(workspace.path());
-        return apiUrl == null
-                ? CliEnvironment.grindEngine(workspace.path(), settings, pool.grindSettings())
-                : remoteGrinds(settings.get(CliEnvironment.API_TOKEN));
+        if (apiUrl == null) {
+            return store -> CliEnvironment.grinds(workspace.path(), settings, pool, store);
+        }
+        GrindRunner remote = remoteGrinds(settings.get(CliEnvironment.API_TOKEN));
+        return store -> remote;
     }
 
     private RemoteGrinds remoteGrinds(String token) {

@@ -51,9 +51,9 @@ final class WorkerCommand implements Runnable {
             if (maxTasks < 0) {
                 throw new UserInputException("N must not be negative (got " + maxTasks + ")");
             }
-            var grinds = CliEnvironment.grindEngine(workspace.path(), context.settings(workspace.path()),
-                    pool.grindSettings());
-            PoolRun run = new PoolRun(workspace, context.clock(), pool, grinds, 1, maxTasks,
+            var settings = context.settings(workspace.path());
+            PoolRun run = new PoolRun(workspace, context.clock(), pool,
+                    store -> CliEnvironment.grinds(workspace.path(), settings, pool, store), 1, maxTasks,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             run.run();
             PoolRun.Counters c = run.counters();

@@ -84,18 +84,62 @@ public final class GrindEngine implements GrindRunner {
         boolean budgetBinds = request.timeout() == null || budgetTime.compareTo(request.timeout()) <= 0;
         Duration limit = budgetBinds ? budgetTime : request.timeout();
 
-        ProcessBuilder builder = new ProcessBuilder(launch(request.command()))
-                .directory(workspace.toFile())
+        Exec exec;
+        try {
+            exec = exec(workspace, request.command(), limit, control, request.label());
+        } catch (CannotStart e) {
+            return GrindResult.failure(0, e.getMessage(), null, null);
+        }
+        Duration elapsed = exec.elapsed();
+        boolean exited = exec.exited();
+        String tail = exec.output();
+        if (control.isStopped()) {
+            return GrindResult.failure(meter.charge(elapsed), "stopped: " + control.stopReason(), exec.exitCode(), tail);
+        }
+        if (!exited && budgetBinds) {
+            return GrindResult.finalFailure(Money.round(request.maxBudget()), String.format(Locale.ROOT,
+                    "budget exhausted: stopped after %.1fs at the $%s cap", elapsed.toNanos() / 1e9,
+                    Budget.format(request.maxBudget())), null, tail);
+        }
+        if (!exited) {
+            return GrindResult.failure(meter.charge(elapsed), String.format(Locale.ROOT, "timed out after %.1fs",
+                    elapsed.toNanos() / 1e9), null, tail);
+        }
+        int code = exec.exitCode();
+        String took = String.format(Locale.ROOT, "%.2fs", elapsed.toNanos() / 1e9);
+        if (code == 0) {
+            return GrindResult.success(meter.charge(elapsed), "exit code 0 after " + took, 0, tail);
+        }
+        String last = exec.lastLine();
+        return GrindResult.failure(meter.charge(elapsed),
+                "exit code " + code + (last.isEmpty() ? "" : ": " + last), code, tail);
+    }
+
+    /**
+     * Runs {@code command} with {@code sh -c} in {@code directory} as a grind process (its own process group, the
+     * secrets withheld, started only once {@code control} has recorded it), for at most {@code limit}. Code grinds
+     * run their command and their check this way, in their worktree.
+     *
+     * @throws CannotStart when the command cannot be started (a failure of {@code control}'s record is rethrown as is)
+     */
+    public Exec exec(Path directory, String command, Duration limit, GrindControl control) {
+        return exec(directory, command, limit, control, null);
+    }
+
+    /** {@link #exec}, its output also written as it comes to the live log of task {@code liveLog} (may be null). */
+    public Exec exec(Path directory, String command, Duration limit, GrindControl control, String liveLog) {
+        ProcessBuilder builder = new ProcessBuilder(launch(command))
+                .directory(directory.toFile())
                 .redirectErrorStream(true);
         settings.withholdSecrets(builder.environment());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            return GrindResult.failure(0, "cannot start command: " + e.getMessage(), null, null);
+            throw new CannotStart("cannot start command: " + e.getMessage(), e);
         }
         OutputTail output = new OutputTail(settings.outputLimitBytes());
-        TaskLogs.Sink live = logs.start(request.label());
+        TaskLogs.Sink live = logs.start(liveLog);
         Thread reader = new Thread(() -> output.drain(process.getInputStream(), live), "grind-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -123,28 +167,16 @@ public final class GrindEngine implements GrindRunner {
             ProcessTree.kill(process.toHandle());
         }
         end(process, reader);
+        Integer code = exited ? Integer.valueOf(process.exitValue()) : exitCode(process);
+        return new Exec(exited, code, elapsed, output.text(), output.lastLine());
+    }
 
-        String tail = output.text();
-        if (control.isStopped()) {
-            return GrindResult.failure(meter.charge(elapsed), "stopped: " + control.stopReason(), exitCode(process), tail);
-        }
-        if (!exited && budgetBinds) {
-            return GrindResult.finalFailure(Money.round(request.maxBudget()), String.format(Locale.ROOT,
-                    "budget exhausted: stopped after %.1fs at the $%s cap", elapsed.toNanos() / 1e9,
-                    Budget.format(request.maxBudget())), null, tail);
-        }
-        if (!exited) {
-            return GrindResult.failure(meter.charge(elapsed), String.format(Locale.ROOT, "timed out after %.1fs",
-                    elapsed.toNanos() / 1e9), null, tail);
-        }
-        int code = process.exitValue();
-        String took = String.format(Locale.ROOT, "%.2fs", elapsed.toNanos() / 1e9);
-        if (code == 0) {
-            return GrindResult.success(meter.charge(elapsed), "exit code 0 after " + took, 0, tail);
-        }
-        String last = output.lastLine();
-        return GrindResult.failure(meter.charge(elapsed),
-                "exit code " + code + (last.isEmpty() ? "" : ": " + last), code, tail);
+    public GrindSettings settings() {
+        return settings;
+    }
+
+    public Path workspace() {
+        return workspace;
     }
 
     /** {@code [setsid] sh -c GATE vivarium-grind COMMAND}: the user's command behind its gate (see {@link #GATE}). */
@@ -188,5 +220,16 @@ public final class GrindEngine implements GrindRunner {
 
     private static Integer exitCode(Process process) {
         return process.isAlive() ? null : process.exitValue();
+    }
+
+    /**
+     * The command could not be started (no shell, a bad directory). Its own type, so that callers never mistake a
+     * failure to record the process (the store unreachable: the grind must not run and the caller must know) for it.
+     */
+    public static final class CannotStart extends IllegalStateException {
+
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -5,9 +5,18 @@ import io.vivarium.task.Intensity;
 import io.vivarium.task.Task;
 import java.time.Duration;
 
-/** One grind to run: what work (a command, a prompt, or none), its budget, and an optional wall-clock timeout. */
+/**
+ * One grind to run: what work (a command, a prompt, or none), its budget, and an optional wall-clock timeout.
+ * {@code task} is the queued task it runs (null for an ad-hoc {@code POST /grind}): code grinds read their
+ * worktree, check and dependencies from it.
+ */
 public record GrindRequest(String label, String command, String prompt, double minBudget, double maxBudget,
-                           Intensity intensity, Duration timeout) {
+                           Intensity intensity, Duration timeout, Task task) {
+
+    public GrindRequest(String label, String command, String prompt, double minBudget, double maxBudget,
+                        Intensity intensity, Duration timeout) {
+        this(label, command, prompt, minBudget, maxBudget, intensity, timeout, null);
+    }
 
     public GrindRequest {
         Budget.check(minBudget, maxBudget);
@@ -18,6 +27,6 @@ public record GrindRequest(String label, String command, String prompt, double m
 
     public static GrindRequest of(Task task) {
         return new GrindRequest(task.id(), task.command(), task.prompt(), task.minBudget(), task.maxBudget(),
-                task.intensity(), null);
+                task.intensity(), null, task);
     }
 }

@@ -5,6 +5,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -135,6 +136,11 @@ public interface TaskStore extends AutoCloseable {
 
     /** {@link #retry} for every failed task. */
     List<String> retryFailed();
+
+    /**
+     * Records a reviewer's verdict on a code grind's change (see {@link TaskRun#reviewed}); returns the new entry.
+     */
+    TaskRun review(String id, CodeRun.Review verdict, String feedback);
 
     /** Cancels a task and ends its claim; the caller ends the claim's grind where it can. */
     Cancellation cancel(String id);

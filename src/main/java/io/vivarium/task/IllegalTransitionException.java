@@ -18,6 +18,14 @@ public class IllegalTransitionException extends IllegalStateException {
         this.to = to;
     }
 
+    /** A move that is not a status change (a review verdict, say): the message says what is wrong. */
+    protected IllegalTransitionException(String taskId, String message) {
+        super(message);
+        this.taskId = taskId;
+        this.from = null;
+        this.to = null;
+    }
+
     public String taskId() {
         return taskId;
     }

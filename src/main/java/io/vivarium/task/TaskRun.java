@@ -86,11 +86,45 @@ public record TaskRun(
      * attempts left out of {@code maxAttempts}, goes back to pending until {@code retry}'s backoff ends.
      */
     public TaskRun attemptEnded(String taskId, Instant now, GrindResult outcome, int maxAttempts, RetryPolicy retry) {
+        TaskRun ended;
         if (outcome.succeeded()) {
-            return complete(taskId, now, outcome);
+            ended = complete(taskId, now, outcome);
+        } else {
+            boolean again = outcome.retryable() && attempts < maxAttempts;
+            ended = fail(taskId, now, outcome, again ? retry.nextAttemptAt(attempts, now) : null);
         }
-        boolean again = outcome.retryable() && attempts < maxAttempts;
-        return fail(taskId, now, outcome, again ? retry.nextAttemptAt(attempts, now) : null);
+        return outcome.code() == null ? ended : ended.withCode(outcome.code());
+    }
+
+    /** What the last code grind did in its worktree, or null when the task is no code grind (or has not run). */
+    public CodeRun code() {
+        return CodeRun.from(extra);
+    }
+
+    /**
+     * A reviewer's verdict on the change a code grind made: only a change that completed and waits for review
+     * can be accepted or rejected, once.
+     */
+    public TaskRun reviewed(String taskId, CodeRun.Review verdict, String feedback) {
+        CodeRun code = code();
+        if (code == null || code.commit() == null) {
+            throw new ReviewException(taskId, taskId + " has no change to review");
+        }
+        if (code.review() != CodeRun.Review.PENDING || status != TaskStatus.COMPLETED) {
+            throw new ReviewException(taskId, taskId + "'s change is not waiting for review (it is "
+                    + (code.review() == null ? status.wireName() : code.review().wireName()) + ")");
+        }
+        return withCode(code.withReview(verdict, feedback));
+    }
+
+    /** The same entry with these code fields in place of any it had. */
+    public TaskRun withCode(CodeRun code) {
+        Map<String, Object> fields = new LinkedHashMap<>(extra);
+        fields.keySet().removeAll(CodeRun.FIELDS);
+        if (code != null) {
+            fields.putAll(code.toFields());
+        }
+        return toBuilder().extra(fields).build();
     }
 
     /**

@@ -4,7 +4,9 @@ import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.IllegalTransitionException;
+import io.vivarium.task.ReviewException;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.util.List;
@@ -250,6 +252,47 @@ public abstract class UserIntentsContract extends TaskStoreContract {
             assertThat(statusOf("a")).isEqualTo(TaskStatus.PENDING);
             assertThat(runOf("a").attempts()).isZero();
             assertThat(claimOne("a").attempt()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Reviewing {
+
+        private final CodeRun change = new CodeRun("vivarium/a", "base1", "commit1", new CodeRun.Changes(1, 2, 3),
+                new CodeRun.Check("make test", 0, true, 1.5, "ok"), 4, CodeRun.Review.PENDING, "diff --git a/x b/x\n",
+                null);
+
+        @Test
+        void aCodeGrindsOutcomeIsKeptWithItsRunAndItsVerdictRecordedOnce() {
+            add(aTask("a"), aTask("plain"));
+            finish(claimOne("a"), OK.withCode(change));
+            finish(claimOne("plain"), OK);
+
+            assertThat(runOf("a").code()).isEqualTo(change);
+            TaskRun accepted = store.review("a", CodeRun.Review.ACCEPTED, null);
+
+            assertThat(accepted.code().review()).isEqualTo(CodeRun.Review.ACCEPTED);
+            assertThat(runOf("a").code()).isEqualTo(change.withReview(CodeRun.Review.ACCEPTED, null));
+            assertThat(runOf("a").status()).isEqualTo(TaskStatus.COMPLETED);
+            assertThatThrownBy(() -> store.review("a", CodeRun.Review.REJECTED, "late"))
+                    .isInstanceOf(ReviewException.class).hasMessageContaining("not waiting for review (it is accepted)");
+            assertThatThrownBy(() -> store.review("plain", CodeRun.Review.ACCEPTED, null))
+                    .isInstanceOf(ReviewException.class).hasMessage("plain has no change to review");
+            assertThatThrownBy(() -> store.review("nope", CodeRun.Review.ACCEPTED, null))
+                    .isInstanceOf(UnknownTaskException.class);
+        }
+
+        @Test
+        void aRejectedChangeKeepsItsFeedbackThroughARetry() {
+            add(aTask("a"));
+            finish(claimOne("a"), OK.withCode(change));
+
+            store.review("a", CodeRun.Review.REJECTED, "smaller, please");
+            store.retry(List.of("a"));
+
+            assertThat(statusOf("a")).isEqualTo(TaskStatus.PENDING);
+            assertThat(runOf("a").code().feedback()).isEqualTo("smaller, please");
+            assertThat(runOf("a").code().review()).isEqualTo(CodeRun.Review.REJECTED);
         }
     }
 }

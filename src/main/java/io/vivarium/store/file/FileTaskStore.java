@@ -29,6 +29,7 @@ import io.vivarium.task.Scheduling;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.Pruning;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
@@ -804,6 +805,18 @@ public final class FileTaskStore implements TaskStore {
                 retried.add(id);
             }
             return retried;
+        });
+    }
+
+    @Override
+    public TaskRun review(String id, CodeRun.Review verdict, String feedback) {
+        return change(change -> {
+            if (!state.contains(id)) {
+                throw new UnknownTaskException(id);
+            }
+            TaskRun reviewed = state.runOf(id).reviewed(id, verdict, feedback);
+            change.put(id, reviewed);
+            return reviewed;
         });
     }
 

@@ -19,6 +19,8 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.postgres.Claiming.Claimed;
+import io.vivarium.task.CodeRun;
+import io.vivarium.task.TaskRun;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.Pruning;
@@ -201,6 +203,11 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<String> retryFailed() {
         return database.change(UserIntents::retryFailed);
+    }
+
+    @Override
+    public TaskRun review(String id, CodeRun.Review verdict, String feedback) {
+        return database.change(tx -> UserIntents.review(tx, id, verdict, feedback));
     }
 
     @Override

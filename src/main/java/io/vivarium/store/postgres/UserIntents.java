@@ -4,6 +4,7 @@ import io.vivarium.store.Claim;
 import io.vivarium.store.TaskStore.Cancellation;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.store.postgres.RunWrites.RunChange;
+import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
@@ -68,6 +69,17 @@ final class UserIntents {
         // A retried task whose own dependency still failed is blocked again at once.
         Dependents.blockIfUnrunnable(tx, retried);
         return result;
+    }
+
+    static TaskRun review(Tx tx, String id, CodeRun.Review verdict, String feedback) throws SQLException {
+        List<TaskRow> rows = select(tx, BY_ID, List.of(id));
+        if (rows.isEmpty()) {
+            throw new UnknownTaskException(id);
+        }
+        TaskRow row = rows.get(0);
+        TaskRun reviewed = row.runOrPending().reviewed(id, verdict, feedback);
+        RunWrites.write(tx, List.of(new RunChange(row, reviewed)));
+        return reviewed;
     }
 
     static Cancellation cancel(Tx tx, String id) throws SQLException {
