@@ -68,6 +68,10 @@ public final class CodeGrinds implements GrindRunner {
         }
         Repository repo = repository.get();
         Worktrees worktrees = new Worktrees(repo);
+        if (worktrees.hasStale()) {
+            // A worker elsewhere was killed since this one started (a long-running serve sees this): its leftovers go.
+            worktrees.pruneStale();
+        }
         Worktree tree;
         try {
             tree = open(repo, worktrees, task);
@@ -172,7 +176,7 @@ public final class CodeGrinds implements GrindRunner {
             Exec exec;
             try {
                 exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control);
-            } catch (IllegalStateException e) {
+            } catch (GrindEngine.CannotStart e) {
                 return new Work(false, null, e.getMessage(), null, 0, 0, 0);
             }
             budget.chargeSeconds(exec.seconds());

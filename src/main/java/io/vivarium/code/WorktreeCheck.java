@@ -52,7 +52,7 @@ final class WorktreeCheck implements CheckRunner {
         Exec exec;
         try {
             exec = engine.exec(tree, command, budget.timeLeft(), control);
-        } catch (IllegalStateException e) {
+        } catch (GrindEngine.CannotStart e) {
             return new CheckOutcome(command, null, false, 0, e.getMessage());
         }
         budget.chargeSeconds(exec.seconds());

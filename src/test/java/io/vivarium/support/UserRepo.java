@@ -20,7 +20,8 @@ public record UserRepo(Path root) {
         repo.git("init", "-q", "-b", "main");
         repo.git("config", "user.name", "Test User");
         repo.git("config", "user.email", "test@example.com");
-        repo.write(".gitignore", "queue.json\nexecution_log.json\ntask_locks/\n*.corrupt-*\n.env\n");
+        // Vivarium's workspace files, its temp files (a worker killed mid-write leaves one) included.
+        repo.write(".gitignore", "queue.json\nexecution_log.json\ntask_locks/\n*.corrupt-*\n.env\n.*.tmp\n");
         return repo;
     }
 

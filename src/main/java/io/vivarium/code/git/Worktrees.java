@@ -76,6 +76,21 @@ public final class Worktrees {
         repository.lock().holding(() -> removeLocked(path));
     }
 
+    /** Whether a worktree here belongs to a process that is gone (a look at the owner files, no git call). */
+    public boolean hasStale() {
+        Path dir = repository.worktrees();
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        for (Path p : children(dir)) {
+            String name = p.getFileName().toString();
+            if (name.endsWith(".owner") && !ownerAlive(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Removes every worktree whose owner process is gone, and whatever git still lists of deleted ones. */
     public int pruneStale() {
         Path dir = repository.worktrees();
@@ -86,8 +101,12 @@ public final class Worktrees {
             int removed = 0;
             for (Path tree : children(dir)) {
                 if (tree.getFileName().toString().startsWith(TRASH)) {
-                    // A removal a killed process left half done.
-                    deleteTree(tree);
+                    // A removal a killed process left half done (or one a live process is finishing: either may win).
+                    try {
+                        deleteTree(tree);
+                    } catch (UncheckedIOException e) {
+                        // Gone under us, or left for the next start.
+                    }
                 } else if (tree.getFileName().toString().endsWith(".owner")) {
                     Path treePath = Path.of(tree.toString().replaceFirst("\\.owner$", ""));
                     if (!ownerAlive(tree)) {
