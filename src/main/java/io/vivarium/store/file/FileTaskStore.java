@@ -30,6 +30,8 @@ import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
+import io.vivarium.task.Pruning;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.io.IOException;
@@ -40,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,16 +228,24 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public void add(List<Task> tasks) {
+        addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
         if (tasks.isEmpty()) {
-            return;
+            return List.of();
         }
         ensureLocksDirectory();
-        if (lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
-            return;
+        // A keyed add needs the queue's keys, so it never takes the quick path that does not read the queue.
+        boolean keyed = TaskKeys.anyKeyed(tasks);
+        if (!keyed && lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
+            return tasks.stream().map(t -> new TaskKeys.Answer(t.id(), true)).toList();
         }
-        change(change -> {
+        return change(change -> {
+            TaskKeys.Decision decision = TaskKeys.decide(tasks, keyed ? heldKeys() : Map.of());
             // Stamped under the lock, just before the write: created_at is when the task entered the queue.
-            List<Task> stamped = tasks.stream()
+            List<Task> stamped = decision.added().stream()
                     .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(change.now).build())
                     .toList();
             Set<String> ids = new HashSet<>();
@@ -245,9 +256,34 @@ public final class FileTaskStore implements TaskStore {
             }
             // By ids: the queue's own tasks were checked when they came, so a cycle can only run through new ones.
             DependencyGraph.checkAppend(state.ids(), stamped);
-            change.add(stamped);
-            return null;
+            if (!stamped.isEmpty()) {
+                change.add(stamped);
+            }
+            return decision.answers();
         });
+    }
+
+    @Override
+    public List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        Set<TaskStatus> asked = Pruning.check(statuses);
+        return change(change -> {
+            List<String> gone = Pruning.choose(state.tasks(), state.runs(), asked, endedBefore);
+            if (!gone.isEmpty()) {
+                change.remove(gone);
+            }
+            return gone;
+        });
+    }
+
+    /** The keys unfinished tasks hold, and which task holds each: read only for an add that has keys. */
+    private Map<String, String> heldKeys() {
+        Map<String, String> held = new HashMap<>();
+        for (Task task : state.tasks()) {
+            if (task.key() != null && TaskKeys.holds(state.runOf(task.id()).status())) {
+                held.putIfAbsent(task.key(), task.id());
+            }
+        }
+        return held;
     }
 
     /**
@@ -1020,6 +1056,9 @@ public final class FileTaskStore implements TaskStore {
                 s.clearRuns();
             }
         }
+        if (!record.removed().isEmpty() && (queuePart || runPart)) {
+            s.removeTasks(record.removed());
+        }
         if (queuePart) {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
         }
@@ -1063,6 +1102,7 @@ public final class FileTaskStore implements TaskStore {
         final Instant now = clock.instant();
         private boolean cleared;
         private final List<Task> added = new ArrayList<>();
+        private final List<String> removed = new ArrayList<>();
         private final Map<String, TaskRun> runs = new LinkedHashMap<>();
         private final List<Runnable> afterWrite = new ArrayList<>();
         private final List<Runnable> ifWriteFails = new ArrayList<>();
@@ -1074,7 +1114,7 @@ public final class FileTaskStore implements TaskStore {
         private JournalRecord.LimitChange limit;
 
         boolean touched() {
-            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null;
+            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null || !removed.isEmpty();
         }
 
         void put(String id, TaskRun run) {
@@ -1090,6 +1130,12 @@ public final class FileTaskStore implements TaskStore {
         void add(List<Task> tasks) {
             added.addAll(tasks);
             state.appendTasks(tasks);
+        }
+
+        /** Only before anything else in this change: a record applies its removals first. */
+        void remove(List<String> ids) {
+            removed.addAll(ids);
+            state.removeTasks(ids);
         }
 
         void clear() {
@@ -1111,7 +1157,7 @@ public final class FileTaskStore implements TaskStore {
             if (touched()) {
                 long seq = state.seq() + 1;
                 JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                        ExecutionLog.spendFields(state.spend()), filesChangedByHand());
+                        ExecutionLog.spendFields(state.spend()), filesChangedByHand(), removed);
                 try {
                     journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
                 } catch (RuntimeException e) {
