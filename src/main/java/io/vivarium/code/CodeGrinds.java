@@ -4,6 +4,7 @@ import io.vivarium.code.agent.AgentOutcome;
 import io.vivarium.code.agent.CheckOutcome;
 import io.vivarium.code.agent.EditTask;
 import io.vivarium.code.git.Commits;
+import io.vivarium.code.git.GitEnvironment;
 import io.vivarium.code.git.GitException;
 import io.vivarium.code.git.Repository;
 import io.vivarium.code.git.Worktree;
@@ -175,7 +176,7 @@ public final class CodeGrinds implements GrindRunner {
         private Work runCommand(GrindBudget budget) {
             Exec exec;
             try {
-                exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control);
+                exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control, GitEnvironment::scrub);
             } catch (IllegalStateException e) {
                 return new Work(false, null, e.getMessage(), null, 0, 0, 0);
             }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import io.vivarium.task.Budget;
 
@@ -121,10 +123,17 @@ public final class GrindEngine implements GrindRunner {
      * @throws IllegalStateException when the command cannot be started
      */
     public Exec exec(Path directory, String command, Duration limit, GrindControl control) {
+        return exec(directory, command, limit, control, env -> { });
+    }
+
+    /** As {@link #exec(Path, String, Duration, GrindControl)}, with {@code environment} adjusting the process's. */
+    public Exec exec(Path directory, String command, Duration limit, GrindControl control,
+            Consumer<Map<String, String>> environment) {
         ProcessBuilder builder = new ProcessBuilder(launch(command))
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
         settings.withholdSecrets(builder.environment());
+        environment.accept(builder.environment());
         Process process;
         try {
             process = builder.start();

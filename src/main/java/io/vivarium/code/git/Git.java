@@ -67,6 +67,7 @@ public final class Git {
         builder.environment().put("GIT_TERMINAL_PROMPT", "0");
         builder.environment().put("LC_ALL", "C");
         builder.environment().putAll(env);
+        GitEnvironment.scrub(builder.environment());
         Process process;
         try {
             process = builder.start();
