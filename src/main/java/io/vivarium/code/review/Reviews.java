@@ -74,6 +74,7 @@ public final class Reviews {
                 + (entry.task().description() == null ? id : entry.task().description().strip())
                 + "\n\nVivarium-Task: " + id + "\n";
         String merged = repo.lock().holding(() -> {
+            refuseUnfinished(repo, id);
             refuseDirty(repo, id, touched);
             return bringIn(repo, id, code, message);
         });
@@ -102,6 +103,24 @@ public final class Reviews {
         return code;
     }
 
+    /** What git leaves behind mid-operation; accept must neither build on it nor abort the user's own work. */
+    private static final List<String> UNFINISHED = List.of("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
+            "rebase-merge", "rebase-apply");
+
+    private static void refuseUnfinished(Repository repo, String id) {
+        for (String marker : UNFINISHED) {
+            if (exists(repo.git(), marker)) {
+                throw new ReviewException(id, "not accepted: a merge, cherry-pick, revert or rebase is in progress ("
+                        + marker + "); finish or abort it first");
+            }
+        }
+    }
+
+    private static boolean exists(Git git, String gitPath) {
+        String path = git.run("rev-parse", "--git-path", gitPath).strip();
+        return Files.exists(git.directory().resolve(path));
+    }
+
     private static void refuseDirty(Repository repo, String id, List<String> touched) {
         if (touched.isEmpty()) {
             return;
@@ -128,7 +147,10 @@ public final class Reviews {
             if (!merged.ok()) {
                 String conflicts = git.call("diff", "--name-only", "--diff-filter=U").out().strip()
                         .replace('\n', ' ');
-                git.call("merge", "--abort");
+                if (exists(git, "MERGE_HEAD")) {
+                    // Refused above when the user had one: this merge is Vivarium's own.
+                    git.call("merge", "--abort");
+                }
                 throw new ReviewException(id, "not accepted: " + code.branch() + " does not apply cleanly"
                         + (conflicts.isEmpty() ? " (" + merged.firstErrorLine() + ")" : ": conflicts in " + conflicts));
             }
