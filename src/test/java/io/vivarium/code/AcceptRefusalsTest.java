@@ -56,4 +56,75 @@ class AcceptRefusalsTest {
         assertThat(Files.readString(dir.resolve(".git/MERGE_HEAD"))).isEqualTo(mergeHead);
         assertThat(repo.read("notes.txt")).contains("<<<<<<<");
     }
+
+    private UserRepo cloneWithoutTheCommit(Path elsewhere) {
+        repo.git("clone", "-q", "--bare", dir.toString(), elsewhere.resolve("origin.git").toString());
+        repo.git("update-ref", "-d", "refs/heads/vivarium/fix_add");
+        Path other = elsewhere.resolve("other");
+        // The bare origin has the branch; the clone is made from a copy without it.
+        repo.git("clone", "-q", "--no-local", dir.toString(), other.toString());
+        UserRepo clone = new UserRepo(other);
+        clone.git("remote", "set-url", "origin", elsewhere.resolve("nowhere.git").toString());
+        clone.git("config", "user.name", "Other");
+        clone.git("config", "user.email", "other@example.com");
+        return clone;
+    }
+
+    private int acceptIn(UserRepo clone) {
+        try (var store = new io.vivarium.store.file.FileTaskStore(dir, java.time.Clock.systemUTC())) {
+            new io.vivarium.code.review.Reviews(store, clone.root()).accept("fix_add");
+            return 0;
+        } catch (io.vivarium.task.ReviewException e) {
+            return 2;
+        } catch (RuntimeException e) {
+            assertThat(e).hasMessageContaining("git commit failed");
+            return 1;
+        }
+    }
+
+    @Test
+    void aPatchAcceptWithStagedChangesIsRefused(@TempDir Path elsewhere) {
+        UserRepo clone = cloneWithoutTheCommit(elsewhere);
+        clone.write("notes.txt", "staged by the user\n");
+        clone.git("add", "notes.txt");
+        UserRepo.UserState before = clone.userState();
+
+        assertThat(acceptIn(clone)).isEqualTo(2);
+        assertThat(clone.userState()).isEqualTo(before);
+        assertThat(clone.git("diff", "--cached", "--name-only").strip()).isEqualTo("notes.txt");
+    }
+
+    @Test
+    void aPatchAcceptWhoseCommitFailsLeavesNothingHalfDone(@TempDir Path elsewhere) throws Exception {
+        UserRepo clone = cloneWithoutTheCommit(elsewhere);
+        UserRepo.UserState before = clone.userState();
+        // Another git holds the branch's lock: the commit fails after the patch went into the index.
+        Files.writeString(clone.root().resolve(".git/refs/heads/main.lock"), "");
+
+        assertThat(acceptIn(clone)).isNotZero();
+        Files.delete(clone.root().resolve(".git/refs/heads/main.lock"));
+        assertThat(clone.userState()).isEqualTo(before);
+        assertThat(clone.read("calc.py")).contains("a - b");
+    }
+
+    @Test
+    void aPatchAcceptSeesTheUsersEditsToOddlyNamedFiles(@TempDir Path elsewhere) {
+        CliRun added = CliRun.in(dir, "add", "odd", "grind", "--worktree", "--description", "Odd name",
+                "--command", "printf 'changed\\n' > 'my notes \u00fc.txt'");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        repo.write("my notes \u00fc.txt", "first\n");
+        repo.commitAll("odd file");
+        assertThat(CliRun.in(dir, "start", "1").exitCode()).isZero();
+        repo.git("update-ref", "-d", "refs/heads/vivarium/odd");
+        UserRepo clone = cloneWithoutTheCommit(elsewhere);
+        clone.write("my notes \u00fc.txt", "the user's edit\n");
+        UserRepo.UserState before = clone.userState();
+
+        try (var store = new io.vivarium.store.file.FileTaskStore(dir, java.time.Clock.systemUTC())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new io.vivarium.code.review.Reviews(store, clone.root()).accept("odd"))
+                    .hasMessageContaining("uncommitted changes in");
+        }
+        assertThat(clone.userState()).isEqualTo(before);
+    }
 }
