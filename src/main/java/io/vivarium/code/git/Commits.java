@@ -65,7 +65,8 @@ public final class Commits {
 
     /** The change as a patch {@code git apply} takes, cut at {@link #PATCH_LIMIT} bytes with a note saying so. */
     public static String patch(Git git, String base, String commit) {
-        String patch = git.run("diff", "--binary", "--no-color", "--no-ext-diff", base, commit);
+        String patch = git.run("diff", "--binary", "--no-color", "--no-ext-diff", "--no-relative",
+                "--src-prefix=a/", "--dst-prefix=b/", base, commit);
         byte[] bytes = patch.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= PATCH_LIMIT) {
             return patch;

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The user's own {@code git}, run as a process in one directory. Every call turns off what could make a call touch
  * more than it names: automatic garbage collection and maintenance (which take repository-wide locks), and the
- * pager and terminal prompts (a call must never wait for a user).
+ * pager and terminal prompts (a call must never wait for a user), and the user's settings that would make a call
+ * behave differently: hooks, signing (a passphrase prompt or a failing gpg stops a commit), the fsmonitor daemon and
+ * colour.
  */
 public final class Git {
 
     private static final List<String> QUIET = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
-            "-c", "core.hooksPath=/dev/null", "--no-pager");
+            "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "core.fsmonitor=false",
+            "-c", "color.ui=false", "--no-pager");
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Path directory;
