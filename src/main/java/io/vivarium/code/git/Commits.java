@@ -77,8 +77,9 @@ public final class Commits {
     }
 
     public static String truncationNote(int size) {
-        return "\n[patch truncated: " + size + " bytes, only the first " + PATCH_LIMIT
-                + " kept; see the branch for the whole change]\n";
+        // Git's output is read no further than one byte past the limit: the size is a lower bound then.
+        return "\n[patch truncated: " + (size > PATCH_LIMIT ? "over " + PATCH_LIMIT : size)
+                + " bytes, only the first " + PATCH_LIMIT + " kept; see the branch for the whole change]\n";
     }
 
     public static boolean isTruncated(String patch) {
