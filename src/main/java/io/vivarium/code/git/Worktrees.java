@@ -45,8 +45,8 @@ public final class Worktrees {
             Git.Result added = repository.git().call("worktree", "add", "--no-checkout", "-B", branch,
                     path.toString(), base);
             if (!added.ok()) {
-                // A worktree git still lists (its directory deleted by hand) keeps the branch checked out: prune it.
-                repository.git().call("worktree", "prune");
+                // A worktree git still lists (its directory deleted by hand) keeps the branch checked out: drop it.
+                pruneOwn();
                 repository.git().run("worktree", "add", "--no-checkout", "-B", branch, path.toString(), base);
             }
         });
@@ -118,7 +118,7 @@ public final class Worktrees {
                     removed++;
                 }
             }
-            repository.git().call("worktree", "prune");
+            pruneOwn();
             return removed;
         });
     }
@@ -140,11 +140,31 @@ public final class Worktrees {
                 deleteTree(path);
             }
         }
-        repository.git().call("worktree", "prune");
+        pruneOwn();
         try {
             Files.deleteIfExists(ownerFile(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Drops git's records of Vivarium's worktrees whose directories are gone. Never {@code git worktree prune}: that
+     * is repository-wide and would drop the user's own worktrees on a disk that is not mounted just now.
+     */
+    private void pruneOwn() {
+        Path admin = repository.commonDir().resolve("worktrees");
+        Path ours = repository.worktrees().toAbsolutePath().normalize();
+        for (Path record : children(admin)) {
+            try {
+                Path gitFile = Path.of(Files.readString(record.resolve("gitdir"), StandardCharsets.UTF_8).strip());
+                Path tree = gitFile.toAbsolutePath().normalize().getParent();
+                if (tree != null && tree.startsWith(ours) && !Files.exists(gitFile)) {
+                    deleteTree(record);
+                }
+            } catch (IOException | UncheckedIOException | java.nio.file.InvalidPathException e) {
+                // Not a record we can read as ours: left to the user's git.
+            }
         }
     }
 
