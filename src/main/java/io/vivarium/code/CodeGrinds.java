@@ -52,7 +52,13 @@ public final class CodeGrinds implements GrindRunner {
         }
         this.repository = found;
         // Worktrees left by a worker that was killed (its owner process is gone) go at start.
-        found.ifPresent(r -> new Worktrees(r).pruneStale());
+        try {
+            found.ifPresent(r -> new Worktrees(r).pruneStale());
+        } catch (RuntimeException e) {
+            // The lock or git failing here must not stop start or serve: the next start tries again.
+            org.slf4j.LoggerFactory.getLogger(CodeGrinds.class).warn("cannot remove leftover worktrees: {}",
+                    e.getMessage());
+        }
     }
 
     @Override
