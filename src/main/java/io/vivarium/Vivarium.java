@@ -2,6 +2,7 @@ package io.vivarium;
 
 import io.vivarium.cli.Cli;
 import io.vivarium.cli.CliContext;
+import io.vivarium.cli.CliLogging;
 import io.vivarium.store.WorkspaceJson;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public final class Vivarium {
         if (!List.of(args).contains("serve")) {
             // A verb's output is its answer (status --json is read by scripts): the store's libraries (connection
             // pool, migrations) may only warn, and on stderr. serve logs as Spring Boot configures it.
-            System.setProperty("logback.configurationFile", "vivarium-cli-logback.xml");
+            System.setProperty(CliLogging.PROPERTY, "true");
         }
         if (readsTheWorkspace(args)) {
             preinitializeJson();

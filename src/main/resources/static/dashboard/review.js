@@ -4,6 +4,8 @@ import {get, getText, post} from './api.js';
 import {$, h, money, replace} from './dom.js';
 
 const diffs = new Map(); // "id@commit" -> the patch text, so live updates do not fetch it again
+const feedbacks = new Map(); // id -> what the reviewer has typed so far, kept across renders
+let shown = null; // the changes on the page ("id@commit" list): live updates that change none leave them be
 
 export async function refreshReview({onError, onDone}) {
   let waiting;
@@ -15,6 +17,9 @@ export async function refreshReview({onError, onDone}) {
   const section = $('#review');
   section.hidden = waiting.length === 0;
   $('#review-count').textContent = waiting.length === 0 ? '' : `${waiting.length} waiting`;
+  const signature = waiting.map((c) => `${c.id}@${c.commit}`).join(' ');
+  if (signature === shown) return;
+  shown = signature;
   const items = [];
   for (const change of waiting) {
     items.push(await renderChange(change, {onError, onDone}));
@@ -32,10 +37,14 @@ async function renderChange(change, {onError, onDone}) {
     }
   }
   const feedback = h('textarea', {rows: 2, placeholder: 'Feedback for the next attempt (with Reject and retry)',
-    'aria-label': `Feedback on ${change.id}`, dataset: {focusKey: `feedback:${change.id}`}});
+    'aria-label': `Feedback on ${change.id}`, dataset: {focusKey: `feedback:${change.id}`},
+    oninput: (e) => feedbacks.set(change.id, e.target.value)});
+  feedback.value = feedbacks.get(change.id) ?? '';
   const act = (path, body, done) => async () => {
     try {
       await post(`/tasks/${encodeURIComponent(change.id)}/${path}`, body());
+      feedbacks.delete(change.id);
+      shown = null;
       onDone(done);
     } catch (e) {
       onError(e);

@@ -14,6 +14,10 @@ import java.util.function.Function;
  * <p>The checks run in the order of {@link Reason}: first what only a write can change (status, dependencies:
  * {@link #standing}), then what the clock changes ({@link #timed}), then what the spend ledger changes. A store
  * keeps an index by the first part and a timeline by the second, and asks the third at claim time.
+ *
+ * <p>What comes next joins where it belongs: a scheduled start ({@code run_at}) is a reason of {@link #timed} (the
+ * later of it and the backoff), a queue's limit or pause a reason checked with the budget, its state in
+ * {@link Context}. The PostgreSQL claim mirrors each, and the agreement test generates each.
  */
 public final class StartRule {
 

@@ -80,9 +80,10 @@ class DashboardReviewBrowserTest {
         await().atMost(Dashboard.PATIENCE).until(() -> run("fix_add").code().review() == CodeRun.Review.ACCEPTED);
         assertThat(repo.read("calc.py")).contains("return a + b");
 
-        WebElement again = item(page, "fix_mul");
-        again.findElement(By.tagName("textarea")).sendKeys("keep the file free of comments");
-        button(again, "Reject and retry").click();
+        await().atMost(Dashboard.PATIENCE).ignoreExceptions()
+                .until(() -> page.findAll("#review .review-item").size() == 1);
+        item(page, "fix_mul").findElement(By.tagName("textarea")).sendKeys("keep the file free of comments");
+        button(item(page, "fix_mul"), "Reject and retry").click();
         await().atMost(Dashboard.PATIENCE).until(() -> run("fix_mul").code().review() == CodeRun.Review.REJECTED);
         assertThat(run("fix_mul").code().feedback()).isEqualTo("keep the file free of comments");
         assertThat(run("fix_mul").status().wireName()).isEqualTo("pending");

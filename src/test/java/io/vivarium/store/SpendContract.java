@@ -167,6 +167,35 @@ public abstract class SpendContract extends TaskStoreContract {
         }
 
         @Test
+        void eachTaskIsClaimedOnceWhenOneBehindItDoesNotFitInTheRoomLeft() {
+            // 0.73 takes a (0.18) and b (0.35); c (0.47) does not fit in the 0.20 left, and a fits in it again
+            // though it is already taken: PostgreSQL's claim once handed it out twice here.
+            store.limitSpend(dollars("0.73"));
+            add(aTask("a").maxBudget(0.18).priority(Priority.HIGH), aTask("b").maxBudget(0.35).priority(Priority.HIGH),
+                    aTask("c").maxBudget(0.47).priority(Priority.LOW));
+
+            CommitResult result = store.commit(worker, List.of(), 3);
+
+            assertThat(ids(result.claimed())).containsExactly("a", "b");
+            assertThat(result.waitingForBudget()).isTrue();
+            assertThat(ledger().reservedMicros()).isEqualTo(530_000);
+        }
+
+        @Test
+        void aUsersRetryOfATaskWaitingOutItsBackoffKeepsWhatItsAttemptsCost() {
+            add(aTask("a").maxAttempts(3));
+            finish(claimOne("a"), BROKEN);
+            assertThat(runOf("a").backoffUntil()).isNotNull();
+
+            store.retry(List.of("a"));
+
+            assertThat(runOf("a").backoffUntil()).isNull();
+            assertThat(runOf("a").spent()).isEqualTo(0.03);
+            assertThat(ledger().spentMicros()).isEqualTo(30_000);
+            assertLedgerAgreesWithTheTasks();
+        }
+
+        @Test
         void aLimitOfZeroLetsNothingStart() {
             store.limitSpend(dollars("0"));
             add(aTask("a"));

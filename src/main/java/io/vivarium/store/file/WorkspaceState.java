@@ -24,8 +24,8 @@ import java.util.TreeSet;
 
 /**
  * The queue and every run state of a workspace, held in memory and kept current from the journal, with the indexes
- * that make a commit cost what it changes: the runnable tasks in claim order, the tasks waiting out a backoff, who
- * depends on whom, and the summary's counts. Not thread-safe: the store uses it under its own lock.
+ * that make a commit cost what it changes: the runnable tasks in claim order, a timeline of the tasks waiting for a
+ * time ({@link StartRule#timed}), who depends on whom, and the summary's counts. Not thread-safe: the store uses it under its own lock.
  */
 final class WorkspaceState {
 
@@ -39,8 +39,9 @@ final class WorkspaceState {
     private final TreeSet<Integer> ready = new TreeSet<>(Comparator
             .comparing((Integer p) -> tasks.get(p).priority())
             .thenComparing(p -> p));
-    private final TreeMap<Instant, Set<String>> backoff = new TreeMap<>();
-    private final Map<String, Instant> backoffOf = new HashMap<>();
+    /** Tasks that may start but for the clock, by the moment they may ({@link StartRule#timed}). */
+    private final TreeMap<Instant, Set<String>> timeline = new TreeMap<>();
+    private final Map<String, Instant> waitingUntil = new HashMap<>();
     private final Set<String> inProgress = new LinkedHashSet<>();
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
@@ -72,7 +73,7 @@ final class WorkspaceState {
 
     /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
     List<Task> readyInOrder(Instant now) {
-        releaseBackoffsDue(now);
+        releaseDue(now);
         List<Task> all = new ArrayList<>(ready.size());
         for (Integer p : ready) {
             all.add(tasks.get(p));
@@ -163,7 +164,7 @@ final class WorkspaceState {
      * {@code skip}; and whether more were runnable than taken.
      */
     Claimable runnable(Instant now, int max, Set<String> skip) {
-        releaseBackoffsDue(now);
+        releaseDue(now);
         List<Task> taken = new ArrayList<>();
         boolean left = false;
         for (Integer p : ready) {
@@ -191,8 +192,8 @@ final class WorkspaceState {
     }
 
     Optional<Instant> nextBackoffEnd(Instant now) {
-        releaseBackoffsDue(now);
-        return backoff.isEmpty() ? Optional.empty() : Optional.of(backoff.firstKey());
+        releaseDue(now);
+        return timeline.isEmpty() ? Optional.empty() : Optional.of(timeline.firstKey());
     }
 
     /** Pending tasks that can never run, each with the reason, as {@link StartRule#blockingReason} finds them. */
@@ -271,8 +272,8 @@ final class WorkspaceState {
         runs.clear();
         dependents.clear();
         ready.clear();
-        backoff.clear();
-        backoffOf.clear();
+        timeline.clear();
+        waitingUntil.clear();
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
@@ -314,12 +315,12 @@ final class WorkspaceState {
             return;
         }
         ready.remove(p);
-        Instant waiting = backoffOf.remove(id);
+        Instant waiting = waitingUntil.remove(id);
         if (waiting != null) {
-            Set<String> at = backoff.get(waiting);
+            Set<String> at = timeline.get(waiting);
             at.remove(id);
             if (at.isEmpty()) {
-                backoff.remove(waiting);
+                timeline.remove(waiting);
             }
         }
         StartRule.Verdict standing = StartRule.standing(tasks.get(p), runs.get(id), this::statusOrNull);
@@ -336,16 +337,16 @@ final class WorkspaceState {
         if (timed.mayStart()) {
             ready.add(p);
         } else {
-            backoffOf.put(id, timed.until());
-            backoff.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
+            waitingUntil.put(id, timed.until());
+            timeline.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
         }
     }
 
-    private void releaseBackoffsDue(Instant now) {
-        while (!backoff.isEmpty() && !backoff.firstKey().isAfter(now)) {
-            Map.Entry<Instant, Set<String>> due = backoff.pollFirstEntry();
+    private void releaseDue(Instant now) {
+        while (!timeline.isEmpty() && !timeline.firstKey().isAfter(now)) {
+            Map.Entry<Instant, Set<String>> due = timeline.pollFirstEntry();
             for (String id : due.getValue()) {
-                backoffOf.remove(id);
+                waitingUntil.remove(id);
                 ready.add(position.get(id));
             }
         }

@@ -2,9 +2,7 @@ package io.vivarium.store.file;
 
 import static io.vivarium.support.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vivarium.store.CorruptFileException;
 import io.vivarium.task.TaskRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,12 +114,23 @@ class JournalTest {
     }
 
     @Test
-    void aRecordThatDoesNotFollowTheLastOneIsACorruptJournalNamedByItsPath() {
+    void aJournalWhoseRecordsRunBackwardsIsMovedAsideKeptAndNeverStopsAReader() throws IOException {
         writer.read();
         writer.append(added(5, "a"), JournalHeader.over(0, "q", "l"));
         writer.append(run(3, "a"), null);
+        String written = Files.readString(path);
 
-        assertThatThrownBy(reader::read).isInstanceOf(CorruptFileException.class)
-                .hasMessageContaining(path.toString()).hasMessageContaining("record 3 follows record 5");
+        Journal.Tail tail = reader.read();
+
+        // Read as no journal at all: the workspace is then read from its documents.
+        assertThat(tail.header()).isNull();
+        assertThat(tail.records()).isEmpty();
+        assertThat(tail.restarted()).isTrue();
+        assertThat(path).doesNotExist();
+        try (var aside = Files.list(dir)) {
+            List<Path> copies = aside.filter(p -> p.getFileName().toString().startsWith(".journal.corrupt-")).toList();
+            assertThat(copies).hasSize(1);
+            assertThat(Files.readString(copies.get(0))).isEqualTo(written);
+        }
     }
 }
