@@ -22,6 +22,9 @@ import io.vivarium.task.TaskRun;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -129,9 +132,33 @@ public final class CodeGrinds implements GrindRunner {
             String checkCommand = CheckCommand.resolve(code.check(), settings.defaultCheck(), tree.path()).orElse(null);
             WorktreeCheck check = new WorktreeCheck(engine, tree.path(), checkCommand, budget, control);
 
+            // The task's timeout holds as for a command grind: at the deadline the grind is stopped, which kills
+            // its command or check and ends the agent's wait for the model; the agent sees it before its next turn.
+            String timedOut = request.timeout() == null ? null : String.format(Locale.ROOT, "timed out after %.1fs",
+                    request.timeout().toNanos() / 1e9);
+            AtomicBoolean over = new AtomicBoolean();
+            if (timedOut != null) {
+                CompletableFuture.runAsync(() -> {
+                    if (!over.get()) {
+                        control.stop(timedOut);
+                    }
+                }, CompletableFuture.delayedExecutor(request.timeout().toNanos(), TimeUnit.NANOSECONDS));
+            }
+            try {
+                return run(task, code, budget, checkCommand, check, timedOut);
+            } finally {
+                over.set(true);
+            }
+        }
+
+        private GrindResult run(Task task, CodeTask code, GrindBudget budget, String checkCommand,
+                WorktreeCheck check, String timedOut) {
             Work work = request.command() != null ? runCommand(budget)
                     : request.prompt() != null ? runAgent(task, code, budget, check)
                     : new Work(true, null, "nothing to do", null, 0, 0, 0);
+            if (control.isStopped() && timedOut != null && timedOut.equals(control.stopReason())) {
+                return GrindResult.failure(budget.spent(), timedOut, work.exitCode(), work.output());
+            }
             if (control.isStopped()) {
                 return GrindResult.failure(budget.spent(), "stopped: " + control.stopReason(), work.exitCode(),
                         work.output());
