@@ -145,7 +145,11 @@ public final class CodeGrinds implements GrindRunner {
                 }, CompletableFuture.delayedExecutor(request.timeout().toNanos(), TimeUnit.NANOSECONDS));
             }
             try {
-                return run(task, code, budget, checkCommand, check, timedOut);
+                GrindResult result = run(task, code, budget, checkCommand, check, timedOut);
+                // The deadline may pass during the check: the grind timed out, whatever the check then said.
+                return !result.succeeded() && timedOut != null && timedOut.equals(control.stopReason())
+                        ? GrindResult.failure(result.budgetUsed(), timedOut, result.exitCode(), result.output())
+                        : result;
             } finally {
                 over.set(true);
             }

@@ -15,8 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates and removes the grinds' worktrees in {@code .git/vivarium/worktrees/<id>}, each on branch
@@ -28,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Worktrees {
 
     public static final String BRANCH_PREFIX = "vivarium/";
-    private static final Logger log = LoggerFactory.getLogger(Worktrees.class);
+    // java.lang's logger: this package depends on nothing but the JDK (ArchitectureTest).
+    private static final System.Logger log = System.getLogger(Worktrees.class.getName());
     private static final String TRASH = ".trash-";
 
     private final Repository repository;
@@ -112,7 +111,8 @@ public final class Worktrees {
                 try {
                     removed += pruneEntry(tree);
                 } catch (RuntimeException e) {
-                    log.warn("cannot remove the leftover worktree {}: {}", tree, e.getMessage());
+                    log.log(System.Logger.Level.WARNING, "cannot remove the leftover worktree " + tree + ": "
+                            + e.getMessage());
                 }
             }
             pruneOwn();
