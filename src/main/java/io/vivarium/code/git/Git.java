@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class Git {
     private static final List<String> QUIET = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
             "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "core.fsmonitor=false",
             "-c", "color.ui=false", "--no-pager");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** Output kept per stream: enough to tell a patch over the limit; the rest is read and dropped. */
     static final int OUTPUT_LIMIT = Commits.PATCH_LIMIT + 1;
@@ -73,6 +75,10 @@ public final class Git {
 
     public Result call(Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // Its own process group: a kill at the timeout reaches the ssh or helper git is starting just then.
+            argv.add(SETSID.toString());
+        }
         argv.add("git");
         argv.addAll(QUIET);
         argv.addAll(List.of(args));
@@ -85,7 +91,7 @@ public final class Git {
         try {
             process = builder.start();
         } catch (IOException e) {
-            if (!java.nio.file.Files.isDirectory(directory)) {
+            if (!Files.isDirectory(directory)) {
                 throw new GitException("cannot run git in " + directory + ": no such directory");
             }
             throw new GitException("git is not installed or not on the PATH; install git to use code grinds");
@@ -117,8 +123,20 @@ public final class Git {
 
     /** Git's children (ssh, a credential helper, a remote helper) go too, or they would hold the pipes open. */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> descendants = process.descendants().toList();
+        if (Files.isExecutable(SETSID)) {
+            try {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // No kill(1): the descendants seen are killed below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static Thread read(InputStream in, CappedSink sink, String name) {
