@@ -4,6 +4,7 @@ import io.vivarium.code.agent.AgentOutcome;
 import io.vivarium.code.agent.CheckOutcome;
 import io.vivarium.code.agent.EditTask;
 import io.vivarium.code.git.Commits;
+import io.vivarium.code.git.GitEnvironment;
 import io.vivarium.code.git.GitException;
 import io.vivarium.code.git.Repository;
 import io.vivarium.code.git.Worktree;
@@ -13,6 +14,7 @@ import io.vivarium.grind.GrindControl;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.grind.GrindRequest;
 import io.vivarium.grind.GrindRunner;
+import io.vivarium.task.Durations;
 import io.vivarium.task.CodeRun;
 import io.vivarium.task.GrindResult;
 import io.vivarium.task.Money;
@@ -21,6 +23,9 @@ import io.vivarium.task.TaskRun;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -51,7 +56,13 @@ public final class CodeGrinds implements GrindRunner {
         }
         this.repository = found;
         // Worktrees left by a worker that was killed (its owner process is gone) go at start.
-        found.ifPresent(r -> new Worktrees(r).pruneStale());
+        try {
+            found.ifPresent(r -> new Worktrees(r).pruneStale());
+        } catch (RuntimeException e) {
+            // The lock or git failing here must not stop start or serve: the next start tries again.
+            org.slf4j.LoggerFactory.getLogger(CodeGrinds.class).warn("cannot remove leftover worktrees: {}",
+                    e.getMessage());
+        }
     }
 
     @Override
@@ -122,9 +133,36 @@ public final class CodeGrinds implements GrindRunner {
             String checkCommand = CheckCommand.resolve(code.check(), settings.defaultCheck(), tree.path()).orElse(null);
             WorktreeCheck check = new WorktreeCheck(engine, tree.path(), checkCommand, budget, control);
 
+            // The task's timeout holds as for a command grind: at the deadline the grind is stopped, which kills
+            // its command or check and ends the agent's wait for the model; the agent sees it before its next turn.
+            String timedOut = request.timeout() == null ? null : "timed out after " + Durations.format(request.timeout());
+            AtomicBoolean over = new AtomicBoolean();
+            if (timedOut != null) {
+                CompletableFuture.runAsync(() -> {
+                    if (!over.get()) {
+                        control.stop(timedOut);
+                    }
+                }, CompletableFuture.delayedExecutor(request.timeout().toNanos(), TimeUnit.NANOSECONDS));
+            }
+            try {
+                GrindResult result = run(task, code, budget, checkCommand, check, timedOut);
+                // The deadline may pass during the check: the grind timed out, whatever the check then said.
+                return !result.succeeded() && timedOut != null && timedOut.equals(control.stopReason())
+                        ? GrindResult.failure(result.budgetUsed(), timedOut, result.exitCode(), result.output())
+                        : result;
+            } finally {
+                over.set(true);
+            }
+        }
+
+        private GrindResult run(Task task, CodeTask code, GrindBudget budget, String checkCommand,
+                WorktreeCheck check, String timedOut) {
             Work work = request.command() != null ? runCommand(budget)
                     : request.prompt() != null ? runAgent(task, code, budget, check)
                     : new Work(true, null, "nothing to do", null, 0, 0, 0);
+            if (control.isStopped() && timedOut != null && timedOut.equals(control.stopReason())) {
+                return GrindResult.failure(budget.spent(), timedOut, work.exitCode(), work.output());
+            }
             if (control.isStopped()) {
                 return GrindResult.failure(budget.spent(), "stopped: " + control.stopReason(), work.exitCode(),
                         work.output());
@@ -175,7 +213,8 @@ public final class CodeGrinds implements GrindRunner {
         private Work runCommand(GrindBudget budget) {
             Exec exec;
             try {
-                exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control);
+                exec = engine.exec(tree.path(), request.command(), budget.timeLeft(), control, request.label(),
+                        GitEnvironment::scrub);
             } catch (GrindEngine.CannotStart e) {
                 return new Work(false, null, e.getMessage(), null, 0, 0, 0);
             }

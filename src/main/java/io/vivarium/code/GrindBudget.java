@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GrindBudget implements AgentBudget {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GrindBudget.class);
+
     private final long capMicros;
     private final double dollarsPerSecond;
     private final LlmSettings prices;
@@ -63,12 +65,18 @@ final class GrindBudget implements AgentBudget {
         return spentMicros.get() >= capMicros;
     }
 
+    /** What the ledger records: the real spend, which the contract caps at {@code max_budget}. */
     double spent() {
         return Money.dollars(Math.min(capMicros, spentMicros.get()));
     }
 
     private void charge(double dollars) {
         long micros = Math.max(0, Math.round(dollars * 1e6));
-        spentMicros.accumulateAndGet(micros, (a, b) -> Math.min(capMicros, a + b));
+        long before = spentMicros.getAndAdd(micros);
+        if (before <= capMicros && before + micros > capMicros && before + micros - capMicros > 1) {
+            // The turn's estimate was too low (the endpoint counted more tokens than it): said, not hidden.
+            log.warn("a code grind spent ${} against its ${} cap; the ledger records the cap",
+                    Money.dollars(before + micros), Money.dollars(capMicros));
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.vivarium.grind.Exec;
 import io.vivarium.grind.GrindControl;
 import io.vivarium.grind.GrindEngine;
 import io.vivarium.code.git.Git;
+import io.vivarium.code.git.GitEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class WorktreeCheck implements CheckRunner {
         Set<String> untracked = untracked();
         Exec exec;
         try {
-            exec = engine.exec(tree, command, budget.timeLeft(), control);
+            exec = engine.exec(tree, command, budget.timeLeft(), control, null, GitEnvironment::scrub);
         } catch (GrindEngine.CannotStart e) {
             return new CheckOutcome(command, null, false, 0, e.getMessage());
         }

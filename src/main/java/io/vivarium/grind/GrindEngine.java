@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import io.vivarium.task.Budget;
 import io.vivarium.task.Durations;
@@ -125,15 +127,25 @@ public final class GrindEngine implements GrindRunner {
      * @throws CannotStart when the command cannot be started (a failure of {@code control}'s record is rethrown as is)
      */
     public Exec exec(Path directory, String command, Duration limit, GrindControl control) {
-        return exec(directory, command, limit, control, null);
+        return exec(directory, command, limit, control, null, env -> { });
     }
 
     /** {@link #exec}, its output also written as it comes to the live log of task {@code liveLog} (may be null). */
     public Exec exec(Path directory, String command, Duration limit, GrindControl control, String liveLog) {
+        return exec(directory, command, limit, control, liveLog, env -> { });
+    }
+
+    /**
+     * As {@link #exec(Path, String, Duration, GrindControl, String)}, with {@code environment} adjusting the
+     * process's (code grinds take git's repository-locating variables out).
+     */
+    public Exec exec(Path directory, String command, Duration limit, GrindControl control, String liveLog,
+            Consumer<Map<String, String>> environment) {
         ProcessBuilder builder = new ProcessBuilder(launch(command))
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
         settings.withholdSecrets(builder.environment());
+        environment.accept(builder.environment());
         Process process;
         try {
             process = builder.start();

@@ -21,7 +21,7 @@ public record UserRepo(Path root) {
         repo.git("config", "user.name", "Test User");
         repo.git("config", "user.email", "test@example.com");
         // Vivarium's workspace files, its temp files (a worker killed mid-write leaves one) included.
-        repo.write(".gitignore", "queue.json\nexecution_log.json\ntask_locks/\n*.corrupt-*\n.env\n.*.tmp\n");
+        repo.write(".gitignore", "queue.json\nexecution_log.json\ntask_locks/\ntask_logs/\n*.corrupt-*\n.env\n.*.tmp\n");
         return repo;
     }
 

@@ -49,6 +49,8 @@ public final class EditAgent implements CodeAgent {
         conversation.add(ChatMessage.user(AgentPrompt.firstMessage(task, paths, map)));
         Tally tally = new Tally();
         boolean nudged = false;
+        long lastPromptTokens = 0;
+        int charsAtLastPrompt = 0;
         Interruptible stopper = Interruptible.on(control);
         while (true) {
             if (control.isStopped()) {
@@ -62,6 +64,13 @@ public final class EditAgent implements CodeAgent {
             // Padded: code and JSON run nearer 3 characters a token than 4, and the endpoint renders the tool
             // schemas into its own template; a turn bought on a low guess could cross the cap.
             int estimate = conversation.estimatedTokens(AgentTools.SPECS) * 5 / 4 + TEMPLATE_TOKENS;
+            int chars = conversation.chars();
+            if (lastPromptTokens > 0) {
+                // The endpoint counted the last prompt: that, plus what came since at 1.6 characters a token (dense
+                // code, JSON escaping), keeps a tokenizer heavier than the rule of thumb from crossing the cap.
+                estimate = (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, lastPromptTokens
+                        + Math.max(0, chars - charsAtLastPrompt) * 5L / 8 + TEMPLATE_TOKENS));
+            }
             int maxTokens = budget.maxTokensForTurn(estimate);
             if (maxTokens <= 0) {
                 return tally.end(AgentOutcome.Ending.BUDGET_EXHAUSTED, null, String.format(
@@ -79,6 +88,8 @@ public final class EditAgent implements CodeAgent {
                 return tally.end(AgentOutcome.Ending.LLM_ERROR, null, e.getMessage());
             }
             tally.charge(answer, budget);
+            lastPromptTokens = answer.usage().promptTokens();
+            charsAtLastPrompt = chars;
             if (answer.toolCalls().isEmpty()) {
                 if (nudged) {
                     return tally.end(AgentOutcome.Ending.LLM_ERROR, null, "the model answered twice without "

@@ -2,6 +2,7 @@ package io.vivarium.code.agent;
 
 import io.vivarium.plan.ScanSettings;
 import java.io.IOException;
+import io.vivarium.code.git.GitEnvironment;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -58,6 +59,7 @@ final class FileListing {
                 "--exclude-standard", "-z", "--", paths.show(dir))
                 .directory(paths.root().toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        GitEnvironment.scrub(git.environment());
         try {
             Process process = git.start();
             byte[] out;

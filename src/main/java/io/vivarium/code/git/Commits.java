@@ -65,7 +65,8 @@ public final class Commits {
 
     /** The change as a patch {@code git apply} takes, cut at {@link #PATCH_LIMIT} bytes with a note saying so. */
     public static String patch(Git git, String base, String commit) {
-        String patch = git.run("diff", "--binary", "--no-color", "--no-ext-diff", base, commit);
+        String patch = git.run("diff", "--binary", "--no-color", "--no-ext-diff", "--no-relative",
+                "--src-prefix=a/", "--dst-prefix=b/", base, commit);
         byte[] bytes = patch.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= PATCH_LIMIT) {
             return patch;
@@ -76,8 +77,9 @@ public final class Commits {
     }
 
     public static String truncationNote(int size) {
-        return "\n[patch truncated: " + size + " bytes, only the first " + PATCH_LIMIT
-                + " kept; see the branch for the whole change]\n";
+        // Git's output is read no further than one byte past the limit: the size is a lower bound then.
+        return "\n[patch truncated: " + (size > PATCH_LIMIT ? "over " + PATCH_LIMIT : size)
+                + " bytes, only the first " + PATCH_LIMIT + " kept; see the branch for the whole change]\n";
     }
 
     public static boolean isTruncated(String patch) {

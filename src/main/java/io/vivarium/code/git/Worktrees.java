@@ -1,10 +1,15 @@
 package io.vivarium.code.git;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +26,8 @@ import java.util.stream.Stream;
 public final class Worktrees {
 
     public static final String BRANCH_PREFIX = "vivarium/";
+    // java.lang's logger: this package depends on nothing but the JDK (ArchitectureTest).
+    private static final System.Logger log = System.getLogger(Worktrees.class.getName());
     private static final String TRASH = ".trash-";
 
     private final Repository repository;
@@ -45,8 +52,8 @@ public final class Worktrees {
             Git.Result added = repository.git().call("worktree", "add", "--no-checkout", "-B", branch,
                     path.toString(), base);
             if (!added.ok()) {
-                // A worktree git still lists (its directory deleted by hand) keeps the branch checked out: prune it.
-                repository.git().call("worktree", "prune");
+                // A worktree git still lists (its directory deleted by hand) keeps the branch checked out: drop it.
+                pruneOwn();
                 repository.git().run("worktree", "add", "--no-checkout", "-B", branch, path.toString(), base);
             }
         });
@@ -100,27 +107,33 @@ public final class Worktrees {
         return repository.lock().holding(() -> {
             int removed = 0;
             for (Path tree : children(dir)) {
-                if (tree.getFileName().toString().startsWith(TRASH)) {
-                    // A removal a killed process left half done (or one a live process is finishing: either may win).
-                    try {
-                        deleteTree(tree);
-                    } catch (UncheckedIOException e) {
-                        // Gone under us, or left for the next start.
-                    }
-                } else if (tree.getFileName().toString().endsWith(".owner")) {
-                    Path treePath = Path.of(tree.toString().replaceFirst("\\.owner$", ""));
-                    if (!ownerAlive(tree)) {
-                        removeLocked(treePath);
-                        removed++;
-                    }
-                } else if (Files.isDirectory(tree) && !Files.exists(ownerFile(tree))) {
-                    removeLocked(tree);
-                    removed++;
+                // One leftover that cannot go must not stop the others going, nor start or serve starting.
+                try {
+                    removed += pruneEntry(tree);
+                } catch (RuntimeException e) {
+                    log.log(System.Logger.Level.WARNING, "cannot remove the leftover worktree " + tree + ": "
+                            + e.getMessage());
                 }
             }
-            repository.git().call("worktree", "prune");
+            pruneOwn();
             return removed;
         });
+    }
+
+    private int pruneEntry(Path tree) {
+        if (tree.getFileName().toString().startsWith(TRASH)) {
+            // A removal a killed process left half done (or one a live process is finishing: either may win).
+            deleteTree(tree);
+        } else if (tree.getFileName().toString().endsWith(".owner")) {
+            if (!ownerAlive(tree)) {
+                removeLocked(Path.of(tree.toString().replaceFirst("\\.owner$", "")));
+                return 1;
+            }
+        } else if (Files.isDirectory(tree) && !Files.exists(ownerFile(tree))) {
+            removeLocked(tree);
+            return 1;
+        }
+        return 0;
     }
 
     /** The worktrees now on disk (for tests and the cleanup report). */
@@ -140,11 +153,31 @@ public final class Worktrees {
                 deleteTree(path);
             }
         }
-        repository.git().call("worktree", "prune");
+        pruneOwn();
         try {
             Files.deleteIfExists(ownerFile(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Drops git's records of Vivarium's worktrees whose directories are gone. Never {@code git worktree prune}: that
+     * is repository-wide and would drop the user's own worktrees on a disk that is not mounted just now.
+     */
+    private void pruneOwn() {
+        Path admin = repository.commonDir().resolve("worktrees");
+        Path ours = repository.worktrees().toAbsolutePath().normalize();
+        for (Path record : children(admin)) {
+            try {
+                Path gitFile = Path.of(Files.readString(record.resolve("gitdir"), StandardCharsets.UTF_8).strip());
+                Path tree = gitFile.toAbsolutePath().normalize().getParent();
+                if (tree != null && tree.startsWith(ours) && !Files.exists(gitFile)) {
+                    deleteTree(record);
+                }
+            } catch (IOException | UncheckedIOException | java.nio.file.InvalidPathException e) {
+                // Not a record we can read as ours: left to the user's git.
+            }
         }
     }
 
@@ -195,11 +228,44 @@ public final class Worktrees {
         }
     }
 
+    /** Deletes a tree, making read-only directories writable first; another deleter racing this one is fine. */
     private static void deleteTree(Path path) {
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    File file = dir.toFile();
+                    file.setReadable(true, true);
+                    file.setWritable(true, true);
+                    file.setExecutable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            // Deleted by someone else meanwhile.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the worktree " + path + ": " + e.getMessage(), e);
         }

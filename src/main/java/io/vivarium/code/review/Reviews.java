@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,12 +70,11 @@ public final class Reviews {
         } catch (GitException e) {
             throw new ReviewException(id, e.getMessage());
         }
-        List<String> touched = touchedPaths(code.patch());
         String message = "Accept " + code.branch() + ": "
                 + (entry.task().description() == null ? id : entry.task().description().strip())
                 + "\n\nVivarium-Task: " + id + "\n";
         String merged = repo.lock().holding(() -> {
-            refuseDirty(repo, id, touched);
+            refuseUnfinished(repo, id);
             return bringIn(repo, id, code, message);
         });
         store.review(id, CodeRun.Review.ACCEPTED, null);
@@ -102,12 +102,30 @@ public final class Reviews {
         return code;
     }
 
+    /** What git leaves behind mid-operation; accept must neither build on it nor abort the user's own work. */
+    private static final List<String> UNFINISHED = List.of("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
+            "rebase-merge", "rebase-apply");
+
+    private static void refuseUnfinished(Repository repo, String id) {
+        for (String marker : UNFINISHED) {
+            if (exists(repo.git(), marker)) {
+                throw new ReviewException(id, "not accepted: a merge, cherry-pick, revert or rebase is in progress ("
+                        + marker + "); finish or abort it first");
+            }
+        }
+    }
+
+    private static boolean exists(Git git, String gitPath) {
+        String path = git.run("rev-parse", "--git-path", gitPath).strip();
+        return Files.exists(git.directory().resolve(path));
+    }
+
     private static void refuseDirty(Repository repo, String id, List<String> touched) {
         if (touched.isEmpty()) {
             return;
         }
         List<String> args = new ArrayList<>(List.of("status", "--porcelain", "--untracked-files=all", "--"));
-        args.addAll(touched);
+        touched.forEach(path -> args.add(":(literal)" + path));
         List<String> paths = repo.git().run(args.toArray(String[]::new)).lines()
                 .filter(l -> l.length() > 3).map(l -> l.substring(3)).toList();
         if (!paths.isEmpty()) {
@@ -123,12 +141,17 @@ public final class Reviews {
             git.call("fetch", "-q", "origin", code.commit());
         }
         if (repo.hasCommit(code.commit())) {
+            refuseDirty(repo, id, paths(git.run("diff", "--name-only", "-z", "--no-renames",
+                    code.base() == null ? code.commit() + "^" : code.base(), code.commit())));
             Git.Result merged = git.call(Commits.identityEnv(git), "merge", "--no-ff", "-q", "-m", message,
                     code.commit());
             if (!merged.ok()) {
                 String conflicts = git.call("diff", "--name-only", "--diff-filter=U").out().strip()
                         .replace('\n', ' ');
-                git.call("merge", "--abort");
+                if (exists(git, "MERGE_HEAD")) {
+                    // Refused above when the user had one: this merge is Vivarium's own.
+                    git.call("merge", "--abort");
+                }
                 throw new ReviewException(id, "not accepted: " + code.branch() + " does not apply cleanly"
                         + (conflicts.isEmpty() ? " (" + merged.firstErrorLine() + ")" : ": conflicts in " + conflicts));
             }
@@ -151,6 +174,17 @@ public final class Reviews {
             throw new ReviewException(id, "not accepted: cannot write the patch: " + e.getMessage());
         }
         try {
+            // The commit takes the whole index: what the user staged would go in with the change.
+            if (!git.call("diff", "--cached", "--quiet").ok()) {
+                throw new ReviewException(id, "not accepted: the index has staged changes; commit or unstage them "
+                        + "first");
+            }
+            Git.Result numstat = git.call("apply", "--numstat", "-z", file.toString());
+            if (!numstat.ok()) {
+                throw new ReviewException(id, "not accepted: the stored patch cannot be read ("
+                        + numstat.firstErrorLine() + ")");
+            }
+            refuseDirty(repo, id, numstatPaths(numstat.out()));
             Git.Result check = git.call("apply", "--check", "--index", file.toString());
             if (!check.ok()) {
                 throw new ReviewException(id, "not accepted: the change does not apply cleanly ("
@@ -159,6 +193,8 @@ public final class Reviews {
             git.run("apply", "--index", file.toString());
             Git.Result committed = git.call(Commits.identityEnv(git), "commit", "-q", "--no-verify", "-m", message);
             if (!committed.ok()) {
+                // Nothing half-done: the index and the files go back to how the user left them.
+                git.call("apply", "-R", "--index", file.toString());
                 throw new GitException("git commit failed: " + committed.firstErrorLine());
             }
             return git.run("rev-parse", "HEAD").strip();
@@ -171,17 +207,29 @@ public final class Reviews {
         }
     }
 
-    /** The paths a patch touches, both sides of renames. */
-    static List<String> touchedPaths(String patch) {
+    private static List<String> paths(String nulSeparated) {
+        return Arrays.stream(nulSeparated.split("\0")).filter(p -> !p.isEmpty()).distinct().toList();
+    }
+
+    /**
+     * The paths in {@code git apply --numstat -z}: "added TAB deleted TAB path NUL", or for a rename an empty path
+     * followed by "from NUL to NUL"; both sides of a rename count.
+     */
+    static List<String> numstatPaths(String numstat) {
         Set<String> paths = new LinkedHashSet<>();
-        if (patch == null) {
-            return List.of();
-        }
-        for (String line : patch.split("\n")) {
-            if (line.startsWith("--- a/") || line.startsWith("+++ b/")) {
-                paths.add(line.substring(6));
-            } else if (line.startsWith("rename from ") || line.startsWith("rename to ")) {
-                paths.add(line.substring(line.indexOf(' ', 7) + 1));
+        String[] fields = numstat.split("\0", -1);
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            int tab = field.indexOf('\t', field.indexOf('\t') + 1);
+            if (tab < 0) {
+                continue;
+            }
+            String path = field.substring(tab + 1);
+            if (path.isEmpty() && i + 2 < fields.length) {
+                paths.add(fields[++i]);
+                paths.add(fields[++i]);
+            } else if (!path.isEmpty()) {
+                paths.add(path);
             }
         }
         return new ArrayList<>(paths);

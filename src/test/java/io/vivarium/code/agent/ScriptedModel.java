@@ -25,6 +25,8 @@ final class ScriptedModel extends Dispatcher {
     record Call(String name, String arguments) {
     }
 
+    /** Characters per prompt token; a model whose tokenizer is heavier than the rule of thumb counts fewer. */
+    private volatile int charsPerToken = 4;
     private final ConcurrentLinkedQueue<Function<JsonNode, MockResponse>> turns = new ConcurrentLinkedQueue<>();
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
@@ -45,6 +47,12 @@ final class ScriptedModel extends Dispatcher {
     ScriptedModel text(String content) {
         turns.add(request -> answer(Map.of("role", "assistant", "content", content), "stop",
                 promptTokens(request), content.length() / 4 + 1));
+        return this;
+    }
+
+    /** From now on prompts count {@code chars} characters a token (2: twice what the agent's estimate assumes). */
+    ScriptedModel promptCharsPerToken(int chars) {
+        charsPerToken = chars;
         return this;
     }
 
@@ -79,7 +87,7 @@ final class ScriptedModel extends Dispatcher {
         return answers.get(answers.size() - 1);
     }
 
-    private static MockResponse toolCalls(JsonNode request, Call... calls) {
+    private MockResponse toolCalls(JsonNode request, Call... calls) {
         List<Map<String, Object>> toolCalls = new ArrayList<>();
         int written = 0;
         for (int i = 0; i < calls.length; i++) {
@@ -94,10 +102,10 @@ final class ScriptedModel extends Dispatcher {
         return answer(message, "tool_calls", promptTokens(request), written / 4 + 1);
     }
 
-    private static int promptTokens(JsonNode request) {
+    private int promptTokens(JsonNode request) {
         int chars = JSON.writeValueAsString(request.get("messages")).length()
                 + (request.has("tools") ? JSON.writeValueAsString(request.get("tools")).length() : 0);
-        return chars / 4 + 1;
+        return chars / charsPerToken + 1;
     }
 
     private static MockResponse answer(Map<String, Object> message, String finishReason, int promptTokens,
