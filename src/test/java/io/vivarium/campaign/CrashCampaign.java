@@ -139,7 +139,7 @@ public final class CrashCampaign {
         String[] verb = switch (k % 3) {
             case 0 -> new String[] {"add", "extra_" + k, "grind", "--command", RunHistory.command("extra_" + k, 0)};
             case 1 -> new String[] {"retry", "task_" + random.nextInt(10)};
-            default -> new String[] {"plan", "--max-tasks", "1"};
+            default -> new String[] {"plan", "--no-edit", "--max-tasks", "1"}; // prompt grinds: a workspace inside a git checkout would plan edit grinds the stand-in model does not serve
         };
         CliProcess admin = CliProcess.start(logs.resolve("admin-" + k + ".out"), env,
                 concat(verb, new String[] {"-w", ws.toString()}));
