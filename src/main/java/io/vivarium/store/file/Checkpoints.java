@@ -65,7 +65,7 @@ final class Checkpoints {
 
     private final Map<String, Rendered> rendered = new HashMap<>();
 
-    private final FileTaskStore store;
+    private final JournalledState store;
     private volatile boolean wroteHere;
     private volatile long lastWrite;
     private volatile long lastCheckpoint = System.nanoTime();
@@ -75,7 +75,7 @@ final class Checkpoints {
     private Thread thread;
     private volatile boolean stopped;
 
-    Checkpoints(FileTaskStore store) {
+    Checkpoints(JournalledState store) {
         this.store = store;
     }
 

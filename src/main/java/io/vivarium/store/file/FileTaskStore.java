@@ -72,20 +72,11 @@ public final class FileTaskStore implements TaskStore {
     private final Clock clock;
     private final StoreSettings settings;
     private final WorkspaceLock lock;
-    private final JsonFile<QueueDocument> queueFile;
-    private final JsonFile<ExecutionLog> logFile;
     private final ClaimFiles claimFiles;
-    private final Journal journal;
     private final Own own;
-    private final Checkpoints checkpoints;
+    private final JournalledState journalled;
     /** In-progress tasks seen without a lease, and since when; see {@link StoreSettings#missingClaimGrace()}. */
     private final Map<String, Instant> missingClaimSince = new ConcurrentHashMap<>();
-
-    // Guarded by the workspace lock.
-    private WorkspaceState state;
-    /** The identities of the two files {@link #state} stands on: when they differ, someone else wrote the files. */
-    private String queueBasis;
-    private String logBasis;
 
     public FileTaskStore(Path workspace, Clock clock) {
         this(workspace, clock, StoreSettings.defaults());
@@ -99,13 +90,10 @@ public final class FileTaskStore implements TaskStore {
         this.clock = clock;
         this.settings = settings;
         this.lock = WorkspaceLock.of(paths.storeLock());
-        this.queueFile = new JsonFile<>(paths.queue(), QueueDocument.class, QueueDocument::empty);
-        this.logFile = new JsonFile<>(paths.log(), ExecutionLog.class, ExecutionLog::empty);
         this.claimFiles = new ClaimFiles(paths);
-        this.journal = new Journal(paths.journal());
         WorkerIdentity me = WorkerIdentity.create();
         this.own = new Own(paths.locks(), me.host(), me.pid());
-        this.checkpoints = new Checkpoints(this);
+        this.journalled = new JournalledState(paths, clock, lock, own);
     }
 
     public WorkspacePaths paths() {
@@ -125,32 +113,20 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public Summary summary() {
         return lock.callExclusive(() -> {
-            if (state == null) {
-                Optional<Summary> recorded = recordedSummary();
+            if (!journalled.loaded()) {
+                Optional<Summary> recorded = journalled.recordedSummary();
                 if (recorded.isPresent()) {
                     return recorded.get();
                 }
             }
-            return current().summary();
+            return journalled.current().summary();
         });
-    }
-
-    private Optional<Summary> recordedSummary() {
-        Journal.Tail tail = journal.read();
-        JournalHeader header = tail.header();
-        if (!filesAsNamed(header)) {
-            return Optional.empty();
-        }
-        if (!tail.records().isEmpty()) {
-            return Optional.ofNullable(tail.records().get(tail.records().size() - 1).summary());
-        }
-        return LogTail.summary(paths.log());
     }
 
     @Override
     public Optional<TaskEntry> find(String id) {
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             return s.task(id).map(t -> new TaskEntry(t, s.runs().get(id)));
         });
     }
@@ -158,7 +134,7 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public TaskPage query(TaskQuery query) {
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             return query.pageOf(s.tasks(), s.runs()::get);
         });
     }
@@ -166,7 +142,7 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public Snapshot snapshot() {
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             return new Snapshot(s.tasks(), s.runs());
         });
     }
@@ -182,32 +158,10 @@ public final class FileTaskStore implements TaskStore {
 
     // --- waiting for change ---
 
-    /**
-     * The last committed seq, read from the journal's two ends without the lock; files that differ from the ones
-     * the journal names (an edit by hand) make a different number. A checkpoint changes nothing here.
-     */
+    /** The last committed seq; see {@link JournalledState#version()}. */
     @Override
     public long version() {
-        Journal.Peek peek = journal.peek();
-        String queueId = identity(paths.queue());
-        String logId = identity(paths.log());
-        if (peek == null) {
-            return Objects.hash(queueId, logId);
-        }
-        if (Objects.equals(queueId, peek.queue()) && Objects.equals(logId, peek.log())) {
-            return peek.lastSeq();
-        }
-        // Mid-checkpoint (files renamed, journal not yet restarted) or changed by hand: the lock tells which.
-        return lock.callExclusive(() -> {
-            Journal.Peek settled = journal.peek();
-            String q = identity(paths.queue());
-            String l = identity(paths.log());
-            if (settled == null) {
-                return (long) Objects.hash(q, l);
-            }
-            boolean same = Objects.equals(q, settled.queue()) && Objects.equals(l, settled.log());
-            return same ? settled.lastSeq() : settled.lastSeq() ^ ((long) Objects.hash(q, l) << 24);
-        });
+        return journalled.version();
     }
 
     @Override
@@ -228,11 +182,12 @@ public final class FileTaskStore implements TaskStore {
         if (tasks.isEmpty()) {
             return;
         }
-        ensureLocksDirectory();
-        if (lock.callExclusive(() -> state == null) && quickAdd(tasks)) {
+        journalled.ensureLocksDirectory();
+        if (lock.callExclusive(() -> !journalled.loaded()) && quickAdd(tasks)) {
             return;
         }
-        change(change -> {
+        journalled.change(change -> {
+            WorkspaceState state = change.state();
             // Stamped under the lock, just before the write: created_at is when the task entered the queue.
             List<Task> stamped = tasks.stream()
                     .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(change.now).build())
@@ -282,7 +237,7 @@ public final class FileTaskStore implements TaskStore {
             Summary after = new Summary(b.totalTasks() + stamped.size(), b.completed(), b.inProgress(),
                     b.pending() + stamped.size(), b.failed(), b.blocked(), b.cancelled(), b.budgetUsed());
             long seq = base.get().header().base() + 1;
-            journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of()), null);
+            journalled.journal().append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of()), null);
             return Optional.of(new Committed(seq, stamped, after));
         });
         if (committed.isEmpty()) {
@@ -322,7 +277,7 @@ public final class FileTaskStore implements TaskStore {
 
     /** The files and the journal's header, when the files hold everything (no journal line past them). */
     private Optional<QuickBase> quickBase() {
-        Journal.Tail tail = journal.read();
+        Journal.Tail tail = journalled.journal().read();
         JournalHeader header = tail.header();
         if (header == null || !quickBaseStillHolds(header)) {
             return Optional.empty();
@@ -336,14 +291,14 @@ public final class FileTaskStore implements TaskStore {
     }
 
     private boolean quickBaseStillHolds(JournalHeader header) {
-        journal.read();
-        return header.equals(journal.header()) && journal.lastSeq() == header.base() && filesAsNamed(header);
+        journalled.journal().read();
+        return header.equals(journalled.journal().header()) && journalled.journal().lastSeq() == header.base() && journalled.filesAsNamed(header);
     }
 
     private boolean installQuick(JournalHeader base, long seq, Path queueTemp, Path logTemp) {
-        journal.read();
+        journalled.journal().read();
         try {
-            return installFiles(seq, base.queue(), base.log(), queueTemp, logTemp);
+            return journalled.installFiles(seq, base.queue(), base.log(), queueTemp, logTemp);
         } catch (IOException e) {
             throw new StoreException("cannot replace " + paths.queue() + ": " + e.getMessage(), e);
         }
@@ -368,7 +323,7 @@ public final class FileTaskStore implements TaskStore {
                 }
                 movedAside.add(lock.callExclusive(() -> {
                     try {
-                        state = null;
+                        journalled.forget();
                         return CorruptCopies.moveAside(e.path(), clock.instant()).toString();
                     } catch (IOException io) {
                         throw new StoreException(e.getMessage() + "; it could not be moved aside: " + io.getMessage(), io);
@@ -381,7 +336,8 @@ public final class FileTaskStore implements TaskStore {
     }
 
     private ClearResult clearReadable() {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             int tasks = state.tasks().size();
             int claims = 0;
             for (Found found : LeaseFiles.scan(claimFiles, own)) {
@@ -400,7 +356,8 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public void load(Snapshot snapshot) {
         Loading.check(snapshot);
-        change(change -> {
+        journalled.change(change -> {
+            WorkspaceState state = change.state();
             if (!state.tasks().isEmpty()) {
                 throw new StoreException(paths.queue() + " already holds " + state.tasks().size()
                         + " tasks: clear it first, or choose another workspace");
@@ -415,7 +372,8 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             if (!own.intact()) {
                 own.dropAll();
             }
@@ -439,7 +397,7 @@ public final class FileTaskStore implements TaskStore {
                 change.put(id, afterFinish(task.get(), run, finish, change.now));
                 finishedHere.add(id);
             }
-            blockUnrunnable(change);
+            change.blockUnrunnable();
             List<Lease> claimed = new ArrayList<>();
             boolean more = false;
             boolean waitingForBudget = false;
@@ -530,7 +488,7 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public List<Lease> renew(List<Lease> leases) {
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             Instant now = clock.instant();
             List<Lease> lost = new ArrayList<>();
             if (!own.intact()) {
@@ -555,7 +513,7 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public boolean recordGrind(Lease lease, long pid, Instant startedAt) {
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
             if (held.isEmpty() || !own.intact() || !stillRuns(s, lease)) {
                 return false;
@@ -584,7 +542,7 @@ public final class FileTaskStore implements TaskStore {
             return List.of();
         }
         return lock.callExclusive(() -> {
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             Instant now = clock.instant();
             List<StaleClaim> stale = new ArrayList<>();
             Set<String> listed = new HashSet<>(own.taskIds());
@@ -626,7 +584,8 @@ public final class FileTaskStore implements TaskStore {
         if (stale.isEmpty()) {
             return List.of();
         }
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             List<Found> files = LeaseFiles.scan(claimFiles, own);
             List<Takeover> takeovers = new ArrayList<>();
             for (StaleClaim claim : stale) {
@@ -650,7 +609,7 @@ public final class FileTaskStore implements TaskStore {
                     takeovers.add(new Takeover(id, claim.previousWorker(), claim.reason()));
                 }
             }
-            blockUnrunnable(change);
+            change.blockUnrunnable();
             change.afterWrite(() -> {
                 for (Found f : files) {
                     if (f.state() == Found.State.DEAD && f.lines().stream().noneMatch(l -> runsUnder(state, l))) {
@@ -699,13 +658,13 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public SpendStatus spend(Optional<SpendLimit> processLimit) {
         return lock.callExclusive(() -> {
-            if (state == null) {
-                Optional<SpendLedger> recorded = recordedSpend();
+            if (!journalled.loaded()) {
+                Optional<SpendLedger> recorded = journalled.recordedSpend();
                 if (recorded.isPresent() && recorded.get().ceiling(processLimit).isEmpty()) {
                     return new SpendStatus(recorded.get(), processLimit, 0);
                 }
             }
-            WorkspaceState s = current();
+            WorkspaceState s = journalled.current();
             SpendLedger ledger = s.spend();
             long waiting = ledger.ceiling(processLimit).isEmpty() ? 0
                     : ledger.notFitting(s.readyInOrder(clock.instant()), processLimit);
@@ -713,24 +672,10 @@ public final class FileTaskStore implements TaskStore {
         });
     }
 
-    private Optional<SpendLedger> recordedSpend() {
-        Journal.Tail tail = journal.read();
-        JournalHeader header = tail.header();
-        if (!filesAsNamed(header)) {
-            return Optional.empty();
-        }
-        for (int i = tail.records().size() - 1; i >= 0; i--) {
-            Map<String, Object> spend = tail.records().get(i).spend();
-            if (!spend.isEmpty()) {
-                return ExecutionLog.spendOf(spend);
-            }
-        }
-        return LogTail.spend(paths.log());
-    }
-
     @Override
     public SpendLedger limitSpend(Optional<SpendLimit> limit) {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             change.limitSpend(limit);
             return state.spend();
         });
@@ -749,7 +694,8 @@ public final class FileTaskStore implements TaskStore {
     }
 
     private List<String> retryWhere(Collection<String> ids, boolean allFailed) {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             List<String> targets = new ArrayList<>();
             if (allFailed) {
                 state.runs().forEach((id, run) -> {
@@ -782,7 +728,8 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public TaskRun review(String id, CodeRun.Review verdict, String feedback) {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             if (!state.contains(id)) {
                 throw new UnknownTaskException(id);
             }
@@ -794,7 +741,8 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public Cancellation cancel(String id) {
-        return change(change -> {
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
             if (!state.contains(id)) {
                 throw new UnknownTaskException(id);
             }
@@ -805,7 +753,7 @@ public final class FileTaskStore implements TaskStore {
                 ended = endLease(id, run);
             }
             change.put(id, cancelled);
-            blockUnrunnable(change);
+            change.blockUnrunnable();
             return new Cancellation(cancelled, ended);
         });
     }
@@ -832,340 +780,21 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public void close() {
-        checkpoints.stop();
+        journalled.checkpoints().stop();
         lock.runExclusive(() -> {
             own.removeIfEmpty();
             own.dropAll();
         });
         // Files left behind by a writer that was killed before its checkpoint are brought up to date by the next
         // process that reads the whole state (a dry run, a retry, a pool), not only by the next writer.
-        if (checkpoints.wroteHere() || lock.callExclusive(() -> state != null)) {
+        if (journalled.checkpoints().wroteHere() || lock.callExclusive(journalled::loaded)) {
             try {
-                checkpoints.checkpointNow();
+                journalled.checkpoints().checkpointNow();
             } catch (StoreException e) {
                 log.warn("{}; the files catch up at the next checkpoint", e.getMessage());
             }
         }
-        lock.runExclusive(journal::close);
-    }
-
-    // --- the state in memory, kept current from the journal ---
-
-    /** Catches up with the journal; loads the files when they were never read or were changed by someone else. */
-    private WorkspaceState current() {
-        Journal.Tail tail = journal.read();
-        if (state == null) {
-            reload();
-            return state;
-        }
-        JournalHeader header = tail.header();
-        if (tail.restarted()) {
-            if (header == null) {
-                journalLost();
-                return state;
-            }
-            if (!continuesFrom(tail, state.seq())) {
-                // A checkpoint holds records this process never read and the journal no longer has them (they are in
-                // the files now), or the journal was made again by someone who knew less: the files decide.
-                reload();
-                return state;
-            }
-            queueBasis = header.queue();
-            logBasis = header.log();
-        }
-        for (JournalRecord record : tail.records()) {
-            if (record.seq() > state.seq()) {
-                if (record.reread()) {
-                    // Its writer had read documents changed by hand: this state stands on the ones before.
-                    reload();
-                    return state;
-                }
-                apply(state, record, true, true);
-            }
-        }
-        if (!Objects.equals(identity(paths.queue()), queueBasis) || !Objects.equals(identity(paths.log()), logBasis)) {
-            reload();
-        }
-        return state;
-    }
-
-    /** A journal read from its start holds every record after {@code seq}, and nothing that runs back behind it. */
-    private boolean continuesFrom(Journal.Tail tail, long seq) {
-        if (journal.lastSeq() < seq) {
-            return false;
-        }
-        List<JournalRecord> records = tail.records();
-        return tail.header().base() == seq || (!records.isEmpty() && records.get(0).seq() <= seq + 1);
-    }
-
-    /**
-     * The journal vanished (removed by hand, or moved aside as unreadable) while this process held the state. When the
-     * documents are still the ones that state stands on, it is written back at once, so that the changes the journal
-     * held since the last checkpoint survive; documents changed as well are the user's, and are read.
-     */
-    private void journalLost() {
-        if (Objects.equals(identity(paths.queue()), queueBasis) && Objects.equals(identity(paths.log()), logBasis)) {
-            try {
-                Path queueTemp = Checkpoints.writeDocument(paths.queue(), state.queueDocument().withRevision(state.seq()));
-                Path logTemp = Checkpoints.writeDocument(paths.log(), Checkpoints.textOf(state.freezeLog(), state.seq()));
-                AtomicFile.install(queueTemp, paths.queue());
-                AtomicFile.install(logTemp, paths.log());
-                queueBasis = identity(paths.queue());
-                logBasis = identity(paths.log());
-                journal.restartAt(JournalHeader.over(state.seq(), queueBasis, logBasis));
-                log.warn("{} vanished; the workspace's state was written back to {} and {}", paths.journal(),
-                        paths.queue().getFileName(), paths.log().getFileName());
-                return;
-            } catch (IOException | RuntimeException e) {
-                log.warn("{} vanished and the state could not be written back ({}); reading the files",
-                        paths.journal(), e.getMessage());
-            }
-        }
-        reload();
-    }
-
-    /**
-     * The files, then every journal record past the checkpoint the journal continues. Records are absolute, so one
-     * the files already hold (a checkpoint that died between its renames) changes nothing; records the checkpoint
-     * holds are never replayed, so files changed since by someone else win for everything up to it. The seq goes on
-     * from the journal's last record whatever the files say, so the journal never runs backwards.
-     */
-    private void reload() {
-        WorkspaceState previous = state;
-        state = null;
-        journal.close();
-        Journal.Tail all = journal.read();
-        String queueId = identity(paths.queue());
-        String logId = identity(paths.log());
-        QueueDocument queue = queueFile.read();
-        ExecutionLog log = logFile.read();
-        WorkspaceState loaded = new WorkspaceState(queue, log, Math.max(queue.revision(), log.revision()),
-                clock.instant());
-        long floor = all.header() == null ? Long.MIN_VALUE : all.header().base();
-        Set<String> decided = new HashSet<>();
-        for (JournalRecord record : all.records()) {
-            if (record.seq() > floor) {
-                apply(loaded, record, true, true);
-                decided.addAll(record.runs().keySet());
-                if (record.cleared()) {
-                    previous = null;
-                }
-            }
-        }
-        if (all.header() != null) {
-            loaded.setSeq(Math.max(loaded.seq(), journal.lastSeq()), false);
-        }
-        state = loaded;
-        queueBasis = queueId;
-        logBasis = logId;
-        keepOwnClaims(previous, decided);
-        if (loaded.tasks().size() >= LARGE_QUEUE) {
-            // The state just read lives as long as the process. Tenured in one collection now, it is not copied
-            // again by every young collection of the run, whose pauses would otherwise make the JVM grow its heap
-            // (and its memory) several times over; ~0.1 s once, for 100,000 tasks.
-            System.gc();
-        }
-    }
-
-    /** Whether this store has removed the temp files killed writers left; once per store is enough. */
-    private volatile boolean tidied;
-
-    /**
-     * Claims are facts of the lease files: a task this process runs, under a lease file that is still its own, stays
-     * running when the documents were changed under it (a checkout, a stash, a truncated log), and the journal says
-     * so again for everyone. Only when the task is gone from the queue has the user's edit ended the claim.
-     */
-    private void keepOwnClaims(WorkspaceState previous, Set<String> decided) {
-        if (previous == null || !own.intact()) {
-            return;
-        }
-        Map<String, TaskRun> restored = new LinkedHashMap<>();
-        Instant now = clock.instant();
-        for (String id : own.taskIds()) {
-            TaskRun was = previous.runs().get(id);
-            TaskRun is = state.runs().get(id);
-            Optional<Own.Held> held = own.get(id);
-            if (was == null || held.isEmpty() || decided.contains(id) || was.status() != TaskStatus.IN_PROGRESS
-                    || !state.contains(id)
-                    || !Objects.equals(was.workerId(), held.get().claim.workerId()) || was.equals(is)) {
-                continue;
-            }
-            restored.put(id, was);
-            state.setRun(id, was, now);
-        }
-        if (restored.isEmpty()) {
-            return;
-        }
-        long seq = state.seq() + 1;
-        JournalRecord record = new JournalRecord(seq, now, false, List.of(), restored, null, state.summary(),
-                ExecutionLog.spendFields(state.spend()), filesChangedByHand());
-        try {
-            journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
-        } catch (RuntimeException e) {
-            state = null;
-            throw e;
-        }
-        state.setSeq(seq, false);
-        checkpoints.wrote();
-        log.info("{} changed by hand: the {} task(s) this process runs stay claimed", paths.root(), restored.size());
-    }
-
-    private static final int LARGE_QUEUE = 20_000;
-
-    private static void apply(WorkspaceState s, JournalRecord record, boolean queuePart, boolean runPart) {
-        if (record.cleared()) {
-            if (queuePart) {
-                s.clear();
-            } else if (runPart) {
-                s.clearRuns();
-            }
-        }
-        if (queuePart) {
-            s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
-        }
-        if (runPart) {
-            record.runs().forEach((id, run) -> s.setRun(id, run, record.at()));
-            if (record.limit() != null) {
-                s.limitSpend(record.limit().set()
-                        ? Optional.of(SpendLimit.ofDollars(record.limit().dollars())) : Optional.empty());
-            }
-        }
-        s.setSeq(Math.max(s.seq(), record.seq()), queuePart && record.changesQueue());
-    }
-
-    /** The state stands on documents other than the ones the journal's header names: someone else wrote them. */
-    private boolean filesChangedByHand() {
-        JournalHeader header = journal.header();
-        return header != null && !(Objects.equals(header.queue(), queueBasis) && Objects.equals(header.log(), logBasis));
-    }
-
-    /** The two documents are the ones {@code header}'s checkpoint wrote: nobody has changed them since. */
-    private boolean filesAsNamed(JournalHeader header) {
-        return header != null && Objects.equals(identity(paths.queue()), header.queue())
-                && Objects.equals(identity(paths.log()), header.log());
-    }
-
-    /** Inode, size, mtime and the revision at the file's head: an edit that keeps the first three shows in the last. */
-    static String identity(Path file) {
-        var entry = SafeFiles.entryOrNull(file);
-        if (entry == null) {
-            return null;
-        }
-        byte[] head = entry.isRegularFile() ? SafeFiles.head(file, 256) : null;
-        return entry.fileKey() + "/" + entry.size() + "/" + entry.lastModifiedTime().toMillis() + "/"
-                + (head == null ? "" : JsonFile.headRevisionText(head));
-    }
-
-    // --- one change, one journal record ---
-
-    /** One unit of work under the workspace lock: the record being made, and what to do once it is durable. */
-    private final class Change {
-        final Instant now = clock.instant();
-        private boolean cleared;
-        private final List<Task> added = new ArrayList<>();
-        private final Map<String, TaskRun> runs = new LinkedHashMap<>();
-        private final List<Runnable> afterWrite = new ArrayList<>();
-        private final List<Runnable> ifWriteFails = new ArrayList<>();
-        boolean leasesChanged;
-        long version;
-        /** Bring the files up to date before returning: a user's intent, or a pool that has nothing left to do. */
-        boolean checkpointAfter = true;
-
-        private JournalRecord.LimitChange limit;
-
-        boolean touched() {
-            return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null;
-        }
-
-        void put(String id, TaskRun run) {
-            runs.put(id, run);
-            state.setRun(id, run, now);
-        }
-
-        void limitSpend(Optional<SpendLimit> newLimit) {
-            limit = new JournalRecord.LimitChange(newLimit.isPresent(), newLimit.map(SpendLimit::dollars).orElse(null));
-            state.limitSpend(newLimit);
-        }
-
-        void add(List<Task> tasks) {
-            added.addAll(tasks);
-            state.appendTasks(tasks);
-        }
-
-        void clear() {
-            cleared = true;
-            added.clear();
-            runs.clear();
-            state.clear();
-        }
-
-        void afterWrite(Runnable action) {
-            afterWrite.add(action);
-        }
-
-        void ifWriteFails(Runnable action) {
-            ifWriteFails.add(action);
-        }
-
-        void finish() {
-            if (touched()) {
-                long seq = state.seq() + 1;
-                JournalRecord record = new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                        ExecutionLog.spendFields(state.spend()), filesChangedByHand());
-                try {
-                    journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
-                } catch (RuntimeException e) {
-                    // The state in memory is ahead of the disk now: read it again before anything else.
-                    state = null;
-                    ifWriteFails.forEach(Runnable::run);
-                    throw e;
-                }
-                state.setSeq(seq, record.changesQueue());
-                checkpoints.wrote();
-            }
-            if (leasesChanged) {
-                own.write();
-                own.removeIfEmpty();
-            }
-            afterWrite.forEach(Runnable::run);
-            JournalHeader header = journal.header();
-            boolean filesAsNamed = header != null && state != null && Objects.equals(header.queue(), queueBasis)
-                    && Objects.equals(header.log(), logBasis);
-            // What version() reads from the files, known here without reading them.
-            version = filesAsNamed ? Math.max(state.seq(), header.base()) : version();
-        }
-    }
-
-    private <R> R change(Function<Change, R> body) {
-        ensureLocksDirectory();
-        Change[] made = new Change[1];
-        R outcome = lock.callExclusive(() -> {
-            current();
-            Change change = new Change();
-            made[0] = change;
-            R result;
-            try {
-                result = body.apply(change);
-            } catch (RuntimeException e) {
-                if (change.touched()) {
-                    // Refused half-way: the state in memory is ahead of the disk; read it again.
-                    state = null;
-                }
-                throw e;
-            }
-            change.finish();
-            return result;
-        });
-        if (made[0].touched() && made[0].checkpointAfter && !lock.isHeldByCurrentThread()) {
-            try {
-                checkpoints.checkpointNow();
-            } catch (StoreException e) {
-                // The change is durable in the journal and every process sees it; only the files stay behind.
-                log.warn("{}; the change is saved in {} and the files catch up at the next checkpoint",
-                        e.getMessage(), paths.journal());
-            }
-        }
-        return outcome;
+        lock.runExclusive(journalled.journal()::close);
     }
 
     // --- rules applied inside a change ---
@@ -1174,82 +803,14 @@ public final class FileTaskStore implements TaskStore {
         return finish.applyTo(task, run, now, settings.retry());
     }
 
-    private void blockUnrunnable(Change change) {
-        for (Map<String, String> found = state.takeBlockable(); !found.isEmpty(); found = state.takeBlockable()) {
-            found.forEach((id, reason) -> change.put(id, state.runOf(id).block(id, change.now, reason)));
-        }
-    }
-
     private boolean requeue(Change change, String id, Takeover.Reason reason) {
+        WorkspaceState state = change.state();
         TaskRun run = state.runs().get(id);
         Optional<Task> task = state.task(id);
         if (task.isEmpty() || run == null || run.status() != TaskStatus.IN_PROGRESS) {
             return false;
         }
         change.put(id, reason.abandon(task.get(), run, change.now));
-        return true;
-    }
-
-    private void ensureLocksDirectory() {
-        try {
-            SafeFiles.createDirectory(paths.locks());
-        } catch (IOException e) {
-            throw new StoreException("cannot create " + paths.locks() + ": " + e.getMessage(), e);
-        }
-        if (!tidied) {
-            // Once per store, by writers only: the temp files of writers killed between writing and renaming.
-            tidied = true;
-            Instant now = Instant.now();
-            TempFiles.cleanLeftovers(paths.root(), now, name -> name.equals("queue.json")
-                    || name.equals("execution_log.json"));
-            TempFiles.cleanLeftovers(paths.locks(), now, name -> name.equals(".journal") || name.endsWith(".lock"));
-        }
-    }
-
-    // --- for checkpoints ---
-
-    WorkspaceLock lock() {
-        return lock;
-    }
-
-    /** What a checkpoint writes, taken under the lock; null when the files hold everything already. */
-    Checkpoints.Frozen freeze() {
-        WorkspaceState s = current();
-        JournalHeader header = journal.header();
-        if (header == null || journal.lastSeq() <= header.base()) {
-            return null;
-        }
-        boolean queueChanged = s.queueSeq() > header.base();
-        return new Checkpoints.Frozen(s.seq(), queueChanged ? s.queueDocument() : null, s.freezeLog());
-    }
-
-    /**
-     * Installs a checkpoint written off the lock, if it is still the newest and the files are still the ones the
-     * journal names: a file someone else changed is never overwritten.
-     */
-    boolean install(Checkpoints.Frozen frozen, Path queueTemp, Path logTemp) throws IOException {
-        return current().seq() >= frozen.seq() && installFiles(frozen.seq(), queueBasis, logBasis, queueTemp, logTemp);
-    }
-
-    /**
-     * Renames documents written for {@code seq} into place and restarts the journal after them, under the lock; not
-     * when a checkpoint as new came first, or when the files are no longer {@code queueWas} and {@code logWas}
-     * (someone else wrote them). A null {@code queueTemp}: the queue did not change.
-     */
-    private boolean installFiles(long seq, String queueWas, String logWas, Path queueTemp, Path logTemp)
-            throws IOException {
-        JournalHeader header = journal.header();
-        if (header == null || header.base() >= seq || !Objects.equals(identity(paths.queue()), queueWas)
-                || !Objects.equals(identity(paths.log()), logWas)) {
-            return false;
-        }
-        if (queueTemp != null) {
-            AtomicFile.install(queueTemp, paths.queue());
-        }
-        AtomicFile.install(logTemp, paths.log());
-        queueBasis = identity(paths.queue());
-        logBasis = identity(paths.log());
-        journal.restartAt(JournalHeader.over(seq, queueBasis, logBasis));
         return true;
     }
 }
