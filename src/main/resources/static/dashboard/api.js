@@ -152,3 +152,20 @@ function parseEvent(block) {
     return null;
   }
 }
+
+/**
+ * A plain-text stream (a grind's output as it is written), handed on piece by piece until it ends or `signal`
+ * aborts it. Read from a fetch() body so the token goes in a header, as everywhere else.
+ */
+export async function followText(path, onText, signal) {
+  const response = await fetch(path, {headers: headers({Accept: 'text/plain'}), cache: 'no-store',
+    credentials: 'same-origin', redirect: 'error', signal});
+  if (!response.ok || !response.body) throw new ApiError(response.status, null);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const {done, value} = await reader.read();
+    if (done) return;
+    onText(decoder.decode(value, {stream: true}));
+  }
+}

@@ -1,4 +1,4 @@
-import {ApiError, get, openStream, post, token} from './api.js';
+import {ApiError, followText, get, openStream, post, token} from './api.js';
 import {
   $, badge, clock, count, duration, h, localTime, money, replace, since, STATE_LABELS, STATES, tickTimes,
 } from './dom.js';
@@ -355,6 +355,7 @@ async function refreshTask() {
 
 $('#task-dialog').addEventListener('close', () => {
   view.openTask = null;
+  stopOutput();
   const key = view.returnFocus;
   view.returnFocus = null;
   if (key) document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
@@ -409,7 +410,8 @@ function renderTask(story) {
 
     run.error ? textBlock('Error', run.error, 'error') : null,
     run.result ? textBlock(task.prompt && !task.command ? 'LLM answer' : 'Result', run.result) : null,
-    run.output ? textBlock('Output (tail)', run.output, 'output') : null,
+    status === 'in_progress' ? liveOutputBlock(task.id)
+      : run.output ? textBlock('Output (tail)', run.output, 'output') : null,
     run.runs?.length ? h('section', {class: 'story-block'},
       h('h3', {}, `Past runs (last ${run.runs.length})`),
       h('ul', {class: 'wait-list'}, run.runs.slice().reverse().map((r) => h('li', {},
@@ -452,6 +454,39 @@ function links(ids) {
 function facts(rows) {
   return h('dl', {class: 'facts'}, rows.filter(([, v]) => v != null && v !== '')
     .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))));
+}
+
+// ---------- a running grind's output, as it is written ----------
+
+const live = {id: null, text: '', abort: null};
+const LIVE_KEEP = 64 * 1024;
+
+/** The live output of a running task: one stream per open task, kept across the view's rebuilds. */
+function liveOutputBlock(id) {
+  if (live.id !== id || !live.abort) followOutput(id);
+  return h('section', {class: 'story-block output'}, h('h3', {}, 'Output (live)'),
+    h('pre', {class: 'text', id: 'live-output', tabindex: '0', 'aria-live': 'off'}, live.text));
+}
+
+function followOutput(id) {
+  stopOutput();
+  const abort = new AbortController();
+  Object.assign(live, {id, text: '', abort});
+  followText(`/tasks/${encodeURIComponent(id)}/logs?follow=true`, (chunk) => {
+    live.text = (live.text + chunk).slice(-LIVE_KEEP);
+    const pre = $('#live-output');
+    if (pre) {
+      pre.textContent = live.text;
+      pre.scrollTop = pre.scrollHeight;
+    }
+  }, abort.signal).catch(() => {}).finally(() => {
+    if (live.abort === abort) live.abort = null;
+  });
+}
+
+function stopOutput() {
+  live.abort?.abort();
+  Object.assign(live, {id: null, text: '', abort: null});
 }
 
 function textBlock(title, text, kind = '') {

@@ -52,7 +52,7 @@ class ArchitectureTest {
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.llm..", "io.vivarium.plan..",
-                    "io.vivarium.code..", "io.vivarium.app..")
+                    "io.vivarium.code..", "io.vivarium.app..", "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vivarium.api..", "io.vivarium.cli..");
 
     @ArchTest
@@ -60,7 +60,7 @@ class ArchitectureTest {
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",
                     "io.vivarium.grind..", "io.vivarium.worker..", "io.vivarium.cli..", "io.vivarium.llm..", "io.vivarium.plan..",
                     "io.vivarium.config..", "io.vivarium.os..", "io.vivarium.code..", "io.vivarium.util..",
-                    "io.vivarium.app..")
+                    "io.vivarium.app..", "io.vivarium.story..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 
     /**

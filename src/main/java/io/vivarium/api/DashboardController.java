@@ -1,5 +1,7 @@
 package io.vivarium.api;
 
+import io.vivarium.story.ClaimView;
+
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -3,9 +3,13 @@ package io.vivarium.api;
 import io.vivarium.grind.GrindRunner;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
+import io.vivarium.grind.TaskLogs;
+import io.vivarium.worker.RetentionChore;
 import io.vivarium.worker.WorkerPool;
 import io.vivarium.worker.WorkerSettings;
 import java.time.Clock;
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +25,7 @@ public class EmbeddedWorkers implements SmartLifecycle {
 
     private final WorkerPool pool;
     private final VivariumProperties properties;
+    private final RetentionChore retention;
     private volatile boolean running;
 
     EmbeddedWorkers(TaskStore store, GrindRunner grinds, VivariumProperties properties, StoreSettings storeSettings,
@@ -29,6 +34,20 @@ public class EmbeddedWorkers implements SmartLifecycle {
         this.pool = properties.workers() == 0 ? null : new WorkerPool(store, grinds,
                 WorkerSettings.batch(properties.workers(), storeSettings.heartbeatInterval()).watching(),
                 clock, metrics);
+        this.retention = properties.retention() == null ? null
+                : new RetentionChore(store, properties.retention(), clock, gone -> forgetLogs(properties, gone));
+    }
+
+    private static void forgetLogs(VivariumProperties properties, List<String> gone) {
+        TaskLogs logs = new TaskLogs(properties.workspace());
+        for (String id : gone) {
+            try {
+                logs.remove(id);
+            } catch (IOException e) {
+                // only disk space: the task is gone
+            }
+        }
+        log.info("retention {}: pruned {} completed task(s)", properties.retention(), gone.size());
     }
 
     public Optional<WorkerPool> pool() {
@@ -37,6 +56,9 @@ public class EmbeddedWorkers implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (retention != null) {
+            retention.start();
+        }
         if (pool != null) {
             pool.start();
             log.info("{} embedded workers ({}) watching {}", properties.workers(), pool.identity().workerId(),
@@ -50,6 +72,9 @@ public class EmbeddedWorkers implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        if (retention != null) {
+            retention.close();
+        }
         if (pool == null) {
             return;
         }

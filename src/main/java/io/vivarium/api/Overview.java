@@ -1,5 +1,8 @@
 package io.vivarium.api;
 
+import io.vivarium.story.ClaimView;
+import io.vivarium.story.WaitReason;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.spend.SpendView;

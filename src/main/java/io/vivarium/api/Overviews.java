@@ -1,5 +1,7 @@
 package io.vivarium.api;
 
+import io.vivarium.story.ClaimView;
+
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreSettings;

@@ -1,5 +1,7 @@
 package io.vivarium.api;
 
+import io.vivarium.story.TaskView;
+
 import io.vivarium.plan.PlanRequest;
 import io.vivarium.plan.PlanResult;
 import io.vivarium.plan.Planner;

@@ -1,5 +1,9 @@
 package io.vivarium.api;
 
+import io.vivarium.story.TaskView;
+
+import io.vivarium.story.TaskStory;
+
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskEntry;
@@ -9,6 +13,9 @@ import io.vivarium.store.TaskStore;
 import io.vivarium.store.UnknownTaskException;
 import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Task;
+import io.vivarium.grind.TaskLogs;
+import io.vivarium.task.Pruning;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.LocalGrinds;
 import java.net.URI;
@@ -47,12 +54,14 @@ class TaskController {
     private final JsonMapper json;
     private final Clock clock;
     private final StoreSettings settings;
+    private final TaskLogs logs;
 
     private final Path workspace;
 
     TaskController(TaskStore store, JsonMapper json, Clock clock, StoreSettings settings,
-                   VivariumProperties properties) {
+                   VivariumProperties properties, TaskLogs logs) {
         this.workspace = properties.workspace();
+        this.logs = logs;
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -140,12 +149,18 @@ class TaskController {
             tasks.add(toTask(body));
         }
         WorktreeTasks.requireRepository(workspace, tasks);
-        store.add(tasks);
+        List<TaskKeys.Answer> answers = store.addDeduplicated(tasks);
         Snapshot snapshot = store.snapshot();
-        List<TaskView> added = tasks.stream()
-                .map(t -> TaskView.of(snapshot, snapshot.task(t.id()).orElse(t)))
-                .toList();
-        return ResponseEntity.created(URI.create("/tasks/" + tasks.get(0).id())).body(added);
+        List<TaskView> standing = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = snapshot.task(answers.get(i).id()).orElse(tasks.get(i));
+            standing.add(TaskView.of(snapshot, task));
+        }
+        if (answers.stream().noneMatch(TaskKeys.Answer::added)) {
+            // Every task's key was held by an unfinished task: nothing was created, those tasks answer.
+            return ResponseEntity.ok().body(standing);
+        }
+        return ResponseEntity.created(URI.create("/tasks/" + answers.get(0).id())).body(standing);
     }
 
     @GetMapping("/{id}")
@@ -171,6 +186,28 @@ class TaskController {
     @PostMapping("/retry-failed")
     Map<String, List<String>> retryFailed() {
         return Map.of("retried", store.retryFailed());
+    }
+
+    /** {@code POST /tasks/prune}'s body: both optional, as {@code prune}'s flags. */
+    record PruneBody(String olderThan, List<TaskStatus> status) {
+    }
+
+    /** {@code prune}: finished tasks that nothing unfinished depends on; their spend stays in the ledger. */
+    @PostMapping("/prune")
+    Map<String, List<String>> prune(@RequestBody(required = false) PruneBody body) {
+        PruneBody given = body == null ? new PruneBody(null, null) : body;
+        java.time.Instant before = given.olderThan() == null ? null
+                : clock.instant().minus(Pruning.age("older_than", given.olderThan()));
+        List<TaskStatus> asked = given.status() == null ? List.copyOf(Pruning.PRUNABLE) : given.status();
+        List<String> gone = store.prune(Pruning.check(asked), before);
+        gone.forEach(id -> {
+            try {
+                logs.remove(id);
+            } catch (java.io.IOException e) {
+                // only disk space: the task is gone
+            }
+        });
+        return Map.of("pruned", gone);
     }
 
     /** {@code POST /tasks/clear}'s body: wiping everything must be asked for in so many words. */

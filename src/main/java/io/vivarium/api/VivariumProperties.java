@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts host names (or addresses) besides loopback ones that requests may be addressed to when no
  *                     token is set, and that may send state-changing requests from a browser page
  * @param grindEnv Vivarium's secrets that command grinds may see; the others are withheld from them
+ * @param retention completed tasks that ended longer ago than this are pruned (unset: kept); VIVARIUM_RETENTION
  * @param spendLimit this server's own spend ceiling in dollars (blank: none), beside the one kept in the store;
  *                   the smaller applies to the embedded workers' claims
  * @param maxEventStreams how many {@code GET /events} streams the server holds open at once; more are refused
@@ -48,7 +49,8 @@ public record VivariumProperties(
         @DefaultValue List<String> allowedHosts,
         @DefaultValue Store store,
         String spendLimit,
-        @DefaultValue("64") @Min(1) @Max(4096) int maxEventStreams) {
+        @DefaultValue("64") @Min(1) @Max(4096) int maxEventStreams,
+        Duration retention) {
 
     /** {@link #spendLimit} as the core takes it; a value that is not a dollar amount stops the start-up, naming it. */
     public Optional<SpendLimit> processSpendLimit() {

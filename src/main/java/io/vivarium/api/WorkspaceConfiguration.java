@@ -1,6 +1,7 @@
 package io.vivarium.api;
 
 import io.vivarium.app.Assembly;
+import io.vivarium.grind.TaskLogs;
 import io.vivarium.store.TaskEntry;
 import io.vivarium.grind.GrindSettings;
 import io.vivarium.grind.GrindRunner;
@@ -38,6 +39,12 @@ class WorkspaceConfiguration {
                         @Value("${server.address:}") String address) {
         BindPolicy.check(address, properties.api().hasToken());
         return TaskStores.open(StoreLocation.of(properties.workspace(), properties.store().url()), clock, settings);
+    }
+
+    /** Where the grinds this server runs write their output as it comes, and where {@code /tasks/{id}/logs} reads it. */
+    @Bean
+    TaskLogs taskLogs(VivariumProperties properties) {
+        return new TaskLogs(properties.workspace());
     }
 
     /** Prompt grinds use the LLM when a key is set; without one they fail saying so. */

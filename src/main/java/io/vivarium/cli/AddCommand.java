@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import io.vivarium.task.Intensity;
 import io.vivarium.task.Priority;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskType;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -104,6 +105,10 @@ final class AddCommand implements Callable<Integer> {
     @Option(names = "--max-turns", paramLabel = "N", description = "An edit grind's model turns (default: 12).")
     Integer maxTurns;
 
+    @Option(names = "--key", paramLabel = "KEY",
+            description = "Dedup key: while a task with this key is pending or running, add nothing and name that task.")
+    String key;
+
     AddCommand(CliContext context) {
         this.context = context;
     }
@@ -137,10 +142,15 @@ final class AddCommand implements Callable<Integer> {
                 .check(check)
                 .files(files)
                 .maxTurns(maxTurns)
+                .key(key)
                 .build()
                 .withFirstRun(now);
         WorktreeTasks.requireRepository(workspace.path(), List.of(task));
-        workspace.openStore(context.clock()).add(List.of(task));
+        TaskKeys.Answer answer = workspace.openStore(context.clock()).addDeduplicated(List.of(task)).get(0);
+        if (!answer.added()) {
+            spec.commandLine().getOut().printf("already queued as %s%n", answer.id());
+            return Cli.OK;
+        }
         spec.commandLine().getOut().printf("Added %s (%s, budget $%s-$%s, intensity %s, priority %s)%n",
                 task.id(), task.kind().name().toLowerCase(Locale.ROOT) + " grind",
                 Budget.format(task.minBudget()), Budget.format(task.maxBudget()), task.intensity(), task.priority());

@@ -39,7 +39,9 @@ public final class Cli {
 
     /** The verbs, in the order help lists them. */
     private static final List<Class<?>> VERBS = List.of(ServeCommand.class, AddCommand.class, StartCommand.class,
-            WorkerCommand.class, StatusCommand.class, PlanCommand.class, RetryCommand.class, CancelCommand.class,
+            WorkerCommand.class, StatusCommand.class, ShowCommand.class, ListCommand.class, LogsCommand.class,
+            PruneCommand.class,
+            PlanCommand.class, RetryCommand.class, CancelCommand.class,
             ClearCommand.class, LimitCommand.class, CostsCommand.class, MoveCommands.Import.class,
             MoveCommands.Export.class,
             ReviewCommands.Waiting.class, ReviewCommands.Diff.class, ReviewCommands.Accept.class,

@@ -50,12 +50,14 @@ public final class GrindEngine implements GrindRunner {
     private final Path workspace;
     private final GrindSettings settings;
     private final PromptRunner prompts;
+    private final TaskLogs logs;
 
     /** {@code prompts} may be null: prompt grinds then fail saying no LLM is configured. */
     public GrindEngine(Path workspace, GrindSettings settings, PromptRunner prompts) {
         this.workspace = workspace.toAbsolutePath().normalize();
         this.settings = settings;
         this.prompts = prompts;
+        this.logs = new TaskLogs(this.workspace);
     }
 
     @Override
@@ -85,7 +87,7 @@ public final class GrindEngine implements GrindRunner {
 
         Exec exec;
         try {
-            exec = exec(workspace, request.command(), limit, control);
+            exec = exec(workspace, request.command(), limit, control, request.label());
         } catch (CannotStart e) {
             return GrindResult.failure(0, e.getMessage(), null, null);
         }
@@ -123,6 +125,11 @@ public final class GrindEngine implements GrindRunner {
      * @throws CannotStart when the command cannot be started (a failure of {@code control}'s record is rethrown as is)
      */
     public Exec exec(Path directory, String command, Duration limit, GrindControl control) {
+        return exec(directory, command, limit, control, null);
+    }
+
+    /** {@link #exec}, its output also written as it comes to the live log of task {@code liveLog} (may be null). */
+    public Exec exec(Path directory, String command, Duration limit, GrindControl control, String liveLog) {
         ProcessBuilder builder = new ProcessBuilder(launch(command))
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
@@ -134,7 +141,8 @@ public final class GrindEngine implements GrindRunner {
             throw new CannotStart("cannot start command: " + e.getMessage(), e);
         }
         OutputTail output = new OutputTail(settings.outputLimitBytes());
-        Thread reader = new Thread(() -> output.drain(process.getInputStream()), "grind-output-" + process.pid());
+        TaskLogs.Sink live = logs.start(liveLog);
+        Thread reader = new Thread(() -> output.drain(process.getInputStream(), live), "grind-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
 

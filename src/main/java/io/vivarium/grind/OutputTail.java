@@ -15,14 +15,26 @@ final class OutputTail {
     }
 
     void drain(InputStream in) {
+        drain(in, null);
+    }
+
+    /** Drains, and hands each chunk to {@code live} (may be null) as it comes, before the grind ends. */
+    void drain(InputStream in, TaskLogs.Sink live) {
         byte[] chunk = new byte[8192];
         try {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 append(chunk, n);
+                if (live != null) {
+                    live.write(chunk, n);
+                }
             }
         } catch (IOException e) {
             // The process was killed and its pipe closed under us: what we have is the tail.
+        } finally {
+            if (live != null) {
+                live.close();
+            }
         }
     }
 

@@ -6,12 +6,15 @@ import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where tasks and their states live: a workspace of plain files, or a PostgreSQL database shared by many machines.
@@ -50,8 +53,25 @@ public interface TaskStore extends AutoCloseable {
 
     // --- definitions ---
 
-    /** Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. */
+    /**
+     * Appends tasks to the queue, all or none: a duplicate or unknown dependency rejects the whole batch. A task
+     * whose {@code key} a pending or running task holds is not added ({@link #addDeduplicated}).
+     */
     void add(List<Task> tasks);
+
+    /**
+     * {@link #add}, answering for each task asked for (in order) the id of the task that stands for it: its own
+     * when it was added, else that of the unfinished task holding its key. Decided in the same atomic write as
+     * the add, so of any number of racing adds with one key exactly one adds a task.
+     */
+    List<TaskKeys.Answer> addDeduplicated(List<Task> tasks);
+
+    /**
+     * Removes finished tasks in {@code statuses} that ended before {@code endedBefore} (null: any time), definitions
+     * and entries, except those a task staying in the queue depends on ({@link io.vivarium.task.Pruning}). What they
+     * spent stays in the ledger. Returns the ids removed, in queue order.
+     */
+    List<String> prune(Set<TaskStatus> statuses, Instant endedBefore);
 
     /** Empties the queue and the run states and ends every claim; the spent figure starts again from 0, the limit stays. */
     ClearResult clear();

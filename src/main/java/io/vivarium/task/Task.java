@@ -22,7 +22,7 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
         "depends_on", "priority", "max_attempts", "created_at", "run_at", "every", "cron", "tz", "timeout_seconds",
-        "worktree", "check", "files", "max_turns"})
+        "worktree", "check", "files", "max_turns", "key"})
 public record Task(
         String id,
         TaskType type,
@@ -49,6 +49,7 @@ public record Task(
         String check,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
         Integer maxTurns,
+        String key,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public static final double DEFAULT_MIN_BUDGET = 0.05;
@@ -61,6 +62,7 @@ public record Task(
     public static final int DEFAULT_MAX_TURNS = 12;
     public static final int MAX_TURNS_LIMIT = 100;
     public static final int MAX_FILES = 100;
+    public static final int MAX_KEY_LENGTH = 256;
 
     public Task {
         TaskId.requireValid("id", id);
@@ -111,6 +113,7 @@ public record Task(
             throw new InvalidTaskException("max_turns",
                     "max_turns must be between 1 and " + MAX_TURNS_LIMIT + " (got " + maxTurns + ")");
         }
+        key = checkKey(key);
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -139,6 +142,7 @@ public record Task(
         b.check = check;
         b.files = files;
         b.maxTurns = maxTurns;
+        b.key = key;
         b.extra = extra;
         return b;
     }
@@ -182,6 +186,18 @@ public record Task(
         }
         Instant first = every != null ? now : Recurrence.of(this).flatMap(r -> r.next(null, now)).orElse(null);
         return toBuilder().runAt(first).build();
+    }
+
+    /** A dedup key: while a task with it is pending or running, an add with the same key adds nothing. */
+    private static String checkKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH || key.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidTaskException("key", "key must be 1 to " + MAX_KEY_LENGTH
+                    + " characters, not blank, without control characters");
+        }
+        return key;
     }
 
     private static void checkLength(String field, String value) {
@@ -229,6 +245,7 @@ public record Task(
         private String check;
         private List<String> files = List.of();
         private Integer maxTurns;
+        private String key;
         private Map<String, Object> extra = Map.of();
 
         private Builder(String id) {
@@ -255,10 +272,12 @@ public record Task(
         public Builder files(List<String> v) { this.files = v == null ? List.of() : v; return this; }
         public Builder maxTurns(Integer v) { this.maxTurns = v; return this; }
 
+        public Builder key(String v) { this.key = v; return this; }
+
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
                     dependsOn, priority, maxAttempts, createdAt, runAt, every, cron, tz, timeoutSeconds, worktree, check,
-                    files, maxTurns, extra);
+                    files, maxTurns, key, extra);
         }
     }
 }

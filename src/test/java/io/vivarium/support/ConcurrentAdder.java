@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Child-JVM entry point: waits for a start signal, then runs {@code add} through the real CLI from several threads.
- * Args: workspace prefix count threads goFile.
+ * Args: workspace prefix count threads goFile [more add options…].
  */
 public final class ConcurrentAdder {
 
@@ -19,6 +19,7 @@ public final class ConcurrentAdder {
         int count = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
         Path go = Path.of(args[4]);
+        List<String> more = List.of(args).subList(5, args.length);
         while (!Files.exists(go)) {
             Thread.sleep(5);
         }
@@ -29,7 +30,10 @@ public final class ConcurrentAdder {
             Thread worker = new Thread(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < count) {
-                    int code = Cli.create().execute("add", prefix + "_" + i, "grind", "--workspace", workspace.toString());
+                    List<String> add = new ArrayList<>(List.of("add", prefix + "_" + i, "grind", "--workspace",
+                            workspace.toString()));
+                    add.addAll(more);
+                    int code = Cli.create().execute(add.toArray(String[]::new));
                     if (code != 0) {
                         failures.incrementAndGet();
                     }

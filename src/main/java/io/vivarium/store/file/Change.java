@@ -19,6 +19,7 @@ final class Change {
     private final WorkspaceState state;
     private boolean cleared;
     private final List<Task> added = new ArrayList<>();
+    private final List<String> removed = new ArrayList<>();
     private final Map<String, TaskRun> runs = new LinkedHashMap<>();
     private final List<Runnable> afterWrite = new ArrayList<>();
     private final List<Runnable> ifWriteFails = new ArrayList<>();
@@ -40,7 +41,7 @@ final class Change {
     }
 
     boolean touched() {
-        return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null;
+        return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null || !removed.isEmpty();
     }
 
     void put(String id, TaskRun run) {
@@ -56,6 +57,12 @@ final class Change {
     void add(List<Task> tasks) {
         added.addAll(tasks);
         state.appendTasks(tasks);
+    }
+
+    /** Only before anything else in this change: a record applies its removals first. */
+    void remove(List<String> ids) {
+        removed.addAll(ids);
+        state.removeTasks(ids);
     }
 
     void clear() {
@@ -83,7 +90,7 @@ final class Change {
     /** The journal record this change makes as {@code seq}, with the state's summary and spend as they are now. */
     JournalRecord record(long seq, boolean reread) {
         return new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                ExecutionLog.spendFields(state.spend()), reread);
+                ExecutionLog.spendFields(state.spend()), reread, removed);
     }
 
     void failed() {

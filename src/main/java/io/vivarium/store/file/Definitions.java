@@ -7,15 +7,25 @@ import io.vivarium.store.StoreException;
 import io.vivarium.store.TaskStore.ClearResult;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
+import io.vivarium.task.Pruning;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
+import io.vivarium.task.TaskStatus;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The queue's definitions: tasks added (by the quick add when it applies), cleared, or loaded from a snapshot. */
+/**
+ * The queue's definitions: tasks added (by the quick add when it applies; a keyed add only when no unfinished task
+ * holds its key), pruned, cleared, or loaded from a snapshot.
+ */
 final class Definitions {
 
     private static final Logger log = LoggerFactory.getLogger(Definitions.class);
@@ -38,24 +48,52 @@ final class Definitions {
         this.clock = clock;
     }
 
-    void add(List<Task> tasks) {
+    List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
         if (tasks.isEmpty()) {
-            return;
+            return List.of();
         }
         journalled.ensureLocksDirectory();
-        if (lock.callExclusive(() -> !journalled.loaded()) && quickAdd.add(tasks)) {
-            return;
+        // A keyed add needs the queue's keys, so it never takes the quick path that does not read the queue.
+        boolean keyed = TaskKeys.anyKeyed(tasks);
+        if (!keyed && lock.callExclusive(() -> !journalled.loaded()) && quickAdd.add(tasks)) {
+            return tasks.stream().map(t -> new TaskKeys.Answer(t.id(), true)).toList();
         }
-        journalled.change(change -> {
+        return journalled.change(change -> {
             WorkspaceState state = change.state();
+            TaskKeys.Decision decision = TaskKeys.decide(tasks, keyed ? heldKeys(state) : Map.of());
             // Stamped under the lock, just before the write: created_at is when the task entered the queue.
-            List<Task> stamped = tasks.stream()
+            List<Task> stamped = decision.added().stream()
                     .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(change.now).build())
                     .toList();
             NewTasks.check(state.ids(), stamped);
-            change.add(stamped);
-            return null;
+            if (!stamped.isEmpty()) {
+                change.add(stamped);
+            }
+            return decision.answers();
         });
+    }
+
+    List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        Set<TaskStatus> asked = Pruning.check(statuses);
+        return journalled.change(change -> {
+            WorkspaceState state = change.state();
+            List<String> gone = Pruning.choose(state.tasks(), state.runs(), asked, endedBefore);
+            if (!gone.isEmpty()) {
+                change.remove(gone);
+            }
+            return gone;
+        });
+    }
+
+    /** The keys unfinished tasks hold, and which task holds each: read only for an add that has keys. */
+    private static Map<String, String> heldKeys(WorkspaceState state) {
+        Map<String, String> held = new HashMap<>();
+        for (Task task : state.tasks()) {
+            if (task.key() != null && TaskKeys.holds(state.runOf(task.id()).status())) {
+                held.putIfAbsent(task.key(), task.id());
+            }
+        }
+        return held;
     }
 
     /**

@@ -22,7 +22,9 @@ import io.vivarium.spend.SpendStatus;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
+import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -165,7 +168,17 @@ public final class FileTaskStore implements TaskStore {
 
     @Override
     public void add(List<Task> tasks) {
-        definitions.add(tasks);
+        addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
+        return definitions.addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        return definitions.prune(statuses, endedBefore);
     }
 
     /** Always works: a document that does not parse is moved aside; see {@link Definitions#clear()}. */

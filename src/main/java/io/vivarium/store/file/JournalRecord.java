@@ -18,17 +18,25 @@ import java.util.Map;
  * (the journal's header names other files), so a process that follows the journal must read them too.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "added", "runs", "limit", "summary", "spend", "reread", "seq"})
+@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "summary", "spend", "reread", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
-                     LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread) {
+                     LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread,
+                     List<String> removed) {
 
     JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                   LimitChange limit, Summary summary, Map<String, Object> spend) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, false);
+        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of());
+    }
+
+    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                  LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread) {
+        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of());
     }
 
     JournalRecord {
         added = added == null ? List.of() : added;
+        // Tasks pruned (definitions and entries, applied before what was added): not their spend, which stays.
+        removed = removed == null ? List.of() : removed;
         runs = runs == null ? Map.of() : runs;
         spend = spend == null ? Map.of() : spend;
     }
@@ -42,6 +50,6 @@ record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Ma
     }
 
     boolean changesQueue() {
-        return cleared || !added.isEmpty();
+        return cleared || !added.isEmpty() || !removed.isEmpty();
     }
 }

@@ -387,6 +387,9 @@ final class JournalledState {
                 s.clearRuns();
             }
         }
+        if (!record.removed().isEmpty() && (queuePart || runPart)) {
+            s.removeTasks(record.removed());
+        }
         if (queuePart) {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
         }

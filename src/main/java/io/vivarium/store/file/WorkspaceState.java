@@ -11,6 +11,7 @@ import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -271,6 +272,24 @@ final class WorkspaceState {
         if (before != run.status()) {
             dependents.getOrDefault(id, List.of()).forEach(this::reindex);
         }
+    }
+
+    /**
+     * Forgets these tasks, definitions and entries (a prune): the indexes are built again from what is left, and the
+     * spend ledger keeps what they spent. Rare and whole-queue, like a checkpoint.
+     */
+    void removeTasks(Collection<String> ids) {
+        Set<String> gone = new HashSet<>(ids);
+        List<Task> kept = tasks.stream().filter(t -> !gone.contains(t.id())).toList();
+        Map<String, TaskRun> keptRuns = new LinkedHashMap<>(runs);
+        keptRuns.keySet().removeAll(gone);
+        SpendLedger ledger = spend;
+        QueueDocument keptFrame = frame;
+        clear();
+        frame = keptFrame;
+        runs.putAll(keptRuns);
+        appendTasks(kept);
+        spend = ledger;
     }
 
     /** Empties the queue and the log, keeping the files' own fields but not the old format's lists. */

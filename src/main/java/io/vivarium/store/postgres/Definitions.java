@@ -8,6 +8,7 @@ import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Money;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Task;
+import io.vivarium.task.TaskKeys;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -39,6 +41,13 @@ final class Definitions {
                    WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, not_before,
                                         position)
              ORDER BY u.position""";
+    /** 21 sets the keys' advisory locks apart from any other use of hashed advisory locks. */
+    private static final String LOCK_KEYS = """
+            SELECT count(pg_advisory_xact_lock(hashtextextended(k, 21))) FROM (SELECT unnest(?::text[]) AS k ORDER BY 1) u""";
+    private static final String HELD_KEYS = """
+            -- pending and running hold their key: TaskKeys.holds
+            SELECT definition->>'key', id FROM vivarium_task
+             WHERE status IN ('pending', 'in_progress') AND definition->>'key' = ANY (?::text[]) ORDER BY seq""";
     private static final String CLEAR = """
             WITH gone AS (DELETE FROM vivarium_task RETURNING status)
             SELECT count(*) AS tasks, count(*) FILTER (WHERE status = 'in_progress') AS claims FROM gone""";
@@ -53,9 +62,14 @@ final class Definitions {
     private Definitions() {
     }
 
-    static void add(Tx tx, List<Task> tasks) throws SQLException {
+    /** Adds the tasks whose keys no unfinished task holds; answers the id standing for each (see TaskKeys). */
+    static List<TaskKeys.Answer> add(Tx tx, List<Task> tasks) throws SQLException {
+        TaskKeys.Decision decision = TaskKeys.decide(tasks, TaskKeys.anyKeyed(tasks) ? heldKeys(tx, tasks) : Map.of());
+        if (decision.added().isEmpty()) {
+            return decision.answers();
+        }
         // Stamped in the transaction that adds them: created_at is when the task entered the queue.
-        List<Task> stamped = tasks.stream()
+        List<Task> stamped = decision.added().stream()
                 .map(t -> t.createdAt() != null ? t : t.toBuilder().createdAt(tx.now).build())
                 .toList();
         List<String> ids = stamped.stream().map(Task::id).toList();
@@ -76,6 +90,30 @@ final class Definitions {
         refreshStatisticsAfter(tx, stamped.size());
         tx.changed();
         Dependents.blockIfUnrunnable(tx, stamped.stream().filter(t -> !t.dependsOn().isEmpty()).map(Task::id).toList());
+        return decision.answers();
+    }
+
+    /**
+     * The keys of {@code tasks} that unfinished tasks hold. Each key is first locked for the rest of the
+     * transaction (in one order, so two adds cannot deadlock), so a racing add with the same key waits for this
+     * one to commit and then, reading committed rows afresh, finds its task.
+     */
+    private static Map<String, String> heldKeys(Tx tx, List<Task> tasks) throws SQLException {
+        List<String> keys = tasks.stream().map(Task::key).filter(Objects::nonNull).distinct().sorted().toList();
+        try (PreparedStatement ps = tx.prepare(LOCK_KEYS)) {
+            ps.setArray(1, tx.connection.createArrayOf("text", keys.toArray()));
+            ps.execute();
+        }
+        Map<String, String> held = new HashMap<>();
+        try (PreparedStatement ps = tx.prepare(HELD_KEYS)) {
+            ps.setArray(1, tx.connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.putIfAbsent(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return held;
     }
 
     /** Fills an empty queue with tasks and their run entries as they are: the entries keep their log order. */

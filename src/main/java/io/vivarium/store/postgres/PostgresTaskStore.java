@@ -23,12 +23,16 @@ import io.vivarium.task.CodeRun;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
+import io.vivarium.task.Pruning;
+import io.vivarium.task.TaskKeys;
+import io.vivarium.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
@@ -105,12 +109,18 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public void add(List<Task> tasks) {
-        if (!tasks.isEmpty()) {
-            database.change(tx -> {
-                Definitions.add(tx, tasks);
-                return null;
-            });
-        }
+        addDeduplicated(tasks);
+    }
+
+    @Override
+    public List<TaskKeys.Answer> addDeduplicated(List<Task> tasks) {
+        return tasks.isEmpty() ? List.of() : database.change(tx -> Definitions.add(tx, tasks));
+    }
+
+    @Override
+    public List<String> prune(Set<TaskStatus> statuses, Instant endedBefore) {
+        Set<TaskStatus> asked = Pruning.check(statuses);
+        return database.change(tx -> Pruner.prune(tx, asked, endedBefore));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.vivarium.store.QueueContract;
 import io.vivarium.store.TimeContract;
 import io.vivarium.store.RecoveryContract;
 import io.vivarium.store.SpendContract;
+import io.vivarium.store.FlowContract;
 import io.vivarium.store.UserIntentsContract;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
@@ -102,6 +103,24 @@ class PostgresTaskStoreContractTest {
 
     @Nested
     class UserIntents extends UserIntentsContract {
+        @Override
+        protected TaskStore createStore(Clock clock, StoreSettings settings) {
+            return emptiedStore(clock, settings);
+        }
+
+        @Override
+        protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) {
+            return instance(clock, settings);
+        }
+
+        @Override
+        protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+            return ownerInThisJvm(clock, settings);
+        }
+    }
+
+    @Nested
+    class Flow extends FlowContract {
         @Override
         protected TaskStore createStore(Clock clock, StoreSettings settings) {
             return emptiedStore(clock, settings);

@@ -1,4 +1,4 @@
-package io.vivarium.api;
+package io.vivarium.story;
 
 import io.vivarium.store.Claim;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import java.time.Instant;
 public record ClaimView(String taskId, String workerId, String host, long pid, Instant acquiredAt,
                         Instant heartbeatAt, Long heartbeatAgeSeconds, boolean stale) {
 
-    static ClaimView of(Claim claim, Instant now, Duration lease) {
+    public static ClaimView of(Claim claim, Instant now, Duration lease) {
         Long age = claim.heartbeatAt() == null ? null
                 : Math.max(0, Duration.between(claim.heartbeatAt(), now).toSeconds());
         return new ClaimView(claim.taskId(), claim.workerId(), claim.host(), claim.pid(), claim.acquiredAt(),

@@ -1,4 +1,4 @@
-package io.vivarium.api;
+package io.vivarium.story;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -32,7 +32,7 @@ public record WaitReason(String taskId, Kind kind, String detail, Instant until)
     }
 
     /** {@link StartRule}'s verdict for people; {@code statusOf} answers null for a task not in the queue. */
-    static Optional<WaitReason> of(Function<String, TaskStatus> statusOf, Task task, TaskRun run, Instant now,
+    public static Optional<WaitReason> of(Function<String, TaskStatus> statusOf, Task task, TaskRun run, Instant now,
                                    SpendStatus spend) {
         StartRule.Context context = new StartRule.Context(now, spend.ledger().room(spend.processLimit()));
         StartRule.Verdict verdict = StartRule.check(task, run, statusOf, context);

@@ -1,4 +1,4 @@
-package io.vivarium.api;
+package io.vivarium.story;
 
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.TaskEntry;
@@ -13,11 +13,11 @@ import io.vivarium.task.TaskStatus;
  */
 public record TaskView(Task task, TaskStatus status, TaskRun run) {
 
-    static TaskView of(TaskEntry entry) {
+    public static TaskView of(TaskEntry entry) {
         return new TaskView(entry.task(), entry.status(), withoutPatch(entry.run()));
     }
 
-    static TaskView of(Snapshot snapshot, Task task) {
+    public static TaskView of(Snapshot snapshot, Task task) {
         TaskRun run = snapshot.runOf(task.id());
         return new TaskView(task, run.status(), withoutPatch(run));
     }

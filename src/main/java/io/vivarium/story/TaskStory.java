@@ -1,4 +1,4 @@
-package io.vivarium.api;
+package io.vivarium.story;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vivarium.spend.SpendStatus;
@@ -20,7 +20,7 @@ import java.util.List;
 public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> dependents, ClaimView claim,
                         WaitReason waiting) {
 
-    static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease,
+    public static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease,
                         SpendStatus spend) {
         TaskRun run = snapshot.runOf(task.id());
         List<String> dependents = snapshot.tasks().stream()
