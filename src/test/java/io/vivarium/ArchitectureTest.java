@@ -48,6 +48,16 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName("io.vivarium.store.TaskStores")
             .should().dependOnClassesThat().resideInAPackage("io.vivarium.store.file..");
 
+    /**
+     * The file store's parts (the journalled state, checkpoints, claiming, recovery, …) sit below its façade: none
+     * calls back up into {@code FileTaskStore}.
+     */
+    @ArchTest
+    static final ArchRule theFileStoresPartsNeverCallItsFacade = noClasses()
+            .that().resideInAPackage("io.vivarium.store.file..")
+            .and().doNotHaveFullyQualifiedName("io.vivarium.store.file.FileTaskStore")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.vivarium.store.file.FileTaskStore");
+
     @ArchTest
     static final ArchRule theCoreNeverReachesTheEdge = noClasses()
             .that().resideInAnyPackage("io.vivarium.task..", "io.vivarium.spend..", "io.vivarium.store..",

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the workspace: at most about a second behind while this process keeps writing, and exact once it has been quiet
  * for a moment or closes. The documents are written off the workspace lock (temp file, fsync); only the renames and
  * the journal's restart happen under it. A checkpoint that dies half-way leaves the old files, or new files and a
- * journal whose records they already hold: either way every process reads the same state.
+ * journal whose records they already hold: either way every process reads the same state. It talks to the
+ * {@link JournalledState} alone, which freezes the state under the lock and installs the documents.
  */
 final class Checkpoints {
 
@@ -65,7 +66,7 @@ final class Checkpoints {
 
     private final Map<String, Rendered> rendered = new HashMap<>();
 
-    private final FileTaskStore store;
+    private final JournalledState state;
     private volatile boolean wroteHere;
     private volatile long lastWrite;
     private volatile long lastCheckpoint = System.nanoTime();
@@ -75,8 +76,8 @@ final class Checkpoints {
     private Thread thread;
     private volatile boolean stopped;
 
-    Checkpoints(FileTaskStore store) {
-        this.store = store;
+    Checkpoints(JournalledState state) {
+        this.state = state;
     }
 
     /** Called under the workspace lock after this store appended to the journal. */
@@ -146,7 +147,7 @@ final class Checkpoints {
                     // The journal holds every change; the files simply stay behind until the next try. A checkpoint
                     // cut short by close() is finished by close() itself.
                     if (!stopped) {
-                        log.warn("checkpoint of {} failed: {}", store.paths().root(), e.getMessage());
+                        log.warn("checkpoint of {} failed: {}", state.paths().root(), e.getMessage());
                     }
                     lastCheckpoint = System.nanoTime();
                 }
@@ -158,7 +159,7 @@ final class Checkpoints {
     synchronized void checkpointNow() {
         dirty = false;
         lastCheckpoint = System.nanoTime();
-        Frozen frozen = store.lock().callExclusive(store::freeze);
+        Frozen frozen = state.lock().callExclusive(state::freeze);
         if (frozen == null) {
             return;
         }
@@ -166,14 +167,14 @@ final class Checkpoints {
         Path logTemp = null;
         try {
             if (frozen.queue() != null) {
-                queueTemp = writeDocument(store.paths().queue(), frozen.queue().withRevision(frozen.seq()));
+                queueTemp = writeDocument(state.paths().queue(), frozen.queue().withRevision(frozen.seq()));
             }
-            logTemp = writeDocument(store.paths().log(), text(frozen.log(), frozen.seq()));
+            logTemp = writeDocument(state.paths().log(), text(frozen.log(), frozen.seq()));
             Path q = queueTemp;
             Path l = logTemp;
-            boolean installed = store.lock().callExclusive(() -> {
+            boolean installed = state.lock().callExclusive(() -> {
                 try {
-                    return store.install(frozen, q, l);
+                    return state.install(frozen, q, l);
                 } catch (IOException e) {
                     throw new StoreException("cannot install checkpoint: " + e.getMessage(), e);
                 }

@@ -1,8 +1,6 @@
 package io.vivarium.store.file;
 
-import io.vivarium.store.DuplicateTaskException;
 import io.vivarium.store.WorkspaceJson;
-import io.vivarium.task.DependencyGraph;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +57,7 @@ final class QuickAppend {
         if (scan.isEmpty() || summarySpan.isEmpty() || queueRevision.isEmpty() || logRevision.isEmpty()) {
             return Optional.empty();
         }
-        check(scan.get().ids(), added);
+        NewTasks.check(scan.get().ids(), added);
         int[] span = summarySpan.get();
         Summary before = WorkspaceJson.mapper().readValue(log, span[0], span[1] - span[0], Summary.class);
         return Optional.of(new Plan(queue, log, scan.get(), queueRevision.get(), logRevision.get(), span, before));
@@ -69,17 +67,6 @@ final class QuickAppend {
     static Rewrite rewrite(Plan plan, List<Task> added, long seq, Summary after) {
         return new Rewrite(appendTasks(plan.queue(), plan.scan(), plan.queueRevision(), added, seq),
                 replaceSummary(plan.log(), plan.summary(), plan.logRevision(), after, seq));
-    }
-
-    private static void check(Set<String> existing, List<Task> added) {
-        Set<String> ids = new HashSet<>();
-        for (Task task : added) {
-            if (existing.contains(task.id()) || !ids.add(task.id())) {
-                throw new DuplicateTaskException(task.id());
-            }
-        }
-        // Existing tasks were checked when they came; a cycle can only run through the new ones.
-        DependencyGraph.checkAppend(existing, added);
     }
 
     static Optional<QueueScan> scan(byte[] queue) {
