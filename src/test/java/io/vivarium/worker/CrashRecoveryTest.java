@@ -104,7 +104,7 @@ class CrashRecoveryTest {
         hung.signal("CONT");
         int code = hung.waitFor(30);
         assertThat(hung.output()).contains("not recorded (claim lost)");
-        assertThat(code).isIn(0, 1);
+        assertThat(code).as(hung.output()).isIn(0, 1);
         assertThat(store.snapshot().runOf("slow")).isEqualTo(run);
         assertThat(runLines()).containsExactly("start", "start", "end");
     }

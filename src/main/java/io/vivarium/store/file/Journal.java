@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -58,6 +59,10 @@ final class Journal {
 
     /** Reads what other writers appended since the last call; from the start when the file was replaced. */
     Tail read() {
+        return uninterrupted(this::readNow);
+    }
+
+    private Tail readNow() {
         try {
             BasicFileAttributes entry = SafeFiles.entry(path);
             if (entry == null) {
@@ -143,6 +148,33 @@ final class Journal {
      * journal begins where the files end). Call {@link #read()} first: the record must follow the last one.
      */
     void append(JournalRecord record, JournalHeader newHeader) {
+        uninterrupted(() -> {
+            appendNow(record, newHeader);
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code io} on the journal's channel with this thread's interrupt put aside: an interrupted thread (a worker
+     * whose grind was just stopped) would otherwise close the channel in the middle of a read or an append
+     * ({@link java.nio.channels.ClosedByInterruptException}) and leave the journal unusable for the whole process.
+     * A channel closed that way before is opened again.
+     */
+    private <T> T uninterrupted(Supplier<T> io) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (channel != null && !channel.isOpen()) {
+                reset();
+            }
+            return io.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void appendNow(JournalRecord record, JournalHeader newHeader) {
         byte[] line = line(record);
         try {
             if (channel == null) {

@@ -133,4 +133,31 @@ class JournalTest {
             assertThat(Files.readString(copies.get(0))).isEqualTo(written);
         }
     }
+
+    /**
+     * A worker whose grind was stopped comes back to the store with its thread interrupted: the journal's channel must
+     * survive it (a {@code ClosedByInterruptException} once closed it for the whole process, and the worker exited 2
+     * with "cannot read .journal: null"), and the interrupt must still be there for the worker to see.
+     */
+    @Test
+    void anInterruptedThreadReadsAndAppendsAndKeepsItsInterrupt() {
+        writer.read();
+        writer.append(added(1, "a"), JournalHeader.over(0, "q-1", "l-1"));
+        reader.read();
+
+        Thread.currentThread().interrupt();
+        try {
+            writer.read();
+            writer.append(added(2, "b"), JournalHeader.over(0, "q-1", "l-1"));
+            Journal.Tail tail = reader.read();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(tail.records()).extracting(JournalRecord::seq).containsExactly(2L);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(reader.read().records()).isEmpty();
+        writer.read();
+        writer.append(added(3, "c"), JournalHeader.over(0, "q-1", "l-1"));
+        assertThat(reader.read().records()).extracting(JournalRecord::seq).containsExactly(3L);
+    }
 }
