@@ -109,11 +109,16 @@ public final class QueueControl {
      * kept stays; its pause is left as it is. Answers the queue as it then stands.
      */
     public QueueStatus set(String name, Change<Integer> concurrency, Change<Rate> rate) {
+        return set(name, concurrency, rate, null);
+    }
+
+    /** {@link #set(String, Change, Change)} that also pauses ({@code true}) or resumes the queue, in the same write; null keeps its pause. */
+    public QueueStatus set(String name, Change<Integer> concurrency, Change<Rate> rate, Boolean paused) {
         QueueName.requireValid(FIELD, name);
         store.changeFlow(flow -> {
             QueueLimits now = flow.of(name);
             return flow.withQueue(name, new QueueLimits(concurrency.applyTo(now.concurrency()),
-                    rate.applyTo(now.rate()), now.paused()));
+                    rate.applyTo(now.rate()), paused == null ? now.paused() : paused));
         });
         return status(name);
     }
