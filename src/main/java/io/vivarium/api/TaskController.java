@@ -88,12 +88,10 @@ class TaskController {
             throw new InvalidTaskException("limit", "limit must be between 1 and " + MAX_PAGE_SIZE + " (got " + limit + ")");
         }
         String search = q == null || q.isBlank() ? null : q.strip();
-        String inQueue = queue == null ? null : QueueName.requireValid("queue", queue);
-        // Without a limit every match is answered, as before paging existed; the store pages either way. A queue
-        // is filtered from the snapshot: TaskQuery does not know queues (yet).
-        TaskPage page = inQueue != null ? inQueue(new TaskQuery(status, search, offset, 1), inQueue, limit)
-                : limit != null ? store.query(new TaskQuery(status, search, offset, limit))
-                : everyMatch(new TaskQuery(status, search, offset, 1));
+        String inQueue = queue == null || queue.isBlank() ? null : QueueName.requireValid("queue", queue.strip());
+        // Without a limit every match is answered, as before paging existed; the store pages either way.
+        TaskPage page = limit != null ? store.query(new TaskQuery(status, search, offset, limit, inQueue))
+                : everyMatch(new TaskQuery(status, search, offset, 1, inQueue));
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().header(TOTAL_COUNT, String.valueOf(page.total()));
         if (limit != null) {
             response.header(HttpHeaders.LINK, links(status, search, inQueue, offset, limit, page.total()));
@@ -109,19 +107,6 @@ class TaskController {
                 .filter(filter::matches)
                 .toList();
         return new TaskPage(matches.subList(Math.min(filter.offset(), matches.size()), matches.size()), matches.size());
-    }
-
-    /** The matches in {@code queue} after {@code offset}: a page of {@code limit}, or all of them without one. */
-    private TaskPage inQueue(TaskQuery filter, String queue, Integer limit) {
-        Snapshot snapshot = store.snapshot();
-        List<TaskEntry> matches = snapshot.tasks().stream()
-                .filter(task -> task.queueName().equals(queue))
-                .map(task -> new TaskEntry(task, snapshot.runs().get(task.id())))
-                .filter(filter::matches)
-                .toList();
-        int from = Math.min(filter.offset(), matches.size());
-        int to = limit == null ? matches.size() : (int) Math.min((long) from + limit, matches.size());
-        return new TaskPage(matches.subList(from, to), matches.size());
     }
 
     private static String links(TaskStatus status, String search, String queue, int offset, int limit, long total) {
