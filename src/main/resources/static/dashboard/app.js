@@ -178,7 +178,8 @@ function renderNext(overview) {
       next.description ? h('p', {class: 'muted clamp'}, next.description) : null);
   } else {
     let why = 'Nothing is waiting to run.';
-    if (summary.total_tasks === 0) why = 'The queue is empty. Add a task or plan some.';
+    if (overview.paused) why = 'The workspace is paused: nothing new starts until it is resumed.';
+    else if (summary.total_tasks === 0) why = 'The queue is empty. Add a task or plan some.';
     else if (summary.pending > 0) why = 'Nothing can run right now: every pending task waits.';
     else if (summary.in_progress > 0) why = 'Everything left is running.';
     nextContent = h('p', {class: 'muted'}, why);

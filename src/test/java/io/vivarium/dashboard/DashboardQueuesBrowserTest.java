@@ -73,7 +73,7 @@ class DashboardQueuesBrowserTest {
     }
 
     @Test
-    void theWholeWorkspaceIsPausedAndResumedFromThePanel(ChromeDriver browser) {
+    void theWholeWorkspaceIsPausedAndResumedFromThePanelAndAPauseFromElsewhereShowsLive(ChromeDriver browser) {
         new FileTaskStore(WORKSPACE, Clock.systemUTC()).add(List.of(aTask("w1").build()));
         Dashboard page = Dashboard.open(browser, port).awaitLive();
         awaitQueue(page, "default", "false");
@@ -84,11 +84,19 @@ class DashboardQueuesBrowserTest {
         assertThat(awaitQueue(page, "default", "true").getText()).contains("Held: workspace paused");
         assertThat(page.find("#queues-state").getText()).contains("The workspace is paused");
         assertThat(page.find("#pause-workspace").getText()).isEqualTo("Resume everything");
+        await().atMost(Dashboard.PATIENCE).until(() -> page.find("#next").getText()
+                .contains("The workspace is paused"));
 
         page.find("#pause-workspace").click();
         await().atMost(Dashboard.PATIENCE).until(() -> !flow().paused());
         awaitQueue(page, "default", "false");
         await().atMost(Dashboard.PATIENCE).until(() -> page.find("#queues-state").getText().isEmpty());
+
+        // A pause made by another process (the CLI's 'vivarium pause') reaches the open page without a reload.
+        new FileTaskStore(WORKSPACE, Clock.systemUTC()).changeFlow(f -> f.withPaused(true));
+        assertThat(awaitQueue(page, "default", "true").getText()).contains("Held: workspace paused");
+        new FileTaskStore(WORKSPACE, Clock.systemUTC()).changeFlow(f -> f.withPaused(false));
+        awaitQueue(page, "default", "false");
         assertThat(page.consoleErrors()).isEmpty();
     }
 
