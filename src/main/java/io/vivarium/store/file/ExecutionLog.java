@@ -35,6 +35,7 @@ record ExecutionLog(String version, Long revision, Map<String, TaskRun> tasks, S
         tasks = tasks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
         spendIn(extra); // a hand-edited ledger that cannot be read is a corrupt file, reported and left alone
+        QueueStarts.read(extra); // so are a rate's starts
     }
 
     static ExecutionLog empty() {

@@ -72,6 +72,7 @@ final class WorkspaceState {
         runs.putAll(log.runsOver(queue));
         appendTasks(queue.tasks());
         this.spend = log.spend().orElseGet(() -> SpendLedger.of(queue.tasks(), runs::get, at));
+        starts.restore(QueueStarts.read(log.extra()));
     }
 
     SpendLedger spend() {
@@ -165,7 +166,7 @@ final class WorkspaceState {
             entries[i++] = e.getValue();
         }
         return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(),
-                logFrame.withSpend(spend).extra());
+                starts.writtenInto(logFrame.withSpend(spend).extra(), frame.flow()));
     }
 
     // --- what a commit may claim ---
@@ -334,7 +335,10 @@ final class WorkspaceState {
         keptRuns.keySet().removeAll(gone);
         SpendLedger ledger = spend;
         QueueDocument keptFrame = frame;
+        // A prune keeps what the pruned tasks spent, and their starts: a rate counts starts, not tasks left.
+        Map<String, List<Instant>> keptStarts = starts.snapshot();
         clear();
+        starts.restore(keptStarts);
         frame = keptFrame;
         runs.putAll(keptRuns);
         appendTasks(kept);
