@@ -34,6 +34,7 @@ final class PoolRun {
     private final boolean interactive = System.console() != null;
     private final ProgressLine progress;
     private final Optional<SpendLimit> spendLimit;
+    private final PauseNotices pauses = new PauseNotices();
 
     PoolRun(WorkspaceOption workspace, Clock clock, PoolOptions options, Function<TaskStore, GrindRunner> grinds,
             int workers, int maxTasks,
@@ -79,7 +80,9 @@ final class PoolRun {
         Thread hook = new Thread(this::stopOnSignal, "vivarium-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         pool.start();
+        pauses.check(store, out, false);
         while (!pool.await(Duration.ofMillis(interactive ? 200 : 1000))) {
+            pauses.check(store, out, interactive);
             if (interactive) {
                 out.print("\r" + progressLine());
                 out.flush();
