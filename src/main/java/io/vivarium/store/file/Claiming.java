@@ -120,7 +120,7 @@ final class Claiming {
                     continue;
                 }
                 // The indexes found it; the rule has the last word (and the only word on budget).
-                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
+                StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit(), notFree);
                 if (verdict.reason() == StartRule.Reason.BUDGET) {
                     waitingForBudget = true;
                     continue;

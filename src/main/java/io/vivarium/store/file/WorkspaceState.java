@@ -59,6 +59,7 @@ final class WorkspaceState {
     /** What the flow settings leave room for, as built for {@link #flowRoomAt}; dropped by every change of a run. */
     private FlowRoom flowRoom;
     private Instant flowRoomAt;
+    private Set<String> flowRoomLeased;
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
@@ -202,8 +203,16 @@ final class WorkspaceState {
      * what the pause and the queues' limits leave.
      */
     StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit) {
+        return check(task, now, processLimit, Set.of());
+    }
+
+    /**
+     * The same, with {@code leased}: tasks a live lease names. Their grinds run whatever their entries say (a cancel
+     * or an edit ends the entry's run at once, the grind when its pool notices), so a queue's concurrency counts them.
+     */
+    StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit, Set<String> leased) {
         return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
-                new StartRule.Context(now, spend.room(processLimit), flowRoom(now)));
+                new StartRule.Context(now, spend.room(processLimit), flowRoom(now, leased)));
     }
 
     // --- flow control ---
@@ -219,22 +228,34 @@ final class WorkspaceState {
 
     /** The pause and the queues' limits with what they leave at {@code now}: the running and the recent starts. */
     FlowRoom flowRoom(Instant now) {
+        return flowRoom(now, Set.of());
+    }
+
+    private FlowRoom flowRoom(Instant now, Set<String> leased) {
         FlowSettings flow = frame.flow();
         if (!flow.isActive()) {
             return FlowRoom.NONE;
         }
-        if (flowRoom == null || !now.equals(flowRoomAt)) {
-            flowRoom = FlowRoom.of(flow, now, this::runningIn, queue -> starts.of(queue, now, tasks, runs::get));
+        if (flowRoom == null || !now.equals(flowRoomAt) || leased != flowRoomLeased) {
+            flowRoom = FlowRoom.of(flow, now, queue -> runningIn(queue, leased),
+                    queue -> starts.of(queue, now, tasks, runs::get));
             flowRoomAt = now;
+            flowRoomLeased = leased;
         }
         return flowRoom;
     }
 
-    private int runningIn(String queue) {
+    private int runningIn(String queue, Set<String> leased) {
         int n = 0;
         for (String id : inProgress) {
             Integer p = position.get(id);
             if (p != null && tasks.get(p).queueName().equals(queue)) {
+                n++;
+            }
+        }
+        for (String id : leased) {
+            Integer p = position.get(id);
+            if (p != null && !inProgress.contains(id) && tasks.get(p).queueName().equals(queue)) {
                 n++;
             }
         }
