@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -136,9 +137,11 @@ final class StartCommand implements Callable<Integer> {
     private int dryRun(PrintWriter out, TaskStore store) {
         Snapshot snapshot = store.snapshot();
         SpendStatus spend = store.spend(pool.spendLimit());
-        // Each on its own against the ledger as it is: what fits now, before any of them reserves.
+        // Each on its own against the ledger as it is (what fits now, before any of them reserves); a queue's
+        // limits count the ones before it.
         StartRule.Context now = new StartRule.Context(context.clock().instant(), spend.ledger().room(pool.spendLimit()),
                 store.flow());
+        Map<String, StartRule.Verdict> verdicts = Scheduling.verdicts(snapshot.tasks(), snapshot.runs()::get, now);
         List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
         if (runnable.isEmpty()) {
@@ -154,13 +157,10 @@ final class StartCommand implements Callable<Integer> {
                 .toList();
         if (!waiting.isEmpty()) {
             out.println("Waiting (dependencies, time, retry backoff, pause, queue limits or budget):");
-            Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
-            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (StartRule.check(t, snapshot.runs()
-                    .get(t.id()), statusOf, now).reason()) {
+            waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (verdicts.get(t.id()).reason()) {
                 case BUDGET -> "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit";
                 case BACKOFF -> "waits out a retry backoff";
-                case SCHEDULED, PAUSED, QUEUE_LIMIT ->
-                        StartRule.check(t, snapshot.runs().get(t.id()), statusOf, now).detail();
+                case SCHEDULED, PAUSED, QUEUE_LIMIT -> verdicts.get(t.id()).detail();
                 default -> "depends on " + String.join(", ", t.dependsOn());
             }));
         }

@@ -20,19 +20,43 @@ public final class Scheduling {
     }
 
     /**
-     * The tasks {@link StartRule} lets start under {@code context}, each judged on its own against the context as
-     * it is (before any of them reserves budget), in claim order.
+     * The tasks {@link StartRule} lets start under {@code context}, in claim order ({@link #verdicts}): each judged
+     * against the budget as it is (before any of them reserves), and against its queue's limits as the ones before
+     * it leave them.
      */
     public static List<Task> runnable(List<Task> queue, Function<String, TaskRun> runs, StartRule.Context context) {
-        Function<String, TaskStatus> statusOf = statusOf(queue, runs);
+        Map<String, StartRule.Verdict> verdicts = verdicts(queue, runs, context);
         List<Task> ready = new ArrayList<>();
         for (Task task : queue) {
-            if (StartRule.check(task, runs.apply(task.id()), statusOf, context).mayStart()) {
+            if (verdicts.get(task.id()).mayStart()) {
                 ready.add(task);
             }
         }
         ready.sort(CLAIM_ORDER);
         return ready;
+    }
+
+    /**
+     * Each task's {@link StartRule} verdict under {@code context}, by id, asked in claim order. The budget judges
+     * each on its own; a queue's concurrency and rate count the tasks before it that may start, since no run ever
+     * starts more of a queue together than they allow (a dry run that listed them all would promise what no run
+     * does).
+     */
+    public static Map<String, StartRule.Verdict> verdicts(List<Task> queue, Function<String, TaskRun> runs,
+                                                          StartRule.Context context) {
+        Function<String, TaskStatus> statusOf = statusOf(queue, runs);
+        List<Task> inOrder = new ArrayList<>(queue);
+        inOrder.sort(CLAIM_ORDER);
+        Map<String, StartRule.Verdict> verdicts = new HashMap<>();
+        StartRule.Context left = context;
+        for (Task task : inOrder) {
+            StartRule.Verdict verdict = StartRule.check(task, runs.apply(task.id()), statusOf, left);
+            verdicts.put(task.id(), verdict);
+            if (verdict.mayStart()) {
+                left = left.afterQueueStart(task);
+            }
+        }
+        return verdicts;
     }
 
     /**

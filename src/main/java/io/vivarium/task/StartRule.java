@@ -79,6 +79,11 @@ public final class StartRule {
             return new Context(now, OptionalLong.empty());
         }
 
+        /** The context after a task started, for its queue's limits only: the budget's room as it was. */
+        public Context afterQueueStart(Task task) {
+            return flow.isActive() ? new Context(now, roomMicros, flow.afterStarting(task.queueName(), now)) : this;
+        }
+
         /** The room after a task started under this context: its whole cap reserved, one more start in its queue. */
         public Context afterStarting(Task task) {
             OptionalLong room = roomMicros.isEmpty() ? roomMicros
