@@ -6,8 +6,8 @@ import io.vivarium.app.QueueControl;
 import io.vivarium.app.QueuesView;
 import io.vivarium.store.QueueStatus;
 import io.vivarium.task.InvalidTaskException;
+import io.vivarium.task.QueueLimits;
 import io.vivarium.task.Rate;
-import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,8 +25,6 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 class QueueController {
-
-    private static final Set<String> FIELDS = Set.of("concurrency", "rate", "paused");
 
     private final QueueControl queues;
 
@@ -69,7 +67,7 @@ class QueueController {
                     + "{\"concurrency\": 2, \"rate\": \"3/s\"}");
         }
         for (String field : body.propertyNames()) {
-            if (!FIELDS.contains(field)) {
+            if (!QueueLimits.FIELDS.contains(field)) {
                 throw new InvalidTaskException(field, "unknown field '" + field
                         + "': a queue has concurrency, rate and paused");
             }
