@@ -16,7 +16,8 @@ public record CommitResult(List<Lease> claimed, List<Lease> lost, boolean runnab
                            boolean retriesWaiting) {
 
     /**
-     * {@code retriesWaiting}: some pending task waits out a failed attempt's backoff. A batch run waits for those; it
+     * {@code retriesWaiting}: some pending task waits out a failed attempt's backoff, or is due but held by a queue's
+     * rate or a pause. A batch run waits for those; it
      * does not wait for tasks whose time (run_at, a next occurrence) has not come, which {@code nextBackoffEnd} also
      * covers. Without word from the store, any wait is taken for a retry.
      */

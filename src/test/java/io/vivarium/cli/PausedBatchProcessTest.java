@@ -42,4 +42,18 @@ class PausedBatchProcessTest {
         assertThat(batch.output()).contains("The workspace was resumed")
                 .contains("Completed:        2");
     }
+
+    @Test
+    void aBatchInAPausedWorkspaceWaitsForTheResumeEvenWithATaskScheduledForLater() throws Exception {
+        CliRun.in(workspace, "add", "due", "grind", "--command", "true");
+        CliRun.in(workspace, "add", "later", "grind", "--command", "true", "--in", "1h");
+        CliRun.in(workspace, "pause");
+
+        CliProcess batch = CliProcess.start(scratch.resolve("start.out"), "start", "1", "-w", workspace.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch.output().contains("The workspace is paused"));
+        assertThat(CliRun.in(workspace, "resume").exitCode()).isZero();
+        assertThat(batch.waitFor(60)).as(batch.output()).isZero();
+        assertThat(CliRun.in(workspace, "show", "due").out()).as("a due task held by the pause runs after the resume")
+                .startsWith("due  completed");
+    }
 }

@@ -90,9 +90,12 @@ final class Claiming {
             // A task finished in this commit waits for the next one, like one there was no room for.
             List<Task> candidates;
             Set<String> leased = Set.of();
+            // Whether a task that is due now waits for a resume: a batch waits for it, as for a retry.
+            boolean heldByPause = false;
             if (flow.paused()) {
                 // Nothing new starts; the finishes above are recorded all the same.
                 candidates = List.of();
+                heldByPause = state.anyReady(change.now);
             } else if (ceiling.isEmpty() && !flow.isActive()) {
                 WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
                 candidates = runnable.tasks();
@@ -125,6 +128,7 @@ final class Claiming {
                     waitingForBudget = true;
                     continue;
                 }
+                heldByPause |= verdict.reason() == StartRule.Reason.PAUSED;
                 if (verdict.reason() == StartRule.Reason.QUEUE_LIMIT && verdict.until() != null
                         && (rateFrees == null || verdict.until().isBefore(rateFrees))) {
                     rateFrees = verdict.until();
@@ -153,8 +157,9 @@ final class Claiming {
             // next task falls due within the second is not idle: writing every file would make that task late.
             change.checkpointAfter = claimed.isEmpty() && !runnableLeft
                     && backoffEnd.map(end -> end.isAfter(change.now.plus(BUSY_UNTIL_DUE))).orElse(true);
-            // A task a rate holds back is due, like a retry: a batch waits for it.
-            boolean retriesWaiting = state.retriesWaiting(change.now) || rateEnd != null;
+            // A task a rate or a pause holds back is due, like a retry: a batch waits for it (and not only while no
+            // task waits for a later time).
+            boolean retriesWaiting = state.retriesWaiting(change.now) || rateEnd != null || heldByPause;
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
                     new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,

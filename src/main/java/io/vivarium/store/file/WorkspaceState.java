@@ -84,6 +84,12 @@ final class WorkspaceState {
         spend = spend.withLimit(limit);
     }
 
+    /** Whether any task is runnable now but for the budget and the flow settings. */
+    boolean anyReady(Instant now) {
+        releaseDue(now);
+        return !ready.isEmpty();
+    }
+
     /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
     List<Task> readyInOrder(Instant now) {
         releaseDue(now);
