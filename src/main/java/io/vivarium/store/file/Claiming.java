@@ -88,7 +88,7 @@ final class Claiming {
             Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
             FlowSettings flow = state.flow();
             // A task finished in this commit waits for the next one, like one there was no room for.
-            List<Task> candidates;
+            Iterable<Task> candidates;
             Set<String> leased = Set.of();
             // Whether a task that is due now waits for a resume: a batch waits for it, as for a retry.
             boolean heldByPause = false;
@@ -98,32 +98,45 @@ final class Claiming {
                 heldByPause = state.anyReady(change.now);
             } else if (ceiling.isEmpty() && !flow.isActive()) {
                 WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
-                candidates = runnable.tasks();
+                List<Task> fast = runnable.tasks();
                 more = runnable.more();
-                Set<String> skip = candidates.isEmpty() ? Set.of() : leasedElsewhere(change.now);
+                Set<String> skip = fast.isEmpty() ? Set.of() : leasedElsewhere(change.now);
                 leased = skip;
-                if (candidates.stream().anyMatch(t -> skip.contains(t.id()))) {
+                if (fast.stream().anyMatch(t -> skip.contains(t.id()))) {
                     // Taken past the leased ones, so that a task a lease holds never hides one behind it.
                     runnable = state.runnable(change.now, maxClaims + skip.size(), finishedHere);
                     List<Task> free = runnable.tasks().stream().filter(t -> !skip.contains(t.id())).toList();
-                    candidates = free.subList(0, Math.min(maxClaims, free.size()));
+                    fast = free.subList(0, Math.min(maxClaims, free.size()));
                     more = free.size() > maxClaims || runnable.more();
                 }
+                candidates = fast;
             } else {
-                // Under a ceiling or a queue's limits every runnable task is looked at: one that does not fit must not
-                // hide one behind it that does. Each claim counts at once, so the next task meets the room left.
-                candidates = state.readyInOrder(change.now);
-                leased = candidates.isEmpty() ? Set.of() : leasedElsewhere(change.now);
+                // Under a ceiling or a queue's limits every runnable task may be looked at: one that does not fit must
+                // not hide one behind it that does. Each claim counts at once, so the next task meets the room left.
+                leased = state.anyReady(change.now) ? leasedElsewhere(change.now) : Set.of();
+                candidates = readyInWindows(state, change.now, maxClaims + leased.size() + 8);
             }
             Set<String> notFree = leased;
-            candidates = candidates.stream().filter(t -> !notFree.contains(t.id())).toList();
+            Set<String> heldQueues = new HashSet<>();
             for (Task task : candidates) {
+                if (notFree.contains(task.id())) {
+                    continue;
+                }
                 if (finishedHere.contains(task.id())) {
                     more = true;
                     continue;
                 }
+                if (heldQueues.contains(task.queueName())) {
+                    // Paused or at a limit: within one commit its later tasks are held the same way.
+                    continue;
+                }
                 // The indexes found it; the rule has the last word (and the only word on budget).
                 StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit(), notFree);
+                boolean queueHeld = verdict.reason() == StartRule.Reason.PAUSED
+                        || verdict.reason() == StartRule.Reason.QUEUE_LIMIT;
+                if (queueHeld) {
+                    heldQueues.add(task.queueName());
+                }
                 if (verdict.reason() == StartRule.Reason.BUDGET) {
                     waitingForBudget = true;
                     continue;
@@ -134,10 +147,20 @@ final class Claiming {
                     rateFrees = verdict.until();
                 }
                 if (!verdict.mayStart()) {
+                    if (queueHeld && heldQueues.containsAll(state.queuesWithReady(change.now))) {
+                        // Every queue with a ready task is held: nothing behind this one could start now.
+                        break;
+                    }
                     continue;
                 }
                 if (claimed.size() >= maxClaims) {
                     more = true;
+                    if (ceiling.isEmpty()) {
+                        // One more could start: the pool comes back at once, so the rest need not be asked now (under
+                        // a limit on any queue, asking every ready task at every commit ran 100,000 tasks 5x slower).
+                        // Under a ceiling they are: the commit says whether any of them waits for budget.
+                        break;
+                    }
                     continue;
                 }
                 TaskRun run = state.runOf(task.id()).claim(task.id(), worker.workerId(), change.now);
@@ -165,6 +188,41 @@ final class Claiming {
                     new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,
                             retriesWaiting);
         }).get();
+    }
+
+    /**
+     * The tasks ready at {@code now} in claim order, read from the state in windows that grow fourfold, so that a
+     * commit that fills up early (it stops there) never copies the whole queue. Each window is a copy, taken after
+     * the last task read: claims change the state between windows.
+     */
+    private static Iterable<Task> readyInWindows(WorkspaceState state, Instant now, int first) {
+        return () -> new java.util.Iterator<>() {
+            private java.util.Iterator<Task> window = java.util.Collections.emptyIterator();
+            private int after = -1;
+            private int size = first;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                if (!window.hasNext() && more) {
+                    List<Task> next = state.readyAfter(now, after, size);
+                    window = next.iterator();
+                    more = next.size() == size;
+                    size = size > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : size * 4;
+                }
+                return window.hasNext();
+            }
+
+            @Override
+            public Task next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Task task = window.next();
+                after = state.positionOf(task.id());
+                return task;
+            }
+        };
     }
 
     /**

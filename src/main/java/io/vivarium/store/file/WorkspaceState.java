@@ -43,6 +43,8 @@ final class WorkspaceState {
     private final TreeSet<Integer> ready = new TreeSet<>(Comparator
             .comparing((Integer p) -> tasks.get(p).priority())
             .thenComparing(p -> p));
+    /** How many of {@link #ready} each queue holds: a commit under limits stops once every one of them is held. */
+    private final Map<String, Integer> readyByQueue = new HashMap<>();
     /** Tasks that may start but for the clock, by the moment they may ({@link StartRule#timed}). */
     private final TreeMap<Instant, Set<String>> timeline = new TreeMap<>();
     private final Map<String, Instant> waitingUntil = new HashMap<>();
@@ -82,6 +84,34 @@ final class WorkspaceState {
 
     void limitSpend(Optional<SpendLimit> limit) {
         spend = spend.withLimit(limit);
+    }
+
+    /**
+     * Up to {@code max} tasks runnable now but for the budget and the flow settings, in claim order, after the task
+     * at position {@code after} ({@code -1}: from the first): a commit under limits reads them a window at a time.
+     */
+    List<Task> readyAfter(Instant now, int after, int max) {
+        releaseDue(now);
+        List<Task> taken = new ArrayList<>(Math.min(max, ready.size()));
+        for (Integer p : after < 0 ? ready : ready.tailSet(after, false)) {
+            if (taken.size() >= max) {
+                break;
+            }
+            taken.add(tasks.get(p));
+        }
+        return taken;
+    }
+
+    /** The queues that hold a task runnable now but for the budget and the flow settings. */
+    Set<String> queuesWithReady(Instant now) {
+        releaseDue(now);
+        return readyByQueue.keySet();
+    }
+
+    /** The task's position in the queue, or -1 when it is not in it. */
+    int positionOf(String id) {
+        Integer p = position.get(id);
+        return p == null ? -1 : p;
     }
 
     /** Whether any task is runnable now but for the budget and the flow settings. */
@@ -380,6 +410,7 @@ final class WorkspaceState {
         runs.clear();
         dependents.clear();
         ready.clear();
+        readyByQueue.clear();
         timeline.clear();
         waitingUntil.clear();
         retrying.clear();
@@ -425,7 +456,9 @@ final class WorkspaceState {
         if (p == null) {
             return;
         }
-        ready.remove(p);
+        if (ready.remove(p)) {
+            readyByQueue.computeIfPresent(tasks.get(p).queueName(), (queue, n) -> n == 1 ? null : n - 1);
+        }
         Instant waiting = waitingUntil.remove(id);
         retrying.remove(id);
         if (waiting != null) {
@@ -447,7 +480,7 @@ final class WorkspaceState {
         }
         StartRule.Verdict timed = StartRule.timed(tasks.get(p), runs.get(id));
         if (timed.mayStart()) {
-            ready.add(p);
+            makeReady(p);
         } else {
             waitingUntil.put(id, timed.until());
             timeline.computeIfAbsent(timed.until(), k -> new LinkedHashSet<>()).add(id);
@@ -463,8 +496,14 @@ final class WorkspaceState {
             for (String id : due.getValue()) {
                 waitingUntil.remove(id);
                 retrying.remove(id);
-                ready.add(position.get(id));
+                makeReady(position.get(id));
             }
+        }
+    }
+
+    private void makeReady(int p) {
+        if (ready.add(p)) {
+            readyByQueue.merge(tasks.get(p).queueName(), 1, Integer::sum);
         }
     }
 
