@@ -23,7 +23,8 @@ public record Rate(int starts, Duration period) {
                     + starts + ")");
         }
         if (period == null || period.isNegative() || period.isZero() || period.compareTo(MAX_PERIOD) > 0) {
-            throw new InvalidTaskException("rate", "rate's period must be from 1s to 1d (got " + period + ")");
+            throw new InvalidTaskException("rate", "rate's period must be from 1s to 1d (got "
+                    + (period == null ? "none" : period.isNegative() ? period : Durations.compact(period)) + ")");
         }
     }
 
