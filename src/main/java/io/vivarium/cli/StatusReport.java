@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.vivarium.task.FlowSettings;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,7 +26,7 @@ import java.util.Optional;
  * {@value #LISTED} of each), then claims. Read through the store's queries, so a large queue is not read whole.
  */
 record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPage blocked, List<Claim> claims,
-                    Duration lease, Clock clock) {
+                    Duration lease, Clock clock, FlowSettings flow) {
 
     private static final int MAX_ERROR_LENGTH = 160;
     static final int LISTED = 50;
@@ -33,7 +34,7 @@ record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPag
     static StatusReport of(TaskStore store, Optional<SpendLimit> processLimit, Duration lease, Clock clock) {
         Summary summary = store.summary();
         return new StatusReport(summary, store.spend(processLimit), listed(store, summary, TaskStatus.FAILED),
-                listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock);
+                listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock, store.flow().settings());
     }
 
     /** Asked of the store only when the summary counts some: a store may answer a summary without reading tasks. */
@@ -55,6 +56,7 @@ record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPag
         out.printf("  Budget used:  $%s%n", Budget.format(s.budgetUsed()));
         out.println();
         out.println(spendLine(spend));
+        printPauses(out);
         printTasks(out, failed, "Failed tasks", true);
         printTasks(out, blocked, "Blocked tasks", false);
         printClaims(out);
@@ -73,6 +75,18 @@ record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPag
         }
         if (page.total() > page.items().size()) {
             out.printf("  … and %d more (GET /tasks?status=…)%n", page.total() - page.items().size());
+        }
+    }
+
+    /** A pause outlives the command that set it: the first place a user looks when nothing runs says so. */
+    private void printPauses(PrintWriter out) {
+        if (flow.paused()) {
+            out.println("The workspace is paused: nothing new starts until 'vivarium resume'");
+        }
+        List<String> pausedQueues = flow.queues().entrySet().stream().filter(e -> e.getValue().paused())
+                .map(java.util.Map.Entry::getKey).toList();
+        if (!pausedQueues.isEmpty()) {
+            out.println("Paused queues: " + String.join(", ", pausedQueues) + " (vivarium queue resume NAME)");
         }
     }
 
