@@ -52,6 +52,12 @@ final class WorkspaceState {
     private final int[] counts = new int[TaskStatus.values().length];
     private long budgetMicros;
     private SpendLedger spend;
+    /**
+     * What the writes since the ledger was last asked for do to it, summed: a ledger is an immutable record with a
+     * map of days, and making a new one for each of a commit's hundreds of entries was a tenth of all a run's garbage.
+     */
+    private SpendChange unapplied = SpendChange.NONE;
+    private Instant unappliedAt;
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
@@ -68,11 +74,15 @@ final class WorkspaceState {
     }
 
     SpendLedger spend() {
+        if (!unapplied.isNone()) {
+            spend = spend.apply(unapplied, unappliedAt);
+            unapplied = SpendChange.NONE;
+        }
         return spend;
     }
 
     void limitSpend(Optional<SpendLimit> limit) {
-        spend = spend.withLimit(limit);
+        spend = spend().withLimit(limit);
     }
 
     /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
@@ -158,7 +168,7 @@ final class WorkspaceState {
             entries[i++] = e.getValue();
         }
         return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(),
-                logFrame.withSpend(spend).extra());
+                logFrame.withSpend(spend()).extra());
     }
 
     // --- what a commit may claim ---
@@ -192,7 +202,7 @@ final class WorkspaceState {
     /** {@link StartRule} for one task as this state stands, with the ledger's room under {@code processLimit}. */
     StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit) {
         return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
-                new StartRule.Context(now, spend.room(processLimit)));
+                new StartRule.Context(now, spend().room(processLimit)));
     }
 
     Optional<Instant> nextBackoffEnd(Instant now) {
@@ -256,8 +266,19 @@ final class WorkspaceState {
         if (p == null) {
             return;
         }
-        spend = spend.apply(SpendChange.of(tasks.get(p), old, run), at);
+        SpendChange change = SpendChange.of(tasks.get(p), old, run);
+        if (!change.isNone()) {
+            if (!unapplied.isNone() && utcDay(at) != utcDay(unappliedAt)) {
+                spend(); // charges count on their own day
+            }
+            unapplied = unapplied.plus(change);
+            unappliedAt = at;
+        }
         place(id, old, run);
+    }
+
+    private static long utcDay(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), 86_400);
     }
 
     /** Moves a task's counts and indexes from its old entry to its new one. */
@@ -283,7 +304,7 @@ final class WorkspaceState {
         List<Task> kept = tasks.stream().filter(t -> !gone.contains(t.id())).toList();
         Map<String, TaskRun> keptRuns = new LinkedHashMap<>(runs);
         keptRuns.keySet().removeAll(gone);
-        SpendLedger ledger = spend;
+        SpendLedger ledger = spend();
         QueueDocument keptFrame = frame;
         clear();
         frame = keptFrame;
@@ -307,7 +328,7 @@ final class WorkspaceState {
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
         budgetMicros = 0;
-        spend = spend.cleared();
+        spend = spend().cleared();
     }
 
     /** Forgets every run state, keeping the queue: a clear the queue file already holds (see the store's reload). */
@@ -319,7 +340,7 @@ final class WorkspaceState {
             }
         }
         runs.clear();
-        spend = spend.cleared();
+        spend = spend().cleared();
     }
 
     // --- indexes ---
