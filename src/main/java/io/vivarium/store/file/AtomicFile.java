@@ -52,6 +52,25 @@ final class AtomicFile {
         return temp;
     }
 
+    /** What a temp file is written with, for content not held as one array. */
+    interface Content {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    /** {@link #writeTemp(Path, byte[])} for content that writes itself to the channel. */
+    static Path writeTemp(Path target, Content content) throws IOException {
+        Path temp = TempFiles.beside(target);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            content.writeTo(out);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
     /** The second half: the temp file renamed over {@code target}, and the directory made durable. */
     static void install(Path temp, Path target) throws IOException {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

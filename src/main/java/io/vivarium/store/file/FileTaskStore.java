@@ -112,6 +112,13 @@ public final class FileTaskStore implements TaskStore {
         });
     }
 
+    /** From memory once read; before that, from the journal's last record, when the files are the ones it names. */
+    @Override
+    public boolean mayWaitForTime() {
+        return lock.callExclusive(() -> journalled.loaded() ? journalled.current().timedPending() > 0
+                : journalled.recordedTimed().orElse(true));
+    }
+
     @Override
     public Optional<TaskEntry> find(String id) {
         return lock.callExclusive(() -> {

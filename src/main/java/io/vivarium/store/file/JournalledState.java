@@ -102,6 +102,16 @@ final class JournalledState {
         return LogTail.summary(paths.log());
     }
 
+    /** Whether a pending task waits for a time, as the journal's last record says; empty when it cannot say. */
+    Optional<Boolean> recordedTimed() {
+        Journal.Tail tail = journal.read();
+        JournalRecord last = journal.last();
+        if (!filesAsNamed(tail.header()) || last == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(last.timed());
+    }
+
     Optional<SpendLedger> recordedSpend() {
         Journal.Tail tail = journal.read();
         JournalHeader header = tail.header();
@@ -367,7 +377,7 @@ final class JournalledState {
         }
         long seq = state.seq() + 1;
         JournalRecord record = new JournalRecord(seq, now, false, List.of(), restored, null, state.summary(),
-                ExecutionLog.spendFields(state.spend()), filesChangedByHand());
+                ExecutionLog.spendFields(state.spend()), filesChangedByHand(), List.of(), state.timedPending() > 0);
         try {
             journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
         } catch (RuntimeException e) {

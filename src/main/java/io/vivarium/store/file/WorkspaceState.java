@@ -4,6 +4,7 @@ import io.vivarium.spend.SpendChange;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -50,6 +51,8 @@ final class WorkspaceState {
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
     private final int[] counts = new int[TaskStatus.values().length];
+    /** Pending tasks with a time they wait for ({@link Occurrences#dueAt}): none, and no one waits for the clock. */
+    private int timedPending;
     private long budgetMicros;
     private SpendLedger spend;
     /**
@@ -135,6 +138,10 @@ final class WorkspaceState {
     /** Tasks in progress, in the order they were claimed. */
     Set<String> inProgress() {
         return inProgress;
+    }
+
+    int timedPending() {
+        return timedPending;
     }
 
     Summary summary() {
@@ -244,6 +251,7 @@ final class WorkspaceState {
             tasks.add(task);
             position.put(task.id(), p);
             TaskRun run = runs.get(task.id());
+            timedPending += timed(task, run);
             if (run != null) {
                 count(run, +1);
                 trackRunning(task.id(), run);
@@ -277,12 +285,20 @@ final class WorkspaceState {
         place(id, old, run);
     }
 
+    /** 1 when a pending task waits for a time (now or later: the clock moves on, a due time is not re-counted). */
+    private static int timed(Task task, TaskRun run) {
+        boolean pending = run == null || run.status() == TaskStatus.PENDING;
+        return pending && Occurrences.dueAt(task, run) != null ? 1 : 0;
+    }
+
     private static long utcDay(Instant at) {
         return Math.floorDiv(at.getEpochSecond(), 86_400);
     }
 
     /** Moves a task's counts and indexes from its old entry to its new one. */
     private void place(String id, TaskRun old, TaskRun run) {
+        Task task = tasks.get(position.get(id));
+        timedPending += timed(task, run) - timed(task, old);
         if (old != null) {
             count(old, -1);
         }
@@ -327,6 +343,7 @@ final class WorkspaceState {
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
+        timedPending = 0;
         budgetMicros = 0;
         spend = spend().cleared();
     }
