@@ -101,7 +101,7 @@ final class QuickAppend {
         if (summarySpan.isEmpty() || queueRevision.isEmpty() || logRevision.isEmpty()) {
             return Optional.empty();
         }
-        Optional<QueueScan> scan = scan(queue);
+        Optional<QueueScan> scan = QueueScanner.scan(queue);
         if (scan.isEmpty()) {
             return Optional.empty();
         }
@@ -118,6 +118,7 @@ final class QuickAppend {
                 replaceSummary(plan.log(), plan.summary(), plan.logRevision(), after, seq));
     }
 
+    /** The same pass with a streaming JSON parser: what {@link QueueScanner} must agree with (its test's oracle). */
     static Optional<QueueScan> scan(byte[] queue) {
         Set<String> ids = new HashSet<>();
         try (JsonParser p = new JsonFactory().createParser(ObjectReadContext.empty(), queue)) {
