@@ -344,7 +344,9 @@ final class JournalledState {
         if (loaded.tasks().size() >= LARGE_QUEUE) {
             // The state just read lives as long as the process. Tenured in one collection now, it is not copied
             // again by every young collection of the run, whose pauses would otherwise make the JVM grow its heap
-            // (and its memory) several times over; ~0.1 s once, for 100,000 tasks.
+            // (and its memory) several times over; ~0.1 s once, for 100,000 tasks. The heap is sized to the state by
+            // that collection, not left at what loading grew it to.
+            HeapSizing.keepCompact();
             System.gc();
         }
     }
