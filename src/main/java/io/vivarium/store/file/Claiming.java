@@ -83,6 +83,7 @@ final class Claiming {
             List<Lease> claimed = new ArrayList<>();
             boolean more = false;
             boolean waitingForBudget = false;
+            List<Task> overBudget = new ArrayList<>();
             // The first moment a queue's rate lets a task it held back start: the pool wakes then.
             Instant rateFrees = null;
             Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
@@ -122,7 +123,7 @@ final class Claiming {
                 // The indexes found it; the rule has the last word (and the only word on budget).
                 StartRule.Verdict verdict = state.check(task, change.now, settings.spendLimit());
                 if (verdict.reason() == StartRule.Reason.BUDGET) {
-                    waitingForBudget = true;
+                    overBudget.add(task);
                     continue;
                 }
                 if (verdict.reason() == StartRule.Reason.QUEUE_LIMIT && verdict.until() != null
@@ -143,6 +144,13 @@ final class Claiming {
                 claimed.add(new Lease(task, run.attempts(), worker, fence));
             }
             boolean runnableLeft = more;
+            // Asked again once every claim counted: a task a queue's limit now holds back waits for the queue first.
+            for (Task task : overBudget) {
+                if (state.check(task, change.now, settings.spendLimit()).reason() == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    break;
+                }
+            }
             boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
             Optional<Instant> timelineEnd = state.nextBackoffEnd(change.now);

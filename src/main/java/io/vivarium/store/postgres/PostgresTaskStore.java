@@ -43,7 +43,8 @@ import java.util.function.UnaryOperator;
  * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
  * task model's intent methods compute every new state, as in the file store; the rows carry the same JSON as the
  * workspace files. The work is split by operation: {@link Claiming}, {@link Finishing}, {@link Dependents},
- * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}, {@link Spending};
+ * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}, {@link Spending},
+ * and for queues' limits and pauses {@link FlowRows}, {@link StartRows} and {@link FlowClaiming};
  * liveness and wake-ups are the {@link OwnerSession}'s.
  */
 public final class PostgresTaskStore implements TaskStore {
