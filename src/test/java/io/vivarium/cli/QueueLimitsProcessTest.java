@@ -10,6 +10,7 @@ import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.TaskStores;
 import io.vivarium.support.CliProcess;
+import io.vivarium.support.PostgresServer;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A queue's limits and a pause hold across real processes: two {@code start 4} JVMs share a workspace, and the
- * limits are set with the real CLI. The scenarios take the store's arguments, so each runs on every store.
+ * limits are set with the real CLI. The scenarios take the store's arguments, so each runs on every store: the
+ * workspace files, and a PostgreSQL database of its own that both JVMs reach with {@code --store}.
  */
 class QueueLimitsProcessTest {
 
@@ -48,6 +50,29 @@ class QueueLimitsProcessTest {
     @Test
     void onTheWorkspaceFilesPauseStopsEveryProcessWithinASecondAndResumeRestartsThem() throws Exception {
         pauseAndResume(List.of("-w", workspace.toString()), StoreLocation.of(workspace, ""));
+    }
+
+    @Test
+    void onPostgresqlConcurrencyOneNeverRunsTwoAtOnce() throws Exception {
+        String url = freshDatabase();
+        concurrencyOne(List.of("-w", workspace.toString(), "--store", url), StoreLocation.of(workspace, url));
+    }
+
+    @Test
+    void onPostgresqlARateOfThreeASecondNeverStartsAFourth() throws Exception {
+        String url = freshDatabase();
+        rateOfThreeASecond(List.of("-w", workspace.toString(), "--store", url), StoreLocation.of(workspace, url));
+    }
+
+    @Test
+    void onPostgresqlPauseStopsEveryProcessWithinASecondAndResumeRestartsThem() throws Exception {
+        String url = freshDatabase();
+        pauseAndResume(List.of("-w", workspace.toString(), "--store", url), StoreLocation.of(workspace, url));
+    }
+
+    /** An empty database of its own on the shared embedded server: the queue and its limits start from nothing. */
+    private static String freshDatabase() {
+        return PostgresServer.shared().url(PostgresServer.shared().createDatabase());
     }
 
     /**
