@@ -255,6 +255,7 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public FlowRoom flow() {
+        // A transaction only for its moment (the store's clock), as a claim's; it writes nothing.
         return database.change(tx -> FlowRows.room(tx.connection, FlowRows.settings(tx.connection), tx.now));
     }
 
@@ -265,7 +266,6 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public List<QueueStatus> queues() {
-        // One transaction: the limits and the counts as of one moment.
-        return database.change(tx -> FlowRows.queues(tx.connection));
+        return database.read(FlowRows::queues);
     }
 }
