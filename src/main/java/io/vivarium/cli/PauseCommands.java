@@ -1,5 +1,6 @@
 package io.vivarium.cli;
 
+import io.vivarium.app.QueueControl;
 import io.vivarium.store.TaskStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ final class PauseCommands {
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
                 boolean was = store.flow().settings().paused();
-                store.changeFlow(flow -> flow.withPaused(true));
+                new QueueControl(store).pause();
                 spec.commandLine().getOut().println(was ? "The workspace was already paused."
                         : "Paused " + workspace.location().describe() + ": nothing new starts until 'vivarium "
                         + "resume'; " + store.summary().inProgress() + " running grind(s) finish.");
@@ -63,7 +64,7 @@ final class PauseCommands {
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
                 boolean was = store.flow().settings().paused();
-                store.changeFlow(flow -> flow.withPaused(false));
+                new QueueControl(store).resume();
                 spec.commandLine().getOut().println(was ? "Resumed " + workspace.location().describe() + "."
                         : "The workspace was not paused.");
                 return Cli.OK;

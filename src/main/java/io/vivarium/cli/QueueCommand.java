@@ -1,16 +1,15 @@
 package io.vivarium.cli;
 
+import io.vivarium.app.QueueControl;
+import io.vivarium.app.QueuesView;
 import io.vivarium.store.QueueStatus;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkspaceJson;
-import io.vivarium.task.FlowSettings;
 import io.vivarium.task.QueueLimits;
-import io.vivarium.task.QueueName;
 import io.vivarium.task.Rate;
 import io.vivarium.task.Summary;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,14 +49,14 @@ final class QueueCommand implements Callable<Integer> {
 
     static int list(CliContext context, WorkspaceOption workspace, CommandSpec spec, boolean json) {
         try (TaskStore store = workspace.openStore(context.clock())) {
-            List<QueueStatus> queues = store.queues();
-            FlowSettings flow = store.flow().settings();
+            QueuesView view = new QueueControl(store).view();
+            List<QueueStatus> queues = view.queues();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(WorkspaceJson.mapper().writeValueAsString(new Listing(flow.paused(), queues)));
+                out.println(WorkspaceJson.mapper().writeValueAsString(view));
                 return Cli.OK;
             }
-            if (flow.paused()) {
+            if (view.paused()) {
                 out.println("The workspace is paused: nothing new starts anywhere (vivarium resume).");
             }
             int width = Math.max(5, queues.stream().mapToInt(q -> q.name().length()).max().orElse(5));
@@ -69,22 +68,9 @@ final class QueueCommand implements Callable<Integer> {
                 out.printf(row, q.name(), t.pending(), t.inProgress(), t.completed(), t.failed() + t.blocked(),
                         limits.concurrency() == null ? "-" : limits.concurrency(),
                         limits.rate() == null ? "-" : limits.rate(),
-                        limits.paused() ? "paused" : flow.paused() ? "paused (workspace)" : "running");
+                        limits.paused() ? "paused" : view.paused() ? "paused (workspace)" : "running");
             }
             return Cli.OK;
-        }
-    }
-
-    /** What {@code queue list --json} prints: the workspace's pause and every queue. */
-    record Listing(boolean paused, List<QueueStatus> queues) {
-    }
-
-    /** The queue a user names in a verb that changes only an existing one: it holds tasks, or has settings. */
-    static void requireKnown(TaskStore store, String name) {
-        QueueName.requireValid("queue", name);
-        if (store.queues().stream().noneMatch(q -> q.name().equals(name))) {
-            throw new UserInputException("no queue '" + name + "': none of its tasks is in the workspace and it has "
-                    + "no limits (vivarium queue lists them)");
         }
     }
 
@@ -143,43 +129,20 @@ final class QueueCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            QueueName.requireValid("queue", name);
             if (concurrency == null && rate == null) {
                 throw new UserInputException("name a limit to set: --concurrency N or --rate N/PERIOD");
             }
-            // Parsed before the store is opened: bad input changes nothing.
-            Integer newConcurrency = concurrency == null || isNone(concurrency) ? null : concurrency(concurrency);
-            Rate newRate = rate == null || isNone(rate) ? null : Rate.parse(rate);
+            // Read before the store is opened: bad input changes nothing.
+            QueueControl.Change<Integer> newConcurrency = concurrency == null ? QueueControl.Change.keep()
+                    : QueueControl.concurrency(concurrency);
+            QueueControl.Change<Rate> newRate = rate == null ? QueueControl.Change.keep() : QueueControl.rate(rate);
             try (TaskStore store = workspace.openStore(context.clock())) {
-                FlowSettings after = store.changeFlow(flow -> {
-                    QueueLimits limits = flow.of(name);
-                    if (concurrency != null) {
-                        limits = limits.withConcurrency(newConcurrency);
-                    }
-                    if (rate != null) {
-                        limits = limits.withRate(newRate);
-                    }
-                    return flow.withQueue(name, limits);
-                });
-                QueueLimits set = after.of(name);
+                QueueLimits set = new QueueControl(store).set(name, newConcurrency, newRate).limits();
                 spec.commandLine().getOut().printf("Queue %s: concurrency %s, rate %s%s, for every process that "
                                 + "shares %s%n", name, set.concurrency() == null ? "unlimited" : set.concurrency(),
                         set.rate() == null ? "unlimited" : set.rate(), set.paused() ? " (paused)" : "",
                         workspace.location().describe());
                 return Cli.OK;
-            }
-        }
-
-        private static boolean isNone(String value) {
-            return value.strip().toLowerCase(Locale.ROOT).equals("none");
-        }
-
-        private static Integer concurrency(String value) {
-            try {
-                return new QueueLimits(Integer.parseInt(value.strip()), null, false).concurrency();
-            } catch (NumberFormatException e) {
-                throw new UserInputException("--concurrency: a whole number from 1 to "
-                        + QueueLimits.MAX_CONCURRENCY + ", or none (got '" + value + "')");
             }
         }
     }
@@ -205,9 +168,8 @@ final class QueueCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            QueueName.requireValid("queue", name);
             try (TaskStore store = workspace.openStore(context.clock())) {
-                store.changeFlow(flow -> flow.withQueue(name, flow.of(name).withPaused(true)));
+                new QueueControl(store).pauseQueue(name);
                 spec.commandLine().getOut().printf("Queue %s paused: none of its tasks starts until 'vivarium "
                         + "queue resume %s'; running ones finish.%n", name, name);
                 return Cli.OK;
@@ -236,12 +198,12 @@ final class QueueCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
-                requireKnown(store, name);
+                QueueControl control = new QueueControl(store);
                 boolean wasPaused = store.flow().settings().of(name).paused();
-                store.changeFlow(flow -> flow.withQueue(name, flow.of(name).withPaused(false)));
+                QueueStatus after = control.resumeQueue(name);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(wasPaused ? "Queue " + name + " resumed." : "Queue " + name + " was not paused.");
-                if (store.flow().settings().paused()) {
+                if (after.paused()) {
                     out.println("The whole workspace is still paused (vivarium resume).");
                 }
                 return Cli.OK;

@@ -35,7 +35,8 @@ class QueueCommandsTest {
                 .containsPattern("\ntests +1 +0 +0 +0 +1 +- +running\n");
 
         assertThat(CliRun.in(workspace, "queue", "pause", "tests").out()).contains("Queue tests paused");
-        assertThat(CliRun.in(workspace, "show", "unit").out()).contains("queue tests, medium priority");
+        assertThat(CliRun.in(workspace, "show", "unit").out()).contains("queue tests, medium priority")
+                .contains("queue 'tests' is paused");
         CliRun start = CliRun.in(workspace, "start", "2", "--dry-run");
         assertThat(start.out()).containsPattern("unit +queue 'tests' is paused");
 
@@ -70,7 +71,7 @@ class QueueCommandsTest {
         assertOneLine(CliRun.in(workspace, "queue", "set", "tests", "--concurrency", "-1"),
                 "--concurrency: concurrency must be from 1");
         assertOneLine(CliRun.in(workspace, "queue", "set", "tests", "--concurrency", "two"),
-                "--concurrency: a whole number");
+                "--concurrency: concurrency must be a whole number");
         assertOneLine(CliRun.in(workspace, "queue", "set", "tests"), "name a limit to set");
         assertOneLine(CliRun.in(workspace, "queue", "set", "no/slash", "--concurrency", "1"), "invalid queue name");
         assertOneLine(CliRun.in(workspace, "queue", "resume", "nope"), "no queue 'nope'");
