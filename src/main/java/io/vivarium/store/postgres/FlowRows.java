@@ -30,7 +30,9 @@ import java.util.function.UnaryOperator;
  * {@code vivarium_queue}, and on the state row {@code flow_active}, which every commit reads with its start version
  * ({@link Tx#startFlowActive}) so that a claim with nothing set never looks further. A change locks the state row
  * first, as a claim under limits does ({@link FlowClaiming}), so the two take turns; it ends by announcing a new
- * version, which wakes every waiting pool.
+ * version, which wakes every waiting pool. A claim without limits locks nothing: one whose start was read just before
+ * the first setting committed claims as the settings stood then, as if it had committed first (milliseconds; its
+ * starts are then missing from a rate set in that moment).
  */
 final class FlowRows {
 
