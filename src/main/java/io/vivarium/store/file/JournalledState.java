@@ -379,7 +379,7 @@ final class JournalledState {
         }
         long seq = state.seq() + 1;
         JournalRecord record = new JournalRecord(seq, now, false, List.of(), restored, null, state.summary(),
-                ExecutionLog.spendFields(state.spend()), filesChangedByHand(), List.of(), state.timedPending() > 0);
+                ExecutionLog.spendFields(state.spend()), filesChangedByHand(), List.of(), null, state.timedPending() > 0);
         try {
             journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
         } catch (RuntimeException e) {
@@ -404,6 +404,9 @@ final class JournalledState {
         }
         if (queuePart) {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
+            if (record.flow() != null) {
+                s.setFlow(record.flow());
+            }
         }
         if (runPart) {
             record.runs().forEach((id, run) -> s.setRun(id, run, record.at()));

@@ -85,7 +85,7 @@ final class QuickAdd {
             Boolean timed = last == null || last.timed() == null ? null
                     : last.timed() || stamped.stream().anyMatch(t -> Occurrences.dueAt(t, null) != null);
             journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of(), false,
-                    List.of(), timed), null);
+                    List.of(), null, timed), null);
             return Optional.of(new Committed(seq, stamped, after));
         });
         if (committed.isEmpty()) {
