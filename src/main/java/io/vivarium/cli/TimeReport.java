@@ -11,7 +11,7 @@ record TimeReport(int waiting, Occurrences.Due next, Instant now) {
 
     static TimeReport of(TaskStore store, Instant now) {
         // Only a queue with pending tasks is read whole.
-        if (store.summary().pending() == 0) {
+        if (store.summary().pending() == 0 || !store.mayWaitForTime()) {
             return new TimeReport(0, null, now);
         }
         Snapshot snapshot = store.snapshot();

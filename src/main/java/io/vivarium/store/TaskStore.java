@@ -32,6 +32,14 @@ public interface TaskStore extends AutoCloseable {
     /** The counts over the whole queue, without reading every task where the store can avoid it. */
     Summary summary();
 
+    /**
+     * False only when the store knows, without reading every task, that no pending task has a time it waits for
+     * ({@code run_at}, a recurrence's next occurrence); then {@code status} need not read the queue to say so.
+     */
+    default boolean mayWaitForTime() {
+        return true;
+    }
+
     /** One task and its run state. */
     Optional<TaskEntry> find(String id);
 

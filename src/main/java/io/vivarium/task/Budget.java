@@ -10,7 +10,18 @@ public final class Budget {
     /** A cap on a single grind, so that a typo such as {@code --max 1e9} is refused rather than honoured. */
     public static final double MAX_DOLLARS = 1000.0;
 
+    private static final Double DEFAULT_MIN = Task.DEFAULT_MIN_BUDGET;
+    private static final Double DEFAULT_MAX = Task.DEFAULT_MAX_BUDGET;
+
     private Budget() {
+    }
+
+    /** One instance of the default budgets for every task that has them, not two boxes per task of 100,000. */
+    static Double shared(Double dollars) {
+        if (dollars.equals(DEFAULT_MIN)) {
+            return DEFAULT_MIN;
+        }
+        return dollars.equals(DEFAULT_MAX) ? DEFAULT_MAX : dollars;
     }
 
     public static void check(double min, double max) {

@@ -69,8 +69,8 @@ public record Task(
     public Task {
         TaskId.requireValid("id", id);
         type = type == null ? TaskType.GRIND : type;
-        minBudget = minBudget == null ? DEFAULT_MIN_BUDGET : minBudget;
-        maxBudget = maxBudget == null ? Math.max(DEFAULT_MAX_BUDGET, minBudget) : maxBudget;
+        minBudget = Budget.shared(minBudget == null ? DEFAULT_MIN_BUDGET : minBudget);
+        maxBudget = Budget.shared(maxBudget == null ? Math.max(DEFAULT_MAX_BUDGET, minBudget) : maxBudget);
         Budget.check(minBudget, maxBudget);
         intensity = intensity == null ? Intensity.MEDIUM : intensity;
         priority = priority == null ? Priority.MEDIUM : priority;

@@ -57,8 +57,11 @@ public record TaskRun(
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
+    /** Shared: every task without an entry reads as this one, and an entry never changes. */
+    private static final TaskRun PENDING = legacy(TaskStatus.PENDING);
+
     public static TaskRun pending() {
-        return legacy(TaskStatus.PENDING);
+        return PENDING;
     }
 
     /** A task that finished before the log existed (the old queue format's {@code completed}/{@code failed} lists). */

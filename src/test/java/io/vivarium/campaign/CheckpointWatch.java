@@ -144,7 +144,9 @@ final class CheckpointWatch {
         attribute(unknown, alive);
         long deadline = System.nanoTime() + settleMillis * 1_000_000;
         for (Temp temp : unknown) {
-            if (temp.writer != 0) {
+            if (temp.writer != 0 || namesAnotherLiveWriter(temp, victim, alive)) {
+                // A live writer between closing its temp and renaming it (waiting for the workspace lock, which
+                // under load can take longer than the settle time): not the victim's, and never to be torn.
                 continue;
             }
             while (temp.exists() && System.nanoTime() < deadline) {
@@ -208,6 +210,17 @@ final class CheckpointWatch {
             }
         }
         return found;
+    }
+
+    /** The writer's pid in the temp's name ({@code .<target>.<pid>-<uuid>.tmp}) is alive and not the victim's. */
+    private static boolean namesAnotherLiveWriter(Temp temp, long victim, Collection<Long> alive) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.(\\d+)-[0-9a-f-]{36}\\.tmp$")
+                .matcher(temp.path.getFileName().toString());
+        if (!m.find()) {
+            return false;
+        }
+        long named = Long.parseLong(m.group(1));
+        return named != victim && alive.contains(named);
     }
 
     /** Pins each temp file on the process among {@code pids} that has it open, if any has. */

@@ -32,6 +32,19 @@ public abstract class QueuesContract extends TaskStoreContract {
     }
 
     @Test
+    void aQueryTakesOneQueuesTasksInQueueOrder() {
+        add(aTask("a").queue("tests"), aTask("b"), aTask("c").prompt("hi"), aTask("d").queue("tests"));
+        TaskPage tests = store.query(TaskQuery.all().inQueue("tests"));
+        assertThat(tests.items()).extracting(TaskEntry::id).containsExactly("a", "d");
+        assertThat(tests.total()).isEqualTo(2);
+        assertThat(store.query(TaskQuery.all().inQueue("llm")).items()).extracting(TaskEntry::id)
+                .containsExactly("c");
+        assertThat(store.query(new TaskQuery(TaskStatus.PENDING, "d", 0, 10, "tests")).items())
+                .extracting(TaskEntry::id).containsExactly("d");
+        assertThat(store.query(TaskQuery.all().inQueue("none-such")).total()).isZero();
+    }
+
+    @Test
     void theSettingsAreKeptInTheStoreForEveryInstance() {
         FlowSettings written = store.changeFlow(f -> f.withQueue("llm",
                 QueueLimits.NONE.withConcurrency(2).withRate(Rate.parse("60/min"))));

@@ -1,7 +1,6 @@
 package io.vivarium.store.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,10 +27,7 @@ final class AtomicFile {
         FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
         try (out) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
+            ChunkedIo.write(out, -1, content);
             out.force(true);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -47,12 +43,28 @@ final class AtomicFile {
         Path temp = TempFiles.beside(target);
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
+            ChunkedIo.write(out, -1, content);
             out.force(true);
         } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    /** What a temp file is written with, for content not held as one array. */
+    interface Content {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    /** {@link #writeTemp(Path, byte[])} for content that writes itself to the channel. */
+    static Path writeTemp(Path target, Content content) throws IOException {
+        Path temp = TempFiles.beside(target);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            content.writeTo(out);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }

@@ -97,7 +97,7 @@ final class Change {
     /** The journal record this change makes as {@code seq}, with the state's summary and spend as they are now. */
     JournalRecord record(long seq, boolean reread) {
         return new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                ExecutionLog.spendFields(state.spend()), reread, removed, flow);
+                ExecutionLog.spendFields(state.spend()), reread, removed, flow, state.timedPending() > 0);
     }
 
     void failed() {

@@ -10,15 +10,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.vivarium.task.Summary;
 import io.vivarium.task.TaskRun;
-import java.nio.charset.StandardCharsets;
-import tools.jackson.databind.util.RawValue;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JacksonSerializable;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.jsontype.TypeSerializer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,21 +51,43 @@ final class Checkpoints {
     }
 
     /**
-     * The log as written: the same fields in the same order as {@link ExecutionLog}, each entry given as the JSON
-     * text it was last written as. Re-encoding 100,000 unchanged entries every second is most of what a checkpoint
-     * would otherwise cost, in time and in garbage.
+     * The log as written: the same fields in the same order as {@link ExecutionLog}, the entries streamed from the
+     * frozen arrays one by one ({@link Entries}). No map of 100,000 entries and no text of one is built: an earlier
+     * version kept every entry's JSON text between checkpoints (tens of MB for the life of the process, and a copy
+     * in every young collection), which cost more memory than encoding the entries again saves time.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"version", "revision", "tasks", "swarm_summary"})
-    record LogText(String version, Long revision, Map<String, RawValue> tasks, Summary swarmSummary,
+    record LogText(String version, Long revision, Entries tasks, Summary swarmSummary,
                    @JsonAnyGetter Map<String, Object> extra) {
     }
 
-    /** An entry's text, valid while the entry is this very object (entries are immutable, replaced on change). */
-    private record Rendered(TaskRun run, RawValue text) {
-    }
+    /** The log's {@code tasks} object, written entry by entry straight to the document's generator. */
+    static final class Entries extends JacksonSerializable.Base {
+        private final String[] ids;
+        private final TaskRun[] runs;
 
-    private final Map<String, Rendered> rendered = new HashMap<>();
+        Entries(String[] ids, TaskRun[] runs) {
+            this.ids = ids;
+            this.runs = runs;
+        }
+
+        @Override
+        public void serialize(JsonGenerator gen, SerializationContext ctxt) {
+            ValueSerializer<Object> entry = ctxt.findValueSerializer(TaskRun.class);
+            gen.writeStartObject(this, ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                gen.writeName(ids[i]);
+                entry.serialize(runs[i], gen, ctxt);
+            }
+            gen.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator gen, SerializationContext ctxt, TypeSerializer typeSer) {
+            serialize(gen, ctxt);
+        }
+    }
 
     private final JournalledState state;
     private volatile boolean wroteHere;
@@ -169,7 +192,7 @@ final class Checkpoints {
             if (frozen.queue() != null) {
                 queueTemp = writeDocument(state.paths().queue(), frozen.queue().withRevision(frozen.seq()));
             }
-            logTemp = writeDocument(state.paths().log(), text(frozen.log(), frozen.seq()));
+            logTemp = writeDocument(state.paths().log(), textOf(frozen.log(), frozen.seq()));
             Path q = queueTemp;
             Path l = logTemp;
             boolean installed = state.lock().callExclusive(() -> {
@@ -191,72 +214,9 @@ final class Checkpoints {
         }
     }
 
-    private LogText text(FrozenLog log, long seq) {
-        String[] ids = log.ids();
-        RawValue[] texts = new RawValue[ids.length];
-        if (rendered.size() > ids.length) {
-            rendered.clear(); // after a clear: most of what was kept is gone
-        }
-        for (int i = 0; i < ids.length; i++) {
-            TaskRun run = log.runs()[i];
-            Rendered r = rendered.get(ids[i]);
-            if (r == null || r.run() != run) {
-                // At the depth of an entry: two levels in, four spaces.
-                String json = new String(WorkspaceJson.mapper().writeValueAsBytes(run), StandardCharsets.UTF_8);
-                r = new Rendered(run, new RawValue(json.replace("\n", "\n    ")));
-                rendered.put(ids[i], r);
-            }
-            texts[i] = r.text();
-        }
-        return new LogText(log.version(), seq, inOrder(ids, texts), log.summary(), log.extra());
-    }
-
-    /** The log as {@link #text} writes it, without the cache: for a write under the lock, beside this thread's. */
+    /** The log as a checkpoint writes it. */
     static LogText textOf(FrozenLog log, long seq) {
-        String[] ids = log.ids();
-        RawValue[] texts = new RawValue[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            String json = new String(WorkspaceJson.mapper().writeValueAsBytes(log.runs()[i]), StandardCharsets.UTF_8);
-            texts[i] = new RawValue(json.replace("\n", "\n    "));
-        }
-        return new LogText(log.version(), seq, inOrder(ids, texts), log.summary(), log.extra());
-    }
-
-    /** The entries as a map Jackson can write, without building one. */
-    private static Map<String, RawValue> inOrder(String[] ids, RawValue[] texts) {
-        return new java.util.AbstractMap<>() {
-            @Override
-            public java.util.Set<Entry<String, RawValue>> entrySet() {
-                return new java.util.AbstractSet<>() {
-                    @Override
-                    public int size() {
-                        return ids.length;
-                    }
-
-                    @Override
-                    public java.util.Iterator<Entry<String, RawValue>> iterator() {
-                        return new java.util.Iterator<>() {
-                            private int next;
-
-                            @Override
-                            public boolean hasNext() {
-                                return next < ids.length;
-                            }
-
-                            @Override
-                            public Entry<String, RawValue> next() {
-                                if (next >= ids.length) {
-                                    throw new java.util.NoSuchElementException();
-                                }
-                                Entry<String, RawValue> e = new SimpleImmutableEntry<>(ids[next], texts[next]);
-                                next++;
-                                return e;
-                            }
-                        };
-                    }
-                };
-            }
-        };
+        return new LogText(log.version(), seq, new Entries(log.ids(), log.runs()), log.summary(), log.extra());
     }
 
     /** Streams the document to a fresh temp file beside its target and makes it durable. */

@@ -83,6 +83,7 @@ final class Claiming {
             List<Lease> claimed = new ArrayList<>();
             boolean more = false;
             boolean waitingForBudget = false;
+            List<Task> overBudget = new ArrayList<>();
             // The first moment a queue's rate lets a task it held back start: the pool wakes then.
             Instant rateFrees = null;
             Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
@@ -138,7 +139,7 @@ final class Claiming {
                     heldQueues.add(task.queueName());
                 }
                 if (verdict.reason() == StartRule.Reason.BUDGET) {
-                    waitingForBudget = true;
+                    overBudget.add(task);
                     continue;
                 }
                 heldByPause |= verdict.reason() == StartRule.Reason.PAUSED;
@@ -170,6 +171,14 @@ final class Claiming {
                 claimed.add(new Lease(task, run.attempts(), worker, fence));
             }
             boolean runnableLeft = more;
+            // Asked again once every claim counted: a task a queue's limit now holds back waits for the queue first.
+            for (Task task : overBudget) {
+                StartRule.Reason now = state.check(task, change.now, settings.spendLimit(), notFree).reason();
+                if (now == StartRule.Reason.BUDGET) {
+                    waitingForBudget = true;
+                    break;
+                }
+            }
             boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
             Optional<Instant> timelineEnd = state.nextBackoffEnd(change.now);

@@ -115,6 +115,18 @@ public final class FileTaskStore implements TaskStore {
         });
     }
 
+    /** Whether this store has read the queue into memory (what the answers from the journal alone avoid). */
+    boolean hasReadQueue() {
+        return lock.callExclusive(journalled::loaded);
+    }
+
+    /** From memory once read; before that, from the journal's last record, when the files are the ones it names. */
+    @Override
+    public boolean mayWaitForTime() {
+        return lock.callExclusive(() -> journalled.loaded() ? journalled.current().timedPending() > 0
+                : journalled.recordedTimed().orElse(true));
+    }
+
     @Override
     public Optional<TaskEntry> find(String id) {
         return lock.callExclusive(() -> {

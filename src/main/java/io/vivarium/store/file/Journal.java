@@ -34,6 +34,7 @@ final class Journal {
 
     /** How many records a checkpoint already holds stay in the restarted journal. */
     static final int KEPT_BEHIND = 64;
+    static final long KEPT_BEHIND_BYTES = 64 * 1024;
 
     private final Path path;
     private FileChannel channel;
@@ -44,6 +45,8 @@ final class Journal {
     private long headerEnd;
     /** Each record's seq and the offset just past its line, for the records the current file holds. */
     private final List<long[]> ends = new ArrayList<>();
+    /** The last record the current file holds, read or written here; null when it holds none. */
+    private JournalRecord last;
 
     Journal(Path path) {
         this.path = path;
@@ -138,6 +141,11 @@ final class Journal {
         return ends.isEmpty() ? (header == null ? -1 : header.base()) : ends.get(ends.size() - 1)[0];
     }
 
+    /** The last record in the file (after {@link #read()}), or null when it holds none. */
+    JournalRecord last() {
+        return last;
+    }
+
     /** How many records the file holds past its checkpoint. */
     int records() {
         return ends.size();
@@ -192,6 +200,7 @@ final class Journal {
             channel.force(false);
             position += line.length;
             ends.add(new long[] {record.seq(), position});
+            last = record;
         } catch (IOException e) {
             try {
                 if (channel != null && writable) {
@@ -217,23 +226,44 @@ final class Journal {
                 }
             }
             int skip = Math.max(0, held - KEPT_BEHIND);
+            // And no more than KEPT_BEHIND_BYTES of them but the last: a pool's commit of a whole batch is one long
+            // line, and every reader that opens the workspace (status, add) parses what is kept.
+            long heldEnd = held == 0 ? headerEnd : ends.get(held - 1)[1];
+            while (skip < held - 1 && heldEnd - (skip == 0 ? headerEnd : ends.get(skip - 1)[1]) > KEPT_BEHIND_BYTES) {
+                skip++;
+            }
             for (int i = 0; i < skip; i++) {
                 from = ends.get(i)[1];
             }
-            byte[] kept = new byte[0];
-            if (channel != null && position > from) {
-                kept = new byte[(int) (position - from)];
-                ByteBuffer buffer = ByteBuffer.wrap(kept);
-                while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
-                    // read the records the checkpoint does not hold
+            byte[] head = line(next);
+            int keptLength = channel != null && position > from ? (int) (position - from) : 0;
+            byte[] content = Arrays.copyOf(head, head.length + keptLength);
+            if (keptLength > 0) {
+                // the records the checkpoint does not hold, and the few it does that stay
+                ChunkedIo.read(channel, from, content, head.length, keptLength);
+            }
+            List<long[]> keptEnds = new ArrayList<>();
+            for (long[] end : ends) {
+                if (end[1] > from) {
+                    keptEnds.add(new long[] {end[0], end[1] - from + head.length});
                 }
             }
-            byte[] head = line(next);
-            byte[] content = Arrays.copyOf(head, head.length + kept.length);
-            System.arraycopy(kept, 0, content, head.length, kept.length);
+            JournalRecord keptLast = keptEnds.isEmpty() ? null : last;
             AtomicFile.replace(path, content);
+            // This process wrote every line of the new file and has read them all: it follows it from its end
+            // without parsing the kept records again (thousands, at 100,000 tasks, once a second).
             reset();
-            read();
+            BasicFileAttributes entry = SafeFiles.entry(path);
+            if (entry == null) {
+                return; // removed at once by someone else: the next read finds out
+            }
+            channel = open();
+            fileKey = entry.fileKey();
+            header = next;
+            headerEnd = head.length;
+            ends.addAll(keptEnds);
+            last = keptLast;
+            position = content.length;
         } catch (IOException e) {
             throw new StoreException("cannot rewrite " + path + ": " + e.getMessage(), e);
         }
@@ -350,13 +380,10 @@ final class Journal {
 
     private void readLines(long size, List<JournalRecord> into) throws IOException {
         int length = (int) (size - position);
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
-            // read to the size seen
-        }
-        byte[] bytes = buffer.array();
+        byte[] bytes = new byte[length];
+        int read = ChunkedIo.read(channel, position, bytes, 0, length);
         int start = 0;
-        for (int i = 0; i < buffer.position(); i++) {
+        for (int i = 0; i < read; i++) {
             if (bytes[i] != '\n') {
                 continue;
             }
@@ -386,6 +413,7 @@ final class Journal {
             }
             into.add(record);
             ends.add(new long[] {record.seq(), lineEnd});
+            last = record;
         } catch (JacksonException e) {
             throw new Unreadable(WorkspaceJson.describe(e));
         }
@@ -412,6 +440,7 @@ final class Journal {
         headerEnd = 0;
         header = null;
         ends.clear();
+        last = null;
     }
 
     private static byte[] line(Object value) {
@@ -422,9 +451,6 @@ final class Journal {
     }
 
     private static void writeAt(FileChannel channel, long at, byte[] bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            at += channel.write(buffer, at);
-        }
+        ChunkedIo.write(channel, at, bytes);
     }
 }

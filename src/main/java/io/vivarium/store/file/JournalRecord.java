@@ -18,21 +18,31 @@ import java.util.Map;
  * committed number is read from its last few bytes. {@code flow}: the pause and the queues' limits as set by this
  * change, whole (they live in {@code queue.json}). {@code reread}: the writer had read documents changed by hand
  * (the journal's header names other files), so a process that follows the journal must read them too.
+ * {@code timed}: whether any pending task has a time it waits for ({@code run_at}, a recurrence's next occurrence)
+ * after the change, so that {@code status} over a queue of 100,000 untimed tasks need not read them to say that none
+ * waits; null (a record written before it was kept) is unknown.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "flow", "summary", "spend", "reread", "seq"})
+@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "flow", "summary", "spend", "reread", "timed",
+        "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                      LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread,
-                     List<String> removed, FlowSettings flow) {
+                     List<String> removed, FlowSettings flow, Boolean timed) {
+
+    JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
+                  LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread,
+                  List<String> removed, FlowSettings flow) {
+        this(seq, at, cleared, added, runs, limit, summary, spend, reread, removed, flow, null);
+    }
 
     JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                   LimitChange limit, Summary summary, Map<String, Object> spend) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of(), null);
+        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of(), null, null);
     }
 
     JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                   LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of(), null);
+        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of(), null, null);
     }
 
     JournalRecord {

@@ -102,6 +102,16 @@ final class JournalledState {
         return LogTail.summary(paths.log());
     }
 
+    /** Whether a pending task waits for a time, as the journal's last record says; empty when it cannot say. */
+    Optional<Boolean> recordedTimed() {
+        Journal.Tail tail = journal.read();
+        JournalRecord last = journal.last();
+        if (!filesAsNamed(tail.header()) || last == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(last.timed());
+    }
+
     Optional<SpendLedger> recordedSpend() {
         Journal.Tail tail = journal.read();
         JournalHeader header = tail.header();
@@ -334,7 +344,9 @@ final class JournalledState {
         if (loaded.tasks().size() >= LARGE_QUEUE) {
             // The state just read lives as long as the process. Tenured in one collection now, it is not copied
             // again by every young collection of the run, whose pauses would otherwise make the JVM grow its heap
-            // (and its memory) several times over; ~0.1 s once, for 100,000 tasks.
+            // (and its memory) several times over; ~0.1 s once, for 100,000 tasks. The heap is sized to the state by
+            // that collection, not left at what loading grew it to.
+            HeapSizing.keepCompact();
             System.gc();
         }
     }
@@ -367,7 +379,7 @@ final class JournalledState {
         }
         long seq = state.seq() + 1;
         JournalRecord record = new JournalRecord(seq, now, false, List.of(), restored, null, state.summary(),
-                ExecutionLog.spendFields(state.spend()), filesChangedByHand());
+                ExecutionLog.spendFields(state.spend()), filesChangedByHand(), List.of(), null, state.timedPending() > 0);
         try {
             journal.append(record, JournalHeader.over(state.seq(), queueBasis, logBasis));
         } catch (RuntimeException e) {

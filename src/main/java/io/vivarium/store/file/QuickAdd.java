@@ -2,9 +2,12 @@ package io.vivarium.store.file;
 
 import io.vivarium.store.StoreException;
 import io.vivarium.store.WorkspaceJson;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,6 +50,15 @@ final class QuickAdd {
         if (base.isEmpty()) {
             return false;
         }
+        try (FileChannel logChannel = base.get().log().channel()) {
+            return add(tasks, base.get());
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + paths.log() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean add(List<Task> tasks, QuickBase quickBase) {
+        Optional<QuickBase> base = Optional.of(quickBase);
         Optional<QuickAppend.Plan> plan = QuickAppend.plan(base.get().queue(), base.get().log(), tasks);
         if (plan.isEmpty()) {
             return false;
@@ -68,7 +80,12 @@ final class QuickAdd {
             Summary after = new Summary(b.totalTasks() + stamped.size(), b.completed(), b.inProgress(),
                     b.pending() + stamped.size(), b.failed(), b.blocked(), b.cancelled(), b.budgetUsed());
             long seq = base.get().header().base() + 1;
-            journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of()), null);
+            // Whether a pending task waits for a time: as the last record said, or one of these does.
+            JournalRecord last = journal.last();
+            Boolean timed = last == null || last.timed() == null ? null
+                    : last.timed() || stamped.stream().anyMatch(t -> Occurrences.dueAt(t, null) != null);
+            journal.append(new JournalRecord(seq, now, false, stamped, Map.of(), null, after, Map.of(), false,
+                    List.of(), null, timed), null);
             return Optional.of(new Committed(seq, stamped, after));
         });
         if (committed.isEmpty()) {
@@ -100,7 +117,8 @@ final class QuickAdd {
         return true;
     }
 
-    private record QuickBase(JournalHeader header, byte[] queue, byte[] log) {
+    /** The journal's header, the queue's bytes, and the log's ends with its channel, open on the file as named. */
+    private record QuickBase(JournalHeader header, byte[] queue, QuickAppend.LogEnds log) {
     }
 
     private record Committed(long seq, List<Task> tasks, Summary summary) {
@@ -113,11 +131,32 @@ final class QuickAdd {
         if (header == null || !quickBaseStillHolds(header)) {
             return Optional.empty();
         }
+        FileChannel log = null;
         try {
-            return Optional.of(new QuickBase(header, SafeFiles.readRegular(paths.queue(), SafeFiles.MAX_DOCUMENT_BYTES),
-                    SafeFiles.readRegular(paths.log(), SafeFiles.MAX_DOCUMENT_BYTES)));
+            byte[] queue = SafeFiles.readRegular(paths.queue(), SafeFiles.MAX_DOCUMENT_BYTES);
+            log = SafeFiles.openRegular(paths.log(), StandardOpenOption.READ);
+            QuickAppend.LogEnds ends = QuickAppend.LogEnds.read(log);
+            if (!journalled.filesAsNamed(header)) {
+                log.close(); // replaced between the check and the open
+                return Optional.empty();
+            }
+            return Optional.of(new QuickBase(header, queue, ends));
         } catch (IOException e) {
+            closeQuietly(log);
             throw new StoreException("cannot read " + paths.queue() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(log);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // only read from
         }
     }
 

@@ -4,6 +4,8 @@ import io.vivarium.store.WorkspaceJson;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +21,8 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * {@code add} on a workspace whose files hold everything (no journal line past the checkpoint), without reading
  * the queue into memory: the queue file is scanned for its ids only, and the two documents are rewritten by
- * inserting the new tasks and the new summary into their bytes. A 100,000-task queue is scanned, not parsed.
+ * inserting the new tasks and the new summary into their bytes. A 100,000-task queue is scanned, not parsed; of the
+ * log only its head (the revision) and its end (the summary) are read, the rest copied file to file by the kernel.
  * Anything unusual (no revision at a file's head, a summary not where a checkpoint writes it) leaves it to the
  * ordinary path, which reads everything.
  */
@@ -33,15 +36,57 @@ final class QuickAppend {
     record QueueScan(Set<String> ids, long insertAt, boolean emptyArray, long arrayStart, long arrayEnd) {
     }
 
-    /** The bytes of both documents with the tasks appended, or empty when this path does not apply. */
-    record Rewrite(byte[] queue, byte[] log) {
+    /** The queue's bytes with the tasks appended, and the log as pieces: its own bytes between new ones. */
+    record Rewrite(byte[] queue, LogRewrite log) {
+    }
+
+    /** The log with a new revision and summary: {@code [0, revision[0])}, seq, …, summary, the rest. */
+    record LogRewrite(FileChannel source, long size, long[] revision, long[] summary, byte[] seq, byte[] pretty)
+            implements AtomicFile.Content {
+
+        @Override
+        public void writeTo(FileChannel out) throws IOException {
+            copy(0, revision[0], out);
+            ChunkedIo.write(out, -1, seq);
+            copy(revision[1], summary[0], out);
+            ChunkedIo.write(out, -1, pretty);
+            copy(summary[1], size, out);
+        }
+
+        private void copy(long from, long to, FileChannel out) throws IOException {
+            long at = from;
+            while (at < to) {
+                long n = source.transferTo(at, to - at, out);
+                if (n <= 0) {
+                    throw new IOException("execution_log.json ended before its " + to + " bytes");
+                }
+                at += n;
+            }
+        }
+    }
+
+    /** What of the log the plan reads: its size, its first bytes and its last, from a channel kept open. */
+    record LogEnds(FileChannel channel, long size, byte[] head, byte[] tail) {
+
+        static LogEnds read(FileChannel channel) throws IOException {
+            long size = channel.size();
+            byte[] head = new byte[(int) Math.min(HEAD, size)];
+            ChunkedIo.read(channel, 0, head, 0, head.length);
+            byte[] tail = new byte[(int) Math.min(TAIL, size)];
+            ChunkedIo.read(channel, size - tail.length, tail, 0, tail.length);
+            return new LogEnds(channel, size, head, tail);
+        }
+
+        long tailStart() {
+            return size - tail.length;
+        }
     }
 
     private QuickAppend() {
     }
 
     /** Both documents as read, where the new tasks and summary go in them, and the summary they hold. */
-    record Plan(byte[] queue, byte[] log, QueueScan scan, int[] queueRevision, int[] logRevision, int[] summary,
+    record Plan(byte[] queue, LogEnds log, QueueScan scan, int[] queueRevision, int[] logRevision, long[] summary,
                 Summary before) {
     }
 
@@ -49,18 +94,22 @@ final class QuickAppend {
      * Scans the documents and checks the new tasks against the queue's ids (a duplicate or an unknown dependency
      * throws); empty when the documents are not laid out as a checkpoint writes them.
      */
-    static Optional<Plan> plan(byte[] queue, byte[] log, List<Task> added) {
-        Optional<QueueScan> scan = scan(queue);
-        Optional<int[]> summarySpan = summarySpan(log);
+    static Optional<Plan> plan(byte[] queue, LogEnds log, List<Task> added) {
+        Optional<int[]> summarySpan = summarySpan(log.tail());
         Optional<int[]> queueRevision = revisionSpan(queue);
-        Optional<int[]> logRevision = revisionSpan(log);
-        if (scan.isEmpty() || summarySpan.isEmpty() || queueRevision.isEmpty() || logRevision.isEmpty()) {
+        Optional<int[]> logRevision = revisionSpan(log.head());
+        if (summarySpan.isEmpty() || queueRevision.isEmpty() || logRevision.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<QueueScan> scan = QueueScanner.scan(queue);
+        if (scan.isEmpty()) {
             return Optional.empty();
         }
         NewTasks.check(scan.get().ids(), added);
         int[] span = summarySpan.get();
-        Summary before = WorkspaceJson.mapper().readValue(log, span[0], span[1] - span[0], Summary.class);
-        return Optional.of(new Plan(queue, log, scan.get(), queueRevision.get(), logRevision.get(), span, before));
+        Summary before = WorkspaceJson.mapper().readValue(log.tail(), span[0], span[1] - span[0], Summary.class);
+        long[] summary = {log.tailStart() + span[0], log.tailStart() + span[1]};
+        return Optional.of(new Plan(queue, log, scan.get(), queueRevision.get(), logRevision.get(), summary, before));
     }
 
     /** The documents with {@code added} appended at revision {@code seq}. */
@@ -69,6 +118,7 @@ final class QuickAppend {
                 replaceSummary(plan.log(), plan.summary(), plan.logRevision(), after, seq));
     }
 
+    /** The same pass with a streaming JSON parser: what {@link QueueScanner} must agree with (its test's oracle). */
     static Optional<QueueScan> scan(byte[] queue) {
         Set<String> ids = new HashSet<>();
         try (JsonParser p = new JsonFactory().createParser(ObjectReadContext.empty(), queue)) {
@@ -133,16 +183,11 @@ final class QuickAppend {
         return out.toByteArray();
     }
 
-    private static byte[] replaceSummary(byte[] log, int[] summary, int[] revision, Summary after, long seq) {
+    private static LogRewrite replaceSummary(LogEnds log, long[] summary, int[] revision, Summary after, long seq) {
         String pretty = new String(WorkspaceJson.mapper().writeValueAsBytes(after), StandardCharsets.UTF_8)
                 .replace("\n", "\n  ");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(log.length + 64);
-        out.write(log, 0, revision[0]);
-        out.writeBytes(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
-        out.write(log, revision[1], summary[0] - revision[1]);
-        out.writeBytes(pretty.getBytes(StandardCharsets.UTF_8));
-        out.write(log, summary[1], log.length - summary[1]);
-        return out.toByteArray();
+        return new LogRewrite(log.channel(), log.size(), new long[] {revision[0], revision[1]}, summary,
+                Long.toString(seq).getBytes(StandardCharsets.US_ASCII), pretty.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The span of the {@code revision} number at the head: {start, end}. */
@@ -152,16 +197,18 @@ final class QuickAppend {
         return m.find() ? Optional.of(new int[] {m.start(1), m.end(1)}) : Optional.empty();
     }
 
-    /** The span of the {@code swarm_summary} object, a flat object a checkpoint writes last: {start, end}. */
-    private static Optional<int[]> summarySpan(byte[] log) {
-        int from = Math.max(0, log.length - TAIL);
-        String tail = new String(log, from, log.length - from, StandardCharsets.ISO_8859_1);
+    /**
+     * The span of the {@code swarm_summary} object, a flat object a checkpoint writes last, within the log's last
+     * bytes: {start, end}.
+     */
+    private static Optional<int[]> summarySpan(byte[] logTail) {
+        String tail = new String(logTail, StandardCharsets.ISO_8859_1);
         int key = tail.lastIndexOf("\"swarm_summary\"");
         int open = key < 0 ? -1 : tail.indexOf('{', key);
         int close = open < 0 ? -1 : tail.indexOf('}', open);
         if (close < 0 || !tail.substring(key + "\"swarm_summary\"".length(), open).strip().equals(":")) {
             return Optional.empty();
         }
-        return Optional.of(new int[] {from + open, from + close + 1});
+        return Optional.of(new int[] {open, close + 1});
     }
 }

@@ -217,11 +217,9 @@ final class SafeFiles {
         if (size > maxBytes) {
             throw tooLarge(path, size, maxBytes);
         }
-        ByteBuffer buffer = ByteBuffer.allocate((int) size);
-        while (buffer.hasRemaining() && in.read(buffer) > 0) {
-            // read until the buffer is full or the file ends
-        }
-        return buffer.position() == buffer.capacity() ? buffer.array() : Arrays.copyOf(buffer.array(), buffer.position());
+        byte[] bytes = new byte[(int) size];
+        int read = ChunkedIo.read(in, bytes);
+        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
     }
 
     private static UnusableFileException tooLarge(Path path, long size, long maxBytes) {

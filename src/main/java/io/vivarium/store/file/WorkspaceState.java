@@ -6,6 +6,7 @@ import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
 import io.vivarium.task.FlowRoom;
 import io.vivarium.task.FlowSettings;
+import io.vivarium.task.Occurrences;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -54,8 +55,16 @@ final class WorkspaceState {
     /** Pending tasks that can never run (a dependency failed, or is missing): the next writer blocks them. */
     private final Set<String> toBlock = new LinkedHashSet<>();
     private final int[] counts = new int[TaskStatus.values().length];
+    /** Pending tasks with a time they wait for ({@link Occurrences#dueAt}): none, and no one waits for the clock. */
+    private int timedPending;
     private long budgetMicros;
     private SpendLedger spend;
+    /**
+     * What the writes since the ledger was last asked for do to it, summed: a ledger is an immutable record with a
+     * map of days, and making a new one for each of a commit's hundreds of entries was a tenth of all a run's garbage.
+     */
+    private SpendChange unapplied = SpendChange.NONE;
+    private Instant unappliedAt;
     /** Each rate-limited queue's recent starts; the flow settings themselves live in {@link #frame}. */
     private final QueueStarts starts = new QueueStarts();
     /** What the flow settings leave room for, as built for {@link #flowRoomAt}; dropped by every change of a run. */
@@ -79,11 +88,15 @@ final class WorkspaceState {
     }
 
     SpendLedger spend() {
+        if (!unapplied.isNone()) {
+            spend = spend.apply(unapplied, unappliedAt);
+            unapplied = SpendChange.NONE;
+        }
         return spend;
     }
 
     void limitSpend(Optional<SpendLimit> limit) {
-        spend = spend.withLimit(limit);
+        spend = spend().withLimit(limit);
     }
 
     /**
@@ -172,6 +185,10 @@ final class WorkspaceState {
         return inProgress;
     }
 
+    int timedPending() {
+        return timedPending;
+    }
+
     Summary summary() {
         int pending = tasks.size();
         for (TaskStatus s : TaskStatus.values()) {
@@ -203,7 +220,7 @@ final class WorkspaceState {
             entries[i++] = e.getValue();
         }
         return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(),
-                starts.writtenInto(logFrame.withSpend(spend).extra(), frame.flow()));
+                starts.writtenInto(logFrame.withSpend(spend()).extra(), frame.flow()));
     }
 
     // --- what a commit may claim ---
@@ -248,7 +265,7 @@ final class WorkspaceState {
      */
     StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit, Set<String> leased) {
         return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
-                new StartRule.Context(now, spend.room(processLimit), flowRoom(now, leased)));
+                new StartRule.Context(now, spend().room(processLimit), flowRoom(now, leased)));
     }
 
     // --- flow control ---
@@ -337,6 +354,7 @@ final class WorkspaceState {
             tasks.add(task);
             position.put(task.id(), p);
             TaskRun run = runs.get(task.id());
+            timedPending += timed(task, run);
             if (run != null) {
                 count(run, +1);
                 trackRunning(task.id(), run);
@@ -359,7 +377,14 @@ final class WorkspaceState {
         if (p == null) {
             return;
         }
-        spend = spend.apply(SpendChange.of(tasks.get(p), old, run), at);
+        SpendChange change = SpendChange.of(tasks.get(p), old, run);
+        if (!change.isNone()) {
+            if (!unapplied.isNone() && utcDay(at) != utcDay(unappliedAt)) {
+                spend(); // charges count on their own day
+            }
+            unapplied = unapplied.plus(change);
+            unappliedAt = at;
+        }
         if (run.status() == TaskStatus.IN_PROGRESS && (old == null || old.status() != TaskStatus.IN_PROGRESS)) {
             starts.started(tasks.get(p).queueName(), run.startedAt() != null ? run.startedAt() : at);
         }
@@ -367,8 +392,20 @@ final class WorkspaceState {
         place(id, old, run);
     }
 
+    /** 1 when a pending task waits for a time (now or later: the clock moves on, a due time is not re-counted). */
+    private static int timed(Task task, TaskRun run) {
+        boolean pending = run == null || run.status() == TaskStatus.PENDING;
+        return pending && Occurrences.dueAt(task, run) != null ? 1 : 0;
+    }
+
+    private static long utcDay(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), 86_400);
+    }
+
     /** Moves a task's counts and indexes from its old entry to its new one. */
     private void place(String id, TaskRun old, TaskRun run) {
+        Task task = tasks.get(position.get(id));
+        timedPending += timed(task, run) - timed(task, old);
         if (old != null) {
             count(old, -1);
         }
@@ -390,7 +427,7 @@ final class WorkspaceState {
         List<Task> kept = tasks.stream().filter(t -> !gone.contains(t.id())).toList();
         Map<String, TaskRun> keptRuns = new LinkedHashMap<>(runs);
         keptRuns.keySet().removeAll(gone);
-        SpendLedger ledger = spend;
+        SpendLedger ledger = spend();
         QueueDocument keptFrame = frame;
         // A prune keeps what the pruned tasks spent, and their starts: a rate counts starts, not tasks left.
         Map<String, List<Instant>> keptStarts = starts.snapshot();
@@ -417,10 +454,11 @@ final class WorkspaceState {
         toBlock.clear();
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
+        timedPending = 0;
         budgetMicros = 0;
         starts.forget();
         flowRoom = null;
-        spend = spend.cleared();
+        spend = spend().cleared();
     }
 
     /** Forgets every run state, keeping the queue: a clear the queue file already holds (see the store's reload). */
@@ -432,7 +470,7 @@ final class WorkspaceState {
             }
         }
         runs.clear();
-        spend = spend.cleared();
+        spend = spend().cleared();
     }
 
     // --- indexes ---

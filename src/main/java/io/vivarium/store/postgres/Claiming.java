@@ -42,9 +42,9 @@ final class Claiming {
             t.status = 'pending'
               AND (t.depends_on = '{}' OR cardinality(t.depends_on) = (SELECT count(*) FROM vivarium_task d
                                                  WHERE d.id = ANY (t.depends_on) AND d.status = 'completed'))""";
-    private static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
+    static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
     /** {@code Scheduling.CLAIM_ORDER}: priority, then queue order. */
-    private static final String IN_ORDER = " ORDER BY t.priority, t.seq";
+    static final String IN_ORDER = " ORDER BY t.priority, t.seq";
     /** {@link StartRule#fits}, with the rows this claim has already looked at left out. */
     private static final String FITTING = " AND t.max_budget <= ? AND NOT (t.seq = ANY (?::bigint[]))";
     private static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + IN_ORDER
@@ -168,7 +168,7 @@ final class Claiming {
     }
 
     /** Claims these rows, each with a fence of its own, and reserves their caps in the ledger. */
-    private static List<Lease> take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked)
+    static List<Lease> take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked)
             throws SQLException {
         if (picked.isEmpty()) {
             return List.of();
@@ -226,7 +226,7 @@ final class Claiming {
         }
     }
 
-    private static List<TaskRow> rows(PreparedStatement ps) throws SQLException {
+    static List<TaskRow> rows(PreparedStatement ps) throws SQLException {
         List<TaskRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

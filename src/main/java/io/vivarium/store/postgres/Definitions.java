@@ -34,12 +34,12 @@ final class Definitions {
     /** Key-share locked: a clear cannot remove a dependency between this check and the insert. */
     private static final String DEPENDENCIES = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[]) FOR KEY SHARE";
     private static final String INSERT = """
-            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before)
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before, queue)
             SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description, u.max_budget,
-                   u.not_before::timestamptz
-              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                   u.not_before::timestamptz, u.queue
+              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
                    WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, not_before,
-                                        position)
+                                        queue, position)
              ORDER BY u.position""";
     /** 21 sets the keys' advisory locks apart from any other use of hashed advisory locks. */
     private static final String LOCK_KEYS = """
@@ -191,7 +191,9 @@ final class Definitions {
         List<String> descriptions = new ArrayList<>();
         List<Long> maxBudgets = new ArrayList<>();
         List<String> notBefore = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
         for (Task task : tasks) {
+            queues.add(task.queueName());
             ids.add(task.id());
             definitions.add(Documents.json(task));
             priorities.add((short) task.priority().ordinal());
@@ -211,6 +213,7 @@ final class Definitions {
             ps.setArray(5, tx.texts(descriptions));
             ps.setArray(6, tx.longs(maxBudgets));
             ps.setArray(7, tx.texts(notBefore));
+            ps.setArray(8, tx.texts(queues));
             ps.executeUpdate();
         } catch (SQLException e) {
             if (Failures.isUniqueViolation(e)) {

@@ -32,7 +32,7 @@ final class Tx {
             ON CONFLICT (day) DO UPDATE SET spent = vivarium_spend_day.spent + EXCLUDED.spent""";
 
     private static final String VERSION = "SELECT version FROM vivarium_state";
-    private static final String START = "SELECT version, spend_limit FROM vivarium_state";
+    private static final String START = "SELECT version, spend_limit, flow_active FROM vivarium_state";
 
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
@@ -42,6 +42,7 @@ final class Tx {
     private Long version;
     private Long startVersion;
     private Optional<SpendLimit> startSpendLimit;
+    private boolean startFlowActive;
 
     Tx(Connection connection, Instant now) {
         this.connection = connection;
@@ -103,7 +104,16 @@ final class Tx {
             startVersion = rs.getLong("version");
             long limit = rs.getLong("spend_limit");
             startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
+            startFlowActive = rs.getBoolean("flow_active");
         }
+    }
+
+    /**
+     * Whether any flow setting (a pause, a queue's limits) was set when the start version was read: when not, a
+     * claim need not read them, and one that does reads them again, locked ({@link FlowClaiming}).
+     */
+    boolean startFlowActive() {
+        return startFlowActive;
     }
 
     /**

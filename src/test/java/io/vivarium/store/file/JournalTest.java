@@ -114,6 +114,28 @@ class JournalTest {
     }
 
     @Test
+    void longRecordsKeptBehindARestartAreBoundedInBytesButTheLastStaysAndTheWriterGoesOnWithoutRereading() {
+        writer.read();
+        writer.append(added(1, "a"), JournalHeader.over(0, "q", "l"));
+        String long20k = "x".repeat(20_000);
+        for (long seq = 2; seq <= 12; seq++) {
+            writer.append(new JournalRecord(seq, AT, false, List.of(aTask("t" + seq).description(long20k).build()),
+                    Map.of(), null, null, null), null);
+        }
+
+        writer.restartAt(JournalHeader.over(12, "q-2", "l-2"));
+
+        Journal.Tail tail = reader.read();
+        // Three of 20 KB fit in 64 KB; the last record (its summary, its seq) is always there for readers.
+        assertThat(tail.records()).extracting(JournalRecord::seq).containsExactly(10L, 11L, 12L);
+        assertThat(writer.last().seq()).isEqualTo(12);
+        writer.append(run(13, "a"), null);
+        assertThat(reader.read().records()).extracting(JournalRecord::seq).containsExactly(13L);
+        assertThat(writer.read().records()).as("its own records are not read back").isEmpty();
+        assertThat(new Journal(path).read().records()).extracting(JournalRecord::seq).containsExactly(10L, 11L, 12L, 13L);
+    }
+
+    @Test
     void aJournalWhoseRecordsRunBackwardsIsMovedAsideKeptAndNeverStopsAReader() throws IOException {
         writer.read();
         writer.append(added(5, "a"), JournalHeader.over(0, "q", "l"));
