@@ -5,6 +5,7 @@ import io.vivarium.store.StoreLocation;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.TaskStores;
 import io.vivarium.store.StoreSettings;
+import io.vivarium.task.FlowSettings;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,9 +94,16 @@ final class MoveCommands {
         try (TaskStore source = TaskStores.open(from, context.clock(), StoreSettings.defaults());
              TaskStore target = TaskStores.open(to, context.clock(), StoreSettings.defaults())) {
             Snapshot snapshot = source.snapshot();
+            // The limits and the pause belong to the queue: a provider's rate or a paused workspace holds on the
+            // other side too, or the first pool there would start everything at once.
+            FlowSettings flow = source.flow().settings();
             target.load(snapshot);
-            out.printf("Copied %d task%s and their history from %s to %s%n", snapshot.tasks().size(),
-                    snapshot.tasks().size() == 1 ? "" : "s", from.describe(), to.describe());
+            if (flow.isActive()) {
+                target.changeFlow(current -> flow);
+            }
+            out.printf("Copied %d task%s and their history%s from %s to %s%n", snapshot.tasks().size(),
+                    snapshot.tasks().size() == 1 ? "" : "s", flow.isActive() ? ", with the queues' limits and the pause"
+                            : "", from.describe(), to.describe());
         }
         return Cli.OK;
     }

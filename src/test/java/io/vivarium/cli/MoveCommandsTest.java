@@ -64,6 +64,29 @@ class MoveCommandsTest {
     }
 
     @Test
+    void theQueuesLimitsAndThePauseMoveWithTheQueue() throws Exception {
+        String url = db.createAnother();
+        CliRun.in(files, "add", "e2e", "grind", "--command", "true", "--queue", "tests");
+        CliRun.in(files, "queue", "set", "tests", "--concurrency", "2", "--rate", "3/s");
+        CliRun.in(files, "queue", "pause", "nightly");
+        CliRun.in(files, "pause");
+        io.vivarium.task.FlowSettings before = new FileTaskStore(files, Clock.systemUTC()).flow().settings();
+
+        CliRun imported = CliRun.in(files, "import", "--store", url);
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("with the queues' limits and the pause");
+        try (TaskStore database = TaskStores.open(StoreLocation.of(files, url), Clock.systemUTC(),
+                StoreSettings.defaults())) {
+            assertThat(database.flow().settings()).isEqualTo(before);
+        }
+        CliRun exported = CliRun.in(back, "export", "--store", url);
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        assertThat(new FileTaskStore(back, Clock.systemUTC()).flow().settings()).isEqualTo(before);
+        assertThat(CliRun.in(back, "queue").out()).startsWith("The workspace is paused")
+                .containsPattern("\ntests +1 +0 +0 +0 +2 +3/s +paused \\(workspace\\)\n");
+    }
+
+    @Test
     void nothingIsOverwrittenAndNothingRunningMoves() throws Exception {
         String url = db.createAnother();
         new FileTaskStore(files, Clock.systemUTC()).add(List.of(aTask("a").build()));
