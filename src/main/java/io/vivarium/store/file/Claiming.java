@@ -96,7 +96,7 @@ final class Claiming {
             if (flow.paused()) {
                 // Nothing new starts; the finishes above are recorded all the same.
                 candidates = List.of();
-                heldByPause = state.anyReady(change.now);
+                heldByPause = !state.queuesWithReady(change.now).isEmpty();
             } else if (ceiling.isEmpty() && !flow.isActive()) {
                 WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
                 List<Task> fast = runnable.tasks();
@@ -114,7 +114,7 @@ final class Claiming {
             } else {
                 // Under a ceiling or a queue's limits every runnable task may be looked at: one that does not fit must
                 // not hide one behind it that does. Each claim counts at once, so the next task meets the room left.
-                leased = state.anyReady(change.now) ? leasedElsewhere(change.now) : Set.of();
+                leased = !state.queuesWithReady(change.now).isEmpty() ? leasedElsewhere(change.now) : Set.of();
                 candidates = readyInWindows(state, change.now, maxClaims + leased.size() + 8);
             }
             Set<String> notFree = leased;
@@ -207,7 +207,7 @@ final class Claiming {
     private static Iterable<Task> readyInWindows(WorkspaceState state, Instant now, int first) {
         return () -> new java.util.Iterator<>() {
             private java.util.Iterator<Task> window = java.util.Collections.emptyIterator();
-            private int after = -1;
+            private String after;
             private int size = first;
             private boolean more = true;
 
@@ -228,7 +228,7 @@ final class Claiming {
                     throw new java.util.NoSuchElementException();
                 }
                 Task task = window.next();
-                after = state.positionOf(task.id());
+                after = task.id();
                 return task;
             }
         };

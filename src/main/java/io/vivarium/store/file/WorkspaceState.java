@@ -100,13 +100,13 @@ final class WorkspaceState {
     }
 
     /**
-     * Up to {@code max} tasks runnable now but for the budget and the flow settings, in claim order, after the task
-     * at position {@code after} ({@code -1}: from the first): a commit under limits reads them a window at a time.
+     * Up to {@code max} tasks runnable now but for the budget and the flow settings, in claim order, after task
+     * {@code after} (null: from the first): a commit under limits reads them a window at a time.
      */
-    List<Task> readyAfter(Instant now, int after, int max) {
+    List<Task> readyAfter(Instant now, String after, int max) {
         releaseDue(now);
         List<Task> taken = new ArrayList<>(Math.min(max, ready.size()));
-        for (Integer p : after < 0 ? ready : ready.tailSet(after, false)) {
+        for (Integer p : after == null ? ready : ready.tailSet(position.get(after), false)) {
             if (taken.size() >= max) {
                 break;
             }
@@ -119,18 +119,6 @@ final class WorkspaceState {
     Set<String> queuesWithReady(Instant now) {
         releaseDue(now);
         return readyByQueue.keySet();
-    }
-
-    /** The task's position in the queue, or -1 when it is not in it. */
-    int positionOf(String id) {
-        Integer p = position.get(id);
-        return p == null ? -1 : p;
-    }
-
-    /** Whether any task is runnable now but for the budget and the flow settings. */
-    boolean anyReady(Instant now) {
-        releaseDue(now);
-        return !ready.isEmpty();
     }
 
     /** Tasks runnable now but for the budget, in claim order: for a commit under a ceiling, and for the wait count. */
