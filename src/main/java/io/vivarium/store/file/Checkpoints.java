@@ -57,8 +57,9 @@ final class Checkpoints {
      * in every young collection), which cost more memory than encoding the entries again saves time.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"version", "revision", "tasks", "swarm_summary"})
-    record LogText(String version, Long revision, Entries tasks, Summary swarmSummary,
+    // A rate's starts go before the entries: the summary and the ledger stay at the end, where status reads them.
+    @JsonPropertyOrder({"version", "revision", QueueStarts.FIELD, "tasks", "swarm_summary"})
+    record LogText(String version, Long revision, Object queueStarts, Entries tasks, Summary swarmSummary,
                    @JsonAnyGetter Map<String, Object> extra) {
     }
 
@@ -216,7 +217,9 @@ final class Checkpoints {
 
     /** The log as a checkpoint writes it. */
     static LogText textOf(FrozenLog log, long seq) {
-        return new LogText(log.version(), seq, new Entries(log.ids(), log.runs()), log.summary(), log.extra());
+        Map<String, Object> rest = new java.util.LinkedHashMap<>(log.extra());
+        Object starts = rest.remove(QueueStarts.FIELD);
+        return new LogText(log.version(), seq, starts, new Entries(log.ids(), log.runs()), log.summary(), rest);
     }
 
     /** Streams the document to a fresh temp file beside its target and makes it durable. */

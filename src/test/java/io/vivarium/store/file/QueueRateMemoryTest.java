@@ -74,6 +74,34 @@ class QueueRateMemoryTest {
         }
     }
 
+    @Test
+    void theStartsKeptInTheLogLeaveItsSummaryAndLedgerWhereStatusReadsThemFromTheEnd() {
+        CliRun.in(workspace, "add", "flaky", "grind", "--command", "exit 1", "--queue", "api", "--max-attempts", "3");
+        CliRun.in(workspace, "queue", "set", "api", "--rate", "100/min");
+        for (int i = 0; i < 40; i++) {
+            CliRun.in(workspace, "add", "t" + i, "grind", "--command", "true", "--queue", "api");
+        }
+        CliRun.in(workspace, "start", "4", "--backoff", "0");
+        Path log = workspace.resolve("execution_log.json");
+        assertThat(QueueStarts.read(new ExecutionLogReader().fields(log))).as("the starts are kept")
+                .containsKey("api");
+        assertThat(LogTail.summary(log)).as("status's summary from the log's last KB").isPresent();
+        assertThat(LogTail.spend(log)).as("and its ledger").isPresent();
+    }
+
+    /** The log's top-level fields as the file holds them. */
+    private static final class ExecutionLogReader {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> fields(Path log) {
+            try {
+                return io.vivarium.store.WorkspaceJson.mapper().readValue(java.nio.file.Files.readString(log),
+                        java.util.Map.class);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private TaskStore open() {
         return TaskStores.open(StoreLocation.of(workspace, ""), Clock.systemUTC(), StoreSettings.defaults());
     }
