@@ -37,17 +37,20 @@ final class Claiming {
      * The one parameter, now.
      */
     private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
-    /** {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). */
-    private static final String STANDING = """
-            t.status = 'pending'
-              AND (t.depends_on = '{}' OR cardinality(t.depends_on) = (SELECT count(*) FROM vivarium_task d
-                                                 WHERE d.id = ANY (t.depends_on) AND d.status = 'completed'))""";
+    /**
+     * {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). {@code deps_left}
+     * counts the dependencies not completed (see V3__dependencies_left.sql; {@link RunWrites} and {@link Definitions}
+     * keep it), so a claim reads one column instead of looking up each candidate's dependencies, and the index
+     * {@code vivarium_task_ready} holds exactly the rows this part lets through.
+     */
+    private static final String STANDING = "t.status = 'pending' AND t.deps_left = 0";
     private static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
     /** {@code Scheduling.CLAIM_ORDER}: priority, then queue order. */
     private static final String IN_ORDER = " ORDER BY t.priority, t.seq";
     /** {@link StartRule#fits}, with the rows this claim has already looked at left out. */
     private static final String FITTING = " AND t.max_budget <= ? AND NOT (t.seq = ANY (?::bigint[]))";
-    private static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + IN_ORDER
+    /** Package-private for ClaimProbe, which explains it. */
+    static final String PICK = "SELECT " + TaskRow.COLUMNS + RUNNABLE + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
     private static final String PICK_FITTING = "SELECT " + TaskRow.COLUMNS + RUNNABLE + FITTING + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";

@@ -3,6 +3,7 @@ package io.vivarium.store.postgres;
 import io.vivarium.spend.SpendChange;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.TaskRun;
+import io.vivarium.task.TaskStatus;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,6 +39,19 @@ final class RunWrites {
                            AS x(seq, run, status, not_before, budget_used)) AS u
              WHERE t.seq = u.seq""";
 
+    /**
+     * Moves the dependents' {@code deps_left} (see {@link Claiming}'s STANDING) by what a batch of writes did: -1 for
+     * each dependency that became completed, +1 for each that no longer is (retried, reviewed back, reset by a user).
+     * Every caller locked the rows it writes before reading them, and an add locks the dependencies it names (key
+     * share) before counting: an add naming one of these tasks either committed before this statement began, and its
+     * rows are moved here, or waits for this transaction, and counts what it committed.
+     */
+    private static final String DEPENDENTS_LEFT = """
+            UPDATE vivarium_task t
+               SET deps_left = t.deps_left + (SELECT sum(x.delta) FROM unnest(?::text[], ?::int[]) AS x(id, delta)
+                                               WHERE x.id = ANY (t.depends_on))
+             WHERE t.depends_on <> '{}' AND t.depends_on && ?::text[]""";
+
     private RunWrites() {
     }
 
@@ -58,6 +72,8 @@ final class RunWrites {
         List<String> statuses = new ArrayList<>();
         List<String> notBefore = new ArrayList<>();
         List<Double> budgets = new ArrayList<>();
+        List<String> completion = new ArrayList<>();
+        List<Integer> deltas = new ArrayList<>();
         for (RunChange change : ordered) {
             TaskRun run = change.run();
             seqs.add(change.seq());
@@ -68,6 +84,11 @@ final class RunWrites {
             notBefore.add(until == null ? null : until.toString());
             budgets.add(run.budgetOrZero());
             tx.spend(SpendChange.of(change.row().task(), change.row().run(), run));
+            boolean wasCompleted = change.row().runOrPending().status() == TaskStatus.COMPLETED;
+            if (wasCompleted != (run.status() == TaskStatus.COMPLETED)) {
+                completion.add(change.row().id());
+                deltas.add(wasCompleted ? 1 : -1);
+            }
         }
         try (PreparedStatement ps = tx.prepare(UPDATE)) {
             ps.setArray(1, tx.longs(seqs));
@@ -76,6 +97,14 @@ final class RunWrites {
             ps.setArray(4, tx.texts(notBefore));
             ps.setArray(5, tx.doubles(budgets));
             ps.executeUpdate();
+        }
+        if (!completion.isEmpty()) {
+            try (PreparedStatement ps = tx.prepare(DEPENDENTS_LEFT)) {
+                ps.setArray(1, tx.texts(completion));
+                ps.setArray(2, tx.connection.createArrayOf("int4", deltas.toArray()));
+                ps.setArray(3, tx.texts(completion));
+                ps.executeUpdate();
+            }
         }
         tx.changed();
     }
