@@ -73,14 +73,50 @@ final class Claiming {
                AND (run->>'not_before') IS NOT NULL AND (run->>'not_before')::timestamptz >= not_before
              LIMIT 1""";
     private static final String NEXT_BACKOFF_END = """
-            SELECT min(not_before) AS next FROM vivarium_task
+            SELECT min(not_before) FROM vivarium_task
              WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?""";
 
     /**
-     * The leases taken, whether runnable tasks that fit were left for lack of room, and whether runnable tasks were
-     * left because they do not fit under the spend ceiling.
+     * The leases taken, whether runnable tasks that fit were left for lack of room, whether runnable tasks were
+     * left because they do not fit under the spend ceiling, and the earliest end of a backoff still ahead.
      */
-    record Claimed(List<Lease> leases, boolean runnableLeft, boolean waitingForBudget) {
+    record Claimed(List<Lease> leases, boolean runnableLeft, boolean waitingForBudget,
+                   Optional<Instant> nextBackoffEnd) {
+    }
+
+    /**
+     * What a claim asks after taking its rows, in one round trip (a commit's statements are its cost): whether a
+     * runnable task is left ({@code left}, one of the ANY_ queries, or null when not asked), whether one is too big
+     * for the room ({@code tooBig}, ANY_TOO_BIG, or null), and {@link #NEXT_BACKOFF_END}. {@code room} is the
+     * parameter of those that take one.
+     */
+    private record Outlook(boolean runnableLeft, boolean tooBig, Optional<Instant> nextBackoffEnd) {
+
+        static Outlook read(Tx tx, String left, String tooBig, Long room) throws SQLException {
+            String sql = "SELECT " + exists(left) + " AS runnable_left, " + exists(tooBig) + " AS too_big, ("
+                    + NEXT_BACKOFF_END + ") AS next";
+            try (PreparedStatement ps = tx.prepare(sql)) {
+                int i = 0;
+                for (String part : new String[] {left, tooBig}) {
+                    if (part != null) {
+                        ps.setObject(++i, Tx.time(tx.now));
+                        if (part != ANY_LEFT) {
+                            ps.setLong(++i, room);
+                        }
+                    }
+                }
+                ps.setObject(++i, Tx.time(tx.now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Outlook(rs.getBoolean("runnable_left"), rs.getBoolean("too_big"),
+                            Optional.ofNullable(Tx.instant(rs, "next")));
+                }
+            }
+        }
+
+        private static String exists(String query) {
+            return query == null ? "false" : "EXISTS (" + query + ")";
+        }
     }
 
     private Claiming() {
@@ -93,8 +129,9 @@ final class Claiming {
         if (SpendLimit.tighter(storeLimit, processLimit).isEmpty()) {
             List<TaskRow> picked = max > 0 ? pick(tx, max) : List.of();
             List<Lease> leases = take(tx, worker, ownerKey, picked);
-            boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_LEFT, null);
-            return new Claimed(leases, left, false);
+            // Fewer taken than asked: nothing runnable was left to take.
+            Outlook outlook = Outlook.read(tx, max == 0 || leases.size() == max ? ANY_LEFT : null, null, null);
+            return new Claimed(leases, outlook.runnableLeft(), false, outlook.nextBackoffEnd());
         }
         // Locked when claiming: the room must not shrink under this transaction by another's claims.
         SpendLedger ledger = max > 0 ? Spending.readLocked(tx)
@@ -102,7 +139,8 @@ final class Claiming {
         OptionalLong roomLeft = ledger.room(processLimit);
         if (roomLeft.isEmpty()) {
             // The limit was removed since the start: claim as without one, next time.
-            return new Claimed(List.of(), exists(tx, ANY_LEFT, null), false);
+            Outlook outlook = Outlook.read(tx, ANY_LEFT, null, null);
+            return new Claimed(List.of(), outlook.runnableLeft(), false, outlook.nextBackoffEnd());
         }
         long room = roomLeft.getAsLong();
         List<TaskRow> picked = new ArrayList<>();
@@ -127,8 +165,10 @@ final class Claiming {
             }
         }
         List<Lease> leases = take(tx, worker, ownerKey, picked);
-        boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_FITTING, room);
-        return new Claimed(leases, left, !tooBig.isEmpty() || exists(tx, ANY_TOO_BIG, room));
+        Outlook outlook = Outlook.read(tx, max == 0 || leases.size() == max ? ANY_FITTING : null,
+                tooBig.isEmpty() ? ANY_TOO_BIG : null, room);
+        return new Claimed(leases, outlook.runnableLeft(), !tooBig.isEmpty() || outlook.tooBig(),
+                outlook.nextBackoffEnd());
     }
 
     /** How many runnable tasks do not fit in {@code room} (micro-dollars); for reports, not for commits. */
@@ -155,17 +195,6 @@ final class Claiming {
             ps.setObject(1, Tx.time(tx.now));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
-            }
-        }
-    }
-
-    /** The earliest end of a backoff still ahead, if any pending task is waiting on one. */
-    static Optional<Instant> nextBackoffEnd(Tx tx) throws SQLException {
-        try (PreparedStatement ps = tx.prepare(NEXT_BACKOFF_END)) {
-            ps.setObject(1, Tx.time(tx.now));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(Tx.instant(rs, "next"));
             }
         }
     }
@@ -237,18 +266,5 @@ final class Claiming {
             }
         }
         return rows;
-    }
-
-    /** Whether a runnable task is still unclaimed (one this transaction has not just taken), within the room if given. */
-    private static boolean exists(Tx tx, String sql, Long room) throws SQLException {
-        try (PreparedStatement ps = tx.prepare(sql)) {
-            ps.setObject(1, Tx.time(tx.now));
-            if (room != null) {
-                ps.setLong(2, room);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 }

@@ -146,7 +146,7 @@ public final class PostgresTaskStore implements TaskStore {
             tx.readStartVersion();
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
             Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
-            Optional<Instant> backoffEnd = Claiming.nextBackoffEnd(tx);
+            Optional<Instant> backoffEnd = claimed.nextBackoffEnd();
             boolean retriesWaiting = backoffEnd.isPresent() && claimed.leases().isEmpty() && !claimed.runnableLeft()
                     && Claiming.retriesWaiting(tx);
             return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),

@@ -145,6 +145,10 @@ final class Tx {
         return connection.createArrayOf("bigint", values.toArray());
     }
 
+    Array ints(Collection<Integer> values) throws SQLException {
+        return connection.createArrayOf("int4", values.toArray());
+    }
+
     Array doubles(Collection<Double> values) throws SQLException {
         return connection.createArrayOf("float8", values.toArray());
     }

@@ -92,6 +92,25 @@ class PostgresDependenciesLeftTest {
         assertThat(drift()).isEmpty();
     }
 
+    /** A dependency and its dependent finished in one commit: the dependent's own row takes the move too. */
+    @Test
+    void aDependencyAndItsDependentFinishedTogetherCountRight() {
+        store.add(List.of(aTask("a").build(), aTask("b").dependsOn(List.of("a")).build()));
+        List<Lease> a = claim(8);
+        List<Lease> b = finishAndClaim(a, OK, 8);
+        // a runs again while b still runs on its first completion.
+        store.retry(List.of("a"));
+        List<Lease> both = new ArrayList<>(b);
+        both.addAll(claim(8));
+        assertThat(both).extracting(Lease::taskId).containsExactly("b", "a");
+
+        finishAndClaim(both, OK, 0);
+
+        assertThat(drift()).isEmpty();
+        store.retry(List.of("b"));
+        assertThat(claim(8)).extracting(Lease::taskId).containsExactly("b");
+    }
+
     @Test
     void aTaskAddedAfterItsDependencyCompletedStartsAtOnce() {
         store.add(List.of(aTask("a").build()));
