@@ -143,7 +143,7 @@ public final class PostgresTaskStore implements TaskStore {
     public CommitResult commit(WorkerIdentity worker, List<Finish> finished, int maxClaims) {
         int ownerKey = maxClaims > 0 ? session.ownerKey() : session.ownerKeyIfStarted();
         return database.change(tx -> {
-            tx.readStartVersion();
+            // The start version is read by the first statement, Finishing's or the claim's, a round trip saved.
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
             Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
             Optional<Instant> backoffEnd = claimed.nextBackoffEnd();
