@@ -62,9 +62,14 @@ final class Claiming {
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED) p ON true";
     private static final String PICK_FITTING = "SELECT " + TaskRow.COLUMNS + RUNNABLE + FITTING + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
-    private static final String ANY_LEFT = "SELECT 1" + RUNNABLE + IN_ORDER + " LIMIT 1";
-    private static final String ANY_FITTING = "SELECT 1" + RUNNABLE + " AND t.max_budget <= ? LIMIT 1";
-    private static final String ANY_TOO_BIG = "SELECT 1" + RUNNABLE + " AND t.max_budget > ? LIMIT 1";
+    /**
+     * The rows this claim takes, left out by the questions asked after it ({@link Outlook}): asked in the same
+     * statement as the take, they see those rows as they were before it.
+     */
+    private static final String NOT_TAKEN = " AND NOT (t.seq = ANY (?::bigint[]))";
+    private static final String ANY_LEFT = "SELECT 1" + RUNNABLE + NOT_TAKEN + IN_ORDER + " LIMIT 1";
+    private static final String ANY_FITTING = "SELECT 1" + RUNNABLE + " AND t.max_budget <= ?" + NOT_TAKEN + " LIMIT 1";
+    private static final String ANY_TOO_BIG = "SELECT 1" + RUNNABLE + " AND t.max_budget > ?" + NOT_TAKEN + " LIMIT 1";
     private static final String COUNT_TOO_BIG = "SELECT count(*)" + RUNNABLE + " AND t.max_budget > ?";
     private static final String CLAIM = """
             UPDATE vivarium_task t
@@ -92,32 +97,52 @@ final class Claiming {
                    Optional<Instant> nextBackoffEnd) {
     }
 
-    /**
-     * What a claim asks after taking its rows, in one round trip (a commit's statements are its cost): whether a
-     * runnable task is left ({@code left}, one of the ANY_ queries, or null when not asked), whether one is too big
-     * for the room ({@code tooBig}, ANY_TOO_BIG, or null), and {@link #NEXT_BACKOFF_END}. {@code room} is the
-     * parameter of those that take one.
-     */
+    /** What a claim learns after taking its rows: see {@link Ask}. */
     private record Outlook(boolean runnableLeft, boolean tooBig, Optional<Instant> nextBackoffEnd) {
+    }
 
-        static Outlook read(Tx tx, String left, String tooBig, Long room) throws SQLException {
-            String sql = "SELECT " + exists(left) + " AS runnable_left, " + exists(tooBig) + " AS too_big, ("
-                    + NEXT_BACKOFF_END + ") AS next";
-            try (PreparedStatement ps = tx.prepare(sql)) {
-                int i = 0;
-                for (String part : new String[] {left, tooBig}) {
-                    if (part != null) {
-                        ps.setObject(++i, Tx.time(tx.now));
-                        if (part != ANY_LEFT) {
-                            ps.setLong(++i, room);
-                        }
+    /**
+     * What a claim asks after taking its rows, in the take's own statement when it takes any, else alone (a
+     * commit's round trips are its cost): whether a runnable task is left ({@code left}, one of the ANY_ queries, or
+     * null when not asked), whether one is too big for the room ({@code tooBig}, ANY_TOO_BIG, or null), and
+     * {@link #NEXT_BACKOFF_END}. {@code room} is the parameter of those that take one.
+     */
+    private record Ask(String left, String tooBig, Long room) {
+
+        /** For a SELECT or RETURNING list. */
+        String columns() {
+            return exists(left) + " AS runnable_left, " + exists(tooBig) + " AS too_big, (" + NEXT_BACKOFF_END
+                    + ") AS next";
+        }
+
+        /** Binds the parameters of {@link #columns()} from {@code at}; returns the next free index. */
+        int bind(PreparedStatement ps, int at, Tx tx, List<Long> taken) throws SQLException {
+            int i = at;
+            for (String part : new String[] {left, tooBig}) {
+                if (part != null) {
+                    ps.setObject(i++, Tx.time(tx.now));
+                    if (!part.equals(ANY_LEFT)) {
+                        ps.setLong(i++, room);
                     }
+                    ps.setArray(i++, tx.longs(taken));
                 }
-                ps.setObject(++i, Tx.time(tx.now));
+            }
+            ps.setObject(i++, Tx.time(tx.now));
+            return i;
+        }
+
+        Outlook read(ResultSet rs) throws SQLException {
+            return new Outlook(rs.getBoolean("runnable_left"), rs.getBoolean("too_big"),
+                    Optional.ofNullable(Tx.instant(rs, "next")));
+        }
+
+        /** Asked alone, when nothing was taken. */
+        Outlook readAlone(Tx tx) throws SQLException {
+            try (PreparedStatement ps = tx.prepare("SELECT " + columns())) {
+                bind(ps, 1, tx, List.of());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new Outlook(rs.getBoolean("runnable_left"), rs.getBoolean("too_big"),
-                            Optional.ofNullable(Tx.instant(rs, "next")));
+                    return read(rs);
                 }
             }
         }
@@ -125,6 +150,10 @@ final class Claiming {
         private static String exists(String query) {
             return query == null ? "false" : "EXISTS (" + query + ")";
         }
+    }
+
+    /** The leases a take made, and what it learnt in the same statement. */
+    private record Taken(List<Lease> leases, Outlook outlook) {
     }
 
     private Claiming() {
@@ -142,10 +171,11 @@ final class Claiming {
         Optional<SpendLimit> storeLimit = tx.startSpendLimit();
         if (SpendLimit.tighter(storeLimit, processLimit).isEmpty()) {
             List<TaskRow> picked = pickedWithStart != null ? pickedWithStart : max > 0 ? pick(tx, max) : List.of();
-            List<Lease> leases = take(tx, worker, ownerKey, picked);
             // Fewer taken than asked: nothing runnable was left to take.
-            Outlook outlook = Outlook.read(tx, max == 0 || leases.size() == max ? ANY_LEFT : null, null, null);
-            return new Claimed(leases, outlook.runnableLeft(), false, outlook.nextBackoffEnd());
+            Taken taken = take(tx, worker, ownerKey, picked,
+                    new Ask(max == 0 || picked.size() == max ? ANY_LEFT : null, null, null));
+            return new Claimed(taken.leases(), taken.outlook().runnableLeft(), false,
+                    taken.outlook().nextBackoffEnd());
         }
         // Locked when claiming: the room must not shrink under this transaction by another's claims.
         SpendLedger ledger = max > 0 ? Spending.readLocked(tx)
@@ -153,7 +183,7 @@ final class Claiming {
         OptionalLong roomLeft = ledger.room(processLimit);
         if (roomLeft.isEmpty()) {
             // The limit was removed since the start: claim as without one, next time.
-            Outlook outlook = Outlook.read(tx, ANY_LEFT, null, null);
+            Outlook outlook = new Ask(ANY_LEFT, null, null).readAlone(tx);
             return new Claimed(List.of(), outlook.runnableLeft(), false, outlook.nextBackoffEnd());
         }
         long room = roomLeft.getAsLong();
@@ -178,11 +208,10 @@ final class Claiming {
                 }
             }
         }
-        List<Lease> leases = take(tx, worker, ownerKey, picked);
-        Outlook outlook = Outlook.read(tx, max == 0 || leases.size() == max ? ANY_FITTING : null,
-                tooBig.isEmpty() ? ANY_TOO_BIG : null, room);
-        return new Claimed(leases, outlook.runnableLeft(), !tooBig.isEmpty() || outlook.tooBig(),
-                outlook.nextBackoffEnd());
+        Taken taken = take(tx, worker, ownerKey, picked, new Ask(max == 0 || picked.size() == max ? ANY_FITTING : null,
+                tooBig.isEmpty() ? ANY_TOO_BIG : null, room));
+        return new Claimed(taken.leases(), taken.outlook().runnableLeft(), !tooBig.isEmpty() || taken.outlook().tooBig(),
+                taken.outlook().nextBackoffEnd());
     }
 
     /** How many runnable tasks do not fit in {@code room} (micro-dollars); for reports, not for commits. */
@@ -213,11 +242,14 @@ final class Claiming {
         }
     }
 
-    /** Claims these rows, each with a fence of its own, and reserves their caps in the ledger. */
-    private static List<Lease> take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked)
+    /**
+     * Claims these rows, each with a fence of its own, and reserves their caps in the ledger; asks {@code ask} in the
+     * same statement (alone if no row is taken).
+     */
+    private static Taken take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked, Ask ask)
             throws SQLException {
         if (picked.isEmpty()) {
-            return List.of();
+            return new Taken(List.of(), ask.readAlone(tx));
         }
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
@@ -230,7 +262,8 @@ final class Claiming {
             tx.spend(SpendChange.of(row.task(), row.run(), claimed));
         }
         Map<Long, Long> fences = new HashMap<>();
-        try (PreparedStatement ps = tx.prepare(CLAIM)) {
+        Outlook outlook = null;
+        try (PreparedStatement ps = tx.prepare(CLAIM + ", " + ask.columns())) {
             ps.setInt(1, ownerKey);
             ps.setString(2, worker.workerId());
             ps.setLong(3, worker.pid());
@@ -239,9 +272,11 @@ final class Claiming {
             ps.setObject(6, Tx.time(tx.now));
             ps.setArray(7, tx.longs(seqs));
             ps.setArray(8, tx.texts(runs));
+            ask.bind(ps, 9, tx, seqs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     fences.put(rs.getLong("seq"), rs.getLong("fence"));
+                    outlook = ask.read(rs);
                 }
             }
         }
@@ -251,7 +286,7 @@ final class Claiming {
             TaskRow row = picked.get(i);
             leases.add(new Lease(row.task(), claimedRuns.get(i).attempts(), worker, fences.get(row.seq())));
         }
-        return leases;
+        return new Taken(leases, outlook);
     }
 
     private static List<TaskRow> pick(Tx tx, int max) throws SQLException {
