@@ -54,12 +54,15 @@ def med(runs, key, digits=0):
     s = f"{statistics.median(vals):,.{digits}f}"
     return s + (f" ({min(vals):,.{digits}f}–{max(vals):,.{digits}f})" if len(vals) > 1 else "")
 print()
-print("| store | N | W | runs | enqueue tasks/s | process tasks/s | pickup p50 ms | pickup p99 ms | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| store | N | W | runs | enqueue tasks/s | process tasks/s | pickup p50 ms | pickup p99 ms | peak RSS MB |"
+      " CPU ms per 1,000 tasks, JVM / server |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (case, n), runs in cases.items():
     print(f"| {case} | {n:,} | {runs[0]['workers']} | {len(runs)} | {med(runs, 'enqueue_jobs_per_s')} | "
           f"{med(runs, 'process_jobs_per_s')} | {med(runs, 'latency_p50_ms', 1)} | {med(runs, 'latency_p99_ms', 1)} | "
-          f"{med(runs, 'peak_rss_mb')} |")
+          f"{med(runs, 'peak_rss_mb')} | "
+          + (f"{med(runs, 'jvm_cpu_ms_per_1000')} / {med(runs, 'server_cpu_ms_per_1000')} |"
+             if "jvm_cpu_ms_per_1000" in runs[0] else "– |"))
 # Ratios run by run (each Vivarium run against the peer run right after it), then their median.
 ours = [r for r in rows if r.get("case") == "vivarium postgresql"]
 peers = [r for r in rows if "lib" in r]

@@ -23,7 +23,9 @@ import java.util.Locale;
  * The store's commit alone, without a worker pool's threads: one thread finishes what it holds and claims the next
  * {@code BATCH} in each commit until N tasks are done, on an embedded durable PostgreSQL. Prints the tasks/s and the
  * median commit. With no thread hand-offs in the way it shows what a change to the commit's statements did, at a
- * load where the pool's figures swing with the scheduler. {@code CommitLoop [N=10000] [BATCH=16] [DIR=target]}
+ * load where the pool's figures swing with the scheduler. With WAITING > 0, that many tasks ahead of the N in the
+ * queue wait behind a task that is claimed first and never finished, as a queue's later stages wait on its first.
+ * {@code CommitLoop [N=10000] [BATCH=16] [DIR=target] [WAITING=0]}
  */
 public final class CommitLoop {
 
@@ -31,6 +33,7 @@ public final class CommitLoop {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         Path dir = Files.createTempDirectory(args.length > 2 ? Path.of(args[2]) : Path.of("target"), "commit-loop-");
+        int waiting = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("pgdata"))
                 .setServerConfig("fsync", "on")
@@ -40,6 +43,12 @@ public final class CommitLoop {
             try (TaskStore store = TaskStores.open(StoreLocation.of(dir.resolve("workspace"), url),
                     Clock.systemUTC(), StoreSettings.defaults())) {
                 List<Task> all = new ArrayList<>();
+                if (waiting > 0) {
+                    all.add(Task.grind("gate").priority(io.vivarium.task.Priority.HIGH).build());
+                    for (int i = 0; i < waiting; i++) {
+                        all.add(Task.grind("w" + i).dependsOn(List.of("gate")).build());
+                    }
+                }
                 for (int i = 0; i < tasks; i++) {
                     all.add(Task.grind("t" + i).build());
                 }
@@ -48,6 +57,10 @@ public final class CommitLoop {
                 GrindResult ok = GrindResult.success(0, null, null, null);
                 List<Double> commits = new ArrayList<>();
                 List<Lease> held = List.of();
+                if (waiting > 0) {
+                    // The gate, held and never finished: its dependents stay pending, in the way of every claim.
+                    store.commit(worker, List.of(), 1);
+                }
                 int done = 0;
                 long start = System.nanoTime();
                 while (true) {
@@ -64,8 +77,8 @@ public final class CommitLoop {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Collections.sort(commits);
                 System.out.printf(Locale.ROOT, "{\"tasks\":%d,\"batch\":%d,\"tasks_per_s\":%.0f,\"commit_p50_ms\":%.2f,"
-                        + "\"commits\":%d}%n", done, batch, done / seconds, commits.get(commits.size() / 2),
-                        commits.size());
+                        + "\"commits\":%d,\"waiting\":%d}%n", done, batch, done / seconds,
+                        commits.get(commits.size() / 2), commits.size(), waiting);
             }
         }
     }
