@@ -39,7 +39,7 @@ final class Claiming {
     private static final String TIMED = "(t.not_before IS NULL OR t.not_before <= ?)";
     /**
      * {@link StartRule#standing}: pending, and every dependency completed (a missing one never is). {@code deps_left}
-     * counts the dependencies not completed (see V3__dependencies_left.sql; {@link RunWrites} and {@link Definitions}
+     * counts the dependencies not completed (see V4__dependencies_left.sql; {@link RunWrites} and {@link Definitions}
      * keep it), so a claim reads one column instead of looking up each candidate's dependencies, and the index
      * {@code vivarium_task_ready} holds exactly the rows this part lets through.
      */
