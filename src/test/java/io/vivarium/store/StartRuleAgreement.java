@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.support.MutableClock;
 import io.vivarium.task.GrindResult;
+import io.vivarium.task.FlowRoom;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.Occurrences;
+import io.vivarium.task.QueueLimits;
+import io.vivarium.task.QueueName;
+import io.vivarium.task.Rate;
+import io.vivarium.task.TaskStatus;
 import io.vivarium.task.Priority;
 import io.vivarium.task.RetryPolicy;
 import io.vivarium.task.Scheduling;
@@ -16,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +37,12 @@ import org.junit.jupiter.api.Test;
  * The store claims exactly what {@link StartRule} allows, in the same order: thousands of random queues (every
  * status a queue can be loaded with, dependency chains and fans, backoffs and start times (run_at, a recurring
  * task's next occurrence) behind, at and ahead of now, spend limits
- * that leave room for some caps and not others, claims already holding reservations), each claimed in two rounds by
- * two workers and compared with {@link Scheduling#claimable} over the store's own snapshot and ledger.
+ * that leave room for some caps and not others, claims already holding reservations; tasks in two or three queues
+ * under random flow settings: a paused workspace, paused queues, concurrency limits with tasks already running,
+ * rates with starts recorded before, at and after their window), each claimed in two rounds by two workers and
+ * compared with {@link Scheduling#claimable} over the store's own snapshot and ledger, and the flow room this test
+ * keeps as a store must (running tasks from the snapshot, starts from the entries when the rate is set and from
+ * every claim after).
  *
  * <p>A store joins by extending this with a name ending in {@code Test} and saying how to open it; the seed of a
  * failing queue is in the message, so it can be replayed with {@link #SEED}.
@@ -42,6 +53,9 @@ public abstract class StartRuleAgreement {
     private static final long SEED = Long.getLong("vivarium.agreement.seed", 20261204L);
     private static final Instant START = Instant.parse("2026-01-15T10:30:00Z");
     private static final Priority[] PRIORITIES = Priority.values();
+    private static final List<String> QUEUE_NAMES = List.of(QueueName.DEFAULT, "api", "tests");
+    private static final Rate[] RATES = {new Rate(1, Duration.ofSeconds(1)), new Rate(2, Duration.ofMinutes(1)),
+            new Rate(1, Duration.ofMinutes(2)), new Rate(3, Duration.ofMinutes(2)), new Rate(2, Duration.ofHours(1))};
 
     protected final MutableClock clock = new MutableClock(START);
     protected final StoreSettings settings = StoreSettings.withLease(Duration.ofSeconds(30),
@@ -67,33 +81,67 @@ public abstract class StartRuleAgreement {
     @Test
     void eachStoreClaimsExactlyWhatTheRuleAllowsInTheSameOrder() {
         Random seeds = new Random(SEED);
+        FlowSettings flow = FlowSettings.NONE;
         for (int i = 0; i < queues(); i++) {
             long seed = seeds.nextLong();
             Random random = new Random(seed);
+            if (flow.isActive()) {
+                store.changeFlow(f -> FlowSettings.NONE);
+            }
             store.clear();
-            Snapshot queue = randomQueue(random);
+            List<String> queueNames = QUEUE_NAMES.subList(0, 2 + random.nextInt(2));
+            Snapshot queue = randomQueue(random, queueNames);
             store.load(queue);
             Optional<SpendLimit> limit = random.nextInt(3) == 0 ? Optional.empty()
                     : Optional.of(SpendLimit.ofDollars(spentIn(queue) + random.nextInt(120) / 100.0));
             store.limitSpend(limit);
-            // Two rounds: the first worker's claims hold reservations the second one's must leave room for.
-            claimAndCompare(seed, "first", WorkerIdentity.create(), random.nextInt(4));
-            claimAndCompare(seed, "second", WorkerIdentity.create(), 1 + random.nextInt(8));
+            // Tasks already running in the queues when their limits are set: claimed with nothing to obey.
+            if (random.nextBoolean()) {
+                store.commit(WorkerIdentity.create(), List.of(), 1 + random.nextInt(4));
+            }
+            flow = randomFlow(random, queueNames);
+            FlowSettings chosen = flow;
+            if (chosen.isActive()) {
+                store.changeFlow(f -> chosen);
+            }
+            Map<String, List<Instant>> starts = recordedStarts(store.snapshot(), flow);
+            // Sometimes a second on: a rate of 1/s forgets the starts just made, a backoff ending then is over.
+            clock.advance(Duration.ofMillis(new long[] {0, 0, 500, 1000}[random.nextInt(4)]));
+            // Two rounds: the first worker's claims hold reservations and starts the second one's must leave room for.
+            claimAndCompare(seed, "first", WorkerIdentity.create(), random.nextInt(4), flow, starts);
+            claimAndCompare(seed, "second", WorkerIdentity.create(), 1 + random.nextInt(8), flow, starts);
         }
     }
 
-    private void claimAndCompare(long seed, String round, WorkerIdentity worker, int max) {
+    private void claimAndCompare(long seed, String round, WorkerIdentity worker, int max, FlowSettings flow,
+                                 Map<String, List<Instant>> starts) {
         Snapshot before = store.snapshot();
         OptionalLong room = store.spend(Optional.empty()).ledger().room(Optional.empty());
-        StartRule.Context context = new StartRule.Context(clock.instant(), room);
+        Instant now = clock.instant();
+        FlowRoom flowRoom = FlowRoom.of(flow, now, q -> runningIn(before, q),
+                q -> starts.getOrDefault(q, List.of()));
+        StartRule.Context context = new StartRule.Context(now, room, flowRoom);
         List<Task> expected = Scheduling.claimable(before.tasks(), before.runs()::get, context, max);
+        String why = "queue seed " + seed + ", " + round + " round, max " + max + ", room " + room + ", flow "
+                + WorkspaceJson.mapper().writeValueAsString(flow) + ", queue " + describe(before);
+        if (flow.isActive()) {
+            FlowRoom told = store.flow();
+            for (String name : QUEUE_NAMES) {
+                assertThat(told.check(name, now)).as("the store's flow room for " + name + ", " + why)
+                        .isEqualTo(flowRoom.check(name, now));
+            }
+        }
 
         CommitResult result = store.commit(worker, List.of(), max);
 
-        String why = "queue seed " + seed + ", " + round + " round, max " + max + ", room " + room + ", queue "
-                + describe(before);
         assertThat(result.claimed()).as(why).extracting(Lease::taskId)
                 .containsExactlyElementsOf(expected.stream().map(Task::id).toList());
+        for (Lease lease : result.claimed()) {
+            starts.computeIfPresent(lease.task().queueName(), (q, list) -> {
+                list.add(now);
+                return list;
+            });
+        }
         StartRule.Context left = context;
         for (Task task : expected) {
             left = left.afterStarting(task);
@@ -116,7 +164,52 @@ public abstract class StartRuleAgreement {
      * reached by the intents a worker and a user use: pending, pending behind a backoff, completed, failed,
      * cancelled, blocked.
      */
-    private Snapshot randomQueue(Random random) {
+    /** The queues' running tasks, as a store counts them for a concurrency limit. */
+    private static int runningIn(Snapshot snapshot, String queue) {
+        return (int) snapshot.tasks().stream()
+                .filter(t -> t.queueName().equals(queue) && snapshot.statusOf(t.id()) == TaskStatus.IN_PROGRESS)
+                .count();
+    }
+
+    /**
+     * The starts each rate-limited queue counts once its rate is set: what its tasks' entries record then (each
+     * store seeds its count so); the test adds each start it sees claimed from then on.
+     */
+    private static Map<String, List<Instant>> recordedStarts(Snapshot snapshot, FlowSettings flow) {
+        Map<String, List<Instant>> starts = new HashMap<>();
+        flow.queues().forEach((queue, limits) -> {
+            if (limits.rate() != null) {
+                List<Instant> recorded = new ArrayList<>();
+                snapshot.tasks().stream().filter(t -> t.queueName().equals(queue))
+                        .forEach(t -> recorded.addAll(RecordedStarts.of(snapshot.runs().get(t.id()))));
+                starts.put(queue, recorded);
+            }
+        });
+        return starts;
+    }
+
+    /**
+     * Often no setting at all (the path without limits); else sometimes the whole workspace paused, and each queue
+     * with no limit, a concurrency of 1 to 3, a rate (its periods end before, at and after the entries' starts a
+     * minute ago), paused, or a mix.
+     */
+    private static FlowSettings randomFlow(Random random, List<String> queueNames) {
+        if (random.nextInt(4) == 0) {
+            return FlowSettings.NONE;
+        }
+        FlowSettings flow = FlowSettings.NONE.withPaused(random.nextInt(12) == 0);
+        for (String name : queueNames) {
+            if (random.nextInt(3) == 0) {
+                continue;
+            }
+            Integer concurrency = random.nextBoolean() ? 1 + random.nextInt(3) : null;
+            Rate rate = random.nextInt(3) == 0 ? null : RATES[random.nextInt(RATES.length)];
+            flow = flow.withQueue(name, new QueueLimits(concurrency, rate, random.nextInt(10) == 0));
+        }
+        return flow;
+    }
+
+    private Snapshot randomQueue(Random random, List<String> queueNames) {
         int size = 1 + random.nextInt(16);
         List<Task> tasks = new ArrayList<>();
         Map<String, TaskRun> runs = new LinkedHashMap<>();
@@ -135,9 +228,12 @@ public abstract class StartRuleAgreement {
             double max = (5 + random.nextInt(46)) / 100.0;
             // Some start at a time behind, at or ahead of now; some recur every minute.
             Instant runAt = random.nextInt(4) == 0 ? now.plusSeconds(new long[] {-5, 0, 1, 40}[random.nextInt(4)]) : null;
+            String queue = queueNames.get(random.nextInt(queueNames.size()));
             Task task = Task.grind(id).priority(PRIORITIES[random.nextInt(PRIORITIES.length)]).dependsOn(deps)
                     .minBudget(0.05).maxBudget(max).command("true").runAt(runAt)
-                    .every(random.nextInt(6) == 0 ? "1m" : null).build();
+                    .every(random.nextInt(6) == 0 ? "1m" : null)
+                    // The default queue is often left unnamed, as most tasks leave it.
+                    .queue(queue.equals(QueueName.DEFAULT) && random.nextBoolean() ? null : queue).build();
             tasks.add(task);
             TaskRun run = randomRun(random, task, now);
             if (run != null) {
@@ -174,7 +270,8 @@ public abstract class StartRuleAgreement {
         StringBuilder out = new StringBuilder();
         for (Task task : snapshot.tasks()) {
             TaskRun run = snapshot.runOf(task.id());
-            out.append(task.id()).append('[').append(task.priority()).append(' ').append(run.status())
+            out.append(task.id()).append('[').append(task.queueName()).append(' ').append(task.priority()).append(' ')
+                    .append(run.status())
                     .append(" $").append(task.maxBudget());
             if (!task.dependsOn().isEmpty()) {
                 out.append(" after ").append(task.dependsOn());

@@ -44,9 +44,9 @@ final class Claiming {
      * {@code vivarium_task_ready} holds exactly the rows this part lets through.
      */
     private static final String STANDING = "t.status = 'pending' AND t.deps_left = 0";
-    private static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
+    static final String RUNNABLE = " FROM vivarium_task t WHERE " + TIMED + " AND " + STANDING;
     /** {@code Scheduling.CLAIM_ORDER}: priority, then queue order. */
-    private static final String IN_ORDER = " ORDER BY t.priority, t.seq";
+    static final String IN_ORDER = " ORDER BY t.priority, t.seq";
     /** {@link StartRule#fits}, with the rows this claim has already looked at left out. */
     private static final String FITTING = " AND t.max_budget <= ? AND NOT (t.seq = ANY (?::bigint[]))";
     /** Package-private for ClaimProbe, which explains it. */
@@ -55,10 +55,11 @@ final class Claiming {
     /**
      * {@link #PICK} as a commit's first statement: it reads the transaction's start beside the rows (a round trip
      * saved), and picks nothing when the store keeps a spend limit, under which the claim picks with
-     * {@link #PICK_FITTING}. Always one row; the task's columns are null when none was picked.
+     * {@link #PICK_FITTING}, or a flow setting is set ({@link FlowClaiming} claims then). Always one row; the task's
+     * columns are null when none was picked.
      */
     private static final String PICK_WITH_START = "SELECT s.*, p.* FROM (" + Tx.START + ") s LEFT JOIN LATERAL (SELECT "
-            + TaskRow.COLUMNS + RUNNABLE + " AND s.start_limit IS NULL" + IN_ORDER
+            + TaskRow.COLUMNS + RUNNABLE + " AND s.start_limit IS NULL AND NOT s.start_flow_active" + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED) p ON true";
     private static final String PICK_FITTING = "SELECT " + TaskRow.COLUMNS + RUNNABLE + FITTING + IN_ORDER
             + " LIMIT ? FOR UPDATE OF t SKIP LOCKED";
@@ -163,10 +164,15 @@ final class Claiming {
             throws SQLException {
         // The start is read first (Tx.readStartVersion): by Finishing's statement, or here by the pick, or alone.
         List<TaskRow> pickedWithStart = null;
-        if (!tx.startRead() && processLimit.isEmpty() && max > 0) {
+        boolean startReadHere = !tx.startRead();
+        if (startReadHere && processLimit.isEmpty() && max > 0) {
             pickedWithStart = pickWithStart(tx, max);
-        } else if (!tx.startRead()) {
+        } else if (startReadHere) {
             tx.readStartVersion();
+        }
+        if (startReadHere && tx.startFlowActive()) {
+            // A flow setting is set (the pick took nothing then): the commit claims through FlowClaiming instead.
+            return new Claimed(List.of(), false, false, Optional.empty());
         }
         Optional<SpendLimit> storeLimit = tx.startSpendLimit();
         if (SpendLimit.tighter(storeLimit, processLimit).isEmpty()) {
@@ -243,13 +249,32 @@ final class Claiming {
     }
 
     /**
-     * Claims these rows, each with a fence of its own, and reserves their caps in the ledger; asks {@code ask} in the
-     * same statement (alone if no row is taken).
+     * The earliest end of a backoff still ahead, if any pending task is waiting on one (for {@link FlowClaiming}'s
+     * commits; {@link #claim} answers it with its take).
+     */
+    static Optional<Instant> nextBackoffEnd(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare("SELECT (" + NEXT_BACKOFF_END + ") AS next")) {
+            ps.setObject(1, Tx.time(tx.now));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(Tx.instant(rs, "next"));
+            }
+        }
+    }
+
+    /** Claims these rows, each with a fence of its own, and reserves their caps in the ledger. */
+    static List<Lease> take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked) throws SQLException {
+        return take(tx, worker, ownerKey, picked, null).leases();
+    }
+
+    /**
+     * {@link #take(Tx, WorkerIdentity, int, List)}, asking {@code ask} (if not null) in the same statement, or
+     * alone if no row is taken.
      */
     private static Taken take(Tx tx, WorkerIdentity worker, int ownerKey, List<TaskRow> picked, Ask ask)
             throws SQLException {
         if (picked.isEmpty()) {
-            return new Taken(List.of(), ask.readAlone(tx));
+            return new Taken(List.of(), ask == null ? null : ask.readAlone(tx));
         }
         List<Long> seqs = new ArrayList<>();
         List<String> runs = new ArrayList<>();
@@ -263,7 +288,7 @@ final class Claiming {
         }
         Map<Long, Long> fences = new HashMap<>();
         Outlook outlook = null;
-        try (PreparedStatement ps = tx.prepare(CLAIM + ", " + ask.columns())) {
+        try (PreparedStatement ps = tx.prepare(ask == null ? CLAIM : CLAIM + ", " + ask.columns())) {
             ps.setInt(1, ownerKey);
             ps.setString(2, worker.workerId());
             ps.setLong(3, worker.pid());
@@ -272,11 +297,13 @@ final class Claiming {
             ps.setObject(6, Tx.time(tx.now));
             ps.setArray(7, tx.longs(seqs));
             ps.setArray(8, tx.texts(runs));
-            ask.bind(ps, 9, tx, seqs);
+            if (ask != null) {
+                ask.bind(ps, 9, tx, seqs);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     fences.put(rs.getLong("seq"), rs.getLong("fence"));
-                    outlook = ask.read(rs);
+                    outlook = ask == null ? null : ask.read(rs);
                 }
             }
         }
@@ -324,7 +351,7 @@ final class Claiming {
         }
     }
 
-    private static List<TaskRow> rows(PreparedStatement ps) throws SQLException {
+    static List<TaskRow> rows(PreparedStatement ps) throws SQLException {
         List<TaskRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -39,15 +39,17 @@ final class Definitions {
      * statement began (and is seen) or waits for this transaction to commit (and then counts the new dependents).
      */
     private static final String INSERT = """
-            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before,
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before, queue,
                                        deps_left)
             SELECT u.id, u.definition::json, u.priority, u.deps, u.description, u.max_budget, u.not_before::timestamptz,
+                   u.queue,
                    (SELECT count(*) FROM unnest(u.deps) AS dep(id)
                      WHERE NOT EXISTS (SELECT 1 FROM vivarium_task d WHERE d.id = dep.id AND d.status = 'completed'))
               FROM (SELECT x.*, string_to_array(x.depends_on, ',') AS deps
-                      FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                      FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[],
+                                  ?::text[])
                            WITH ORDINALITY AS x(id, definition, priority, depends_on, description, max_budget,
-                                                not_before, position)) AS u
+                                                not_before, queue, position)) AS u
              ORDER BY u.position""";
     /** 21 sets the keys' advisory locks apart from any other use of hashed advisory locks. */
     private static final String LOCK_KEYS = """
@@ -199,7 +201,9 @@ final class Definitions {
         List<String> descriptions = new ArrayList<>();
         List<Long> maxBudgets = new ArrayList<>();
         List<String> notBefore = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
         for (Task task : tasks) {
+            queues.add(task.queueName());
             ids.add(task.id());
             definitions.add(Documents.json(task));
             priorities.add((short) task.priority().ordinal());
@@ -219,6 +223,7 @@ final class Definitions {
             ps.setArray(5, tx.texts(descriptions));
             ps.setArray(6, tx.longs(maxBudgets));
             ps.setArray(7, tx.texts(notBefore));
+            ps.setArray(8, tx.texts(queues));
             ps.executeUpdate();
         } catch (SQLException e) {
             if (Failures.isUniqueViolation(e)) {

@@ -19,7 +19,10 @@ import io.vivarium.store.TaskQuery;
 import io.vivarium.store.TaskStore;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.postgres.Claiming.Claimed;
+import io.vivarium.store.QueueStatus;
 import io.vivarium.task.CodeRun;
+import io.vivarium.task.FlowRoom;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -31,14 +34,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The PostgreSQL store: one queue shared by workers on many machines. Each operation is one transaction, and the
  * task model's intent methods compute every new state, as in the file store; the rows carry the same JSON as the
  * workspace files. The work is split by operation: {@link Claiming}, {@link Finishing}, {@link Dependents},
- * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}, {@link Spending};
+ * {@link Recovery}, {@link Heartbeats}, {@link UserIntents}, {@link Definitions}, {@link Queries}, {@link Spending},
+ * and for queues' limits and pauses {@link FlowRows}, {@link StartRows} and {@link FlowClaiming};
  * liveness and wake-ups are the {@link OwnerSession}'s.
  */
 public final class PostgresTaskStore implements TaskStore {
@@ -128,13 +134,24 @@ public final class PostgresTaskStore implements TaskStore {
         Loading.check(snapshot);
         database.change(tx -> {
             Definitions.load(tx, snapshot);
+            // A rate counts the starts the loaded entries record, as the file store's would.
+            StartRows.reseed(tx, rateLimited(FlowRows.settings(tx.connection)));
             return null;
         });
     }
 
     @Override
     public ClearResult clear() {
-        return database.change(Definitions::clear);
+        return database.change(tx -> {
+            ClearResult cleared = Definitions.clear(tx);
+            StartRows.reseed(tx, List.of());
+            return cleared;
+        });
+    }
+
+    private static List<String> rateLimited(FlowSettings flow) {
+        return flow.queues().entrySet().stream().filter(e -> e.getValue().rate() != null).map(Map.Entry::getKey)
+                .toList();
     }
 
     // --- worker lifecycle ---
@@ -145,10 +162,26 @@ public final class PostgresTaskStore implements TaskStore {
         return database.change(tx -> {
             // The start version is read by the first statement, Finishing's or the claim's, a round trip saved.
             List<Lease> lost = Finishing.record(tx, finished, settings.retry());
-            Claimed claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
-            Optional<Instant> backoffEnd = claimed.nextBackoffEnd();
-            boolean retriesWaiting = backoffEnd.isPresent() && claimed.leases().isEmpty() && !claimed.runnableLeft()
-                    && Claiming.retriesWaiting(tx);
+            // A commit without finishes reads the start with its claim's pick, which takes nothing when a flow
+            // setting is set: the flow claim below takes them then.
+            Claimed claimed = null;
+            if (!tx.startRead() || !tx.startFlowActive()) {
+                claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
+            }
+            Instant rateFrees = null;
+            Optional<Instant> timelineEnd;
+            if (tx.startFlowActive()) {
+                FlowClaiming.Result flowing = FlowClaiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
+                claimed = flowing.claimed();
+                rateFrees = flowing.rateFrees();
+                timelineEnd = Claiming.nextBackoffEnd(tx);
+            } else {
+                timelineEnd = claimed.nextBackoffEnd();
+            }
+            // A pool wakes when a rate lets a task it held back start; a batch waits for that task, as for a retry.
+            Optional<Instant> backoffEnd = FlowClaiming.earlier(timelineEnd, rateFrees);
+            boolean retriesWaiting = rateFrees != null || (timelineEnd.isPresent() && claimed.leases().isEmpty()
+                    && !claimed.runnableLeft() && Claiming.retriesWaiting(tx));
             return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),
                     claimed.waitingForBudget(), retriesWaiting);
         });
@@ -222,5 +255,23 @@ public final class PostgresTaskStore implements TaskStore {
     public void close() {
         session.close();
         database.close();
+    }
+
+    // --- flow control ---
+
+    @Override
+    public FlowRoom flow() {
+        // A transaction only for its moment (the store's clock), as a claim's; it writes nothing.
+        return database.change(tx -> FlowRows.room(tx.connection, FlowRows.settings(tx.connection), tx.now));
+    }
+
+    @Override
+    public FlowSettings changeFlow(UnaryOperator<FlowSettings> change) {
+        return database.change(tx -> FlowRows.change(tx, change));
+    }
+
+    @Override
+    public List<QueueStatus> queues() {
+        return database.read(FlowRows::queues);
     }
 }

@@ -29,10 +29,14 @@ final class Queries {
             SELECT status, count(*) AS tasks, coalesce(sum(budget_used), 0) AS budget
               FROM vivarium_task GROUP BY status""";
     private static final String FIND = "SELECT " + TaskRow.COLUMNS + " FROM vivarium_task WHERE id = ?";
-    /** {@link TaskQuery#matches}'s rule: the state, and the text anywhere in the id or description, any case. */
+    /**
+     * {@link TaskQuery#matches}'s rule: the state, the queue ({@code Task.queueName()}, kept in its column), and the
+     * text anywhere in the id or description, any case.
+     */
     private static final String MATCHING = """
              FROM vivarium_task
             WHERE (?::text IS NULL OR status = ?::text)
+              AND (?::text IS NULL OR queue = ?::text)
               AND (?::text IS NULL OR strpos(lower(id), lower(?::text)) > 0
                    OR strpos(lower(coalesce(description, '')), lower(?::text)) > 0)""";
     private static final String PAGE = "SELECT " + TaskRow.COLUMNS + MATCHING + " ORDER BY seq OFFSET ? LIMIT ?";
@@ -101,10 +105,12 @@ final class Queries {
         String status = query.status() == null ? null : query.status().wireName();
         ps.setString(1, status);
         ps.setString(2, status);
-        ps.setString(3, query.text());
-        ps.setString(4, query.text());
+        ps.setString(3, query.queue());
+        ps.setString(4, query.queue());
         ps.setString(5, query.text());
-        return 6;
+        ps.setString(6, query.text());
+        ps.setString(7, query.text());
+        return 8;
     }
 
     /** Tasks in queue order, run entries in the order they were first written, as in the workspace files. */

@@ -36,7 +36,9 @@ final class Tx {
      * The start ({@link #readStartVersion}): read alone, or by a transaction's first statement beside its own rows,
      * a round trip saved: {@code SELECT s.*, x.* FROM (START) s LEFT JOIN LATERAL (its own query) x ON true}.
      */
-    static final String START = "SELECT version AS start_version, spend_limit AS start_limit FROM vivarium_state";
+    static final String START = """
+            SELECT version AS start_version, spend_limit AS start_limit, flow_active AS start_flow_active
+              FROM vivarium_state""";
 
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
@@ -46,6 +48,7 @@ final class Tx {
     private Long version;
     private Long startVersion;
     private Optional<SpendLimit> startSpendLimit;
+    private boolean startFlowActive;
 
     Tx(Connection connection, Instant now) {
         this.connection = connection;
@@ -116,11 +119,20 @@ final class Tx {
         startVersion = rs.getLong("start_version");
         long limit = rs.getLong("start_limit");
         startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
+        startFlowActive = rs.getBoolean("start_flow_active");
     }
 
     /** Whether the start has been read: a transaction that must read it first reads it once. */
     boolean startRead() {
         return startVersion != null;
+    }
+
+    /**
+     * Whether any flow setting (a pause, a queue's limits) was set when the start version was read: when not, a
+     * claim need not read them, and one that does reads them again, locked ({@link FlowClaiming}).
+     */
+    boolean startFlowActive() {
+        return startFlowActive;
     }
 
     /**

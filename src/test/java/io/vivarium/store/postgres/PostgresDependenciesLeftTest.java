@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The count of unfinished dependencies that the claim reads ({@code deps_left}, V3) stays what a recount from the
+ * The count of unfinished dependencies that the claim reads ({@code deps_left}, V4) stays what a recount from the
  * statuses says, through every intent that makes a task completed or takes that away, and through adds that race
  * completions from another store instance; and claims made through intents, not a load, agree with the start rule.
  */

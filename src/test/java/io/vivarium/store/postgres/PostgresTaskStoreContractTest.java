@@ -6,6 +6,7 @@ import io.vivarium.store.TimeContract;
 import io.vivarium.store.RecoveryContract;
 import io.vivarium.store.SpendContract;
 import io.vivarium.store.FlowContract;
+import io.vivarium.store.QueuesContract;
 import io.vivarium.store.UserIntentsContract;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
@@ -32,8 +33,9 @@ class PostgresTaskStoreContractTest {
 
     private TaskStore emptiedStore(Clock clock, StoreSettings settings) {
         TaskStore store = instance(clock, settings);
-        db.execute("TRUNCATE vivarium_task, vivarium_spend_day");
-        db.execute("UPDATE vivarium_state SET spend_limit = NULL, spent = 0, reserved = 0");
+        db.execute("TRUNCATE vivarium_task, vivarium_spend_day, vivarium_queue, vivarium_queue_start");
+        db.execute("UPDATE vivarium_state SET spend_limit = NULL, spent = 0, reserved = 0, paused = false,"
+                + " flow_active = false");
         return store;
     }
 
@@ -157,6 +159,24 @@ class PostgresTaskStoreContractTest {
 
     @Nested
     class Time extends TimeContract {
+        @Override
+        protected TaskStore createStore(Clock clock, StoreSettings settings) {
+            return emptiedStore(clock, settings);
+        }
+
+        @Override
+        protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) {
+            return instance(clock, settings);
+        }
+
+        @Override
+        protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+            return ownerInThisJvm(clock, settings);
+        }
+    }
+
+    @Nested
+    class Queues extends QueuesContract {
         @Override
         protected TaskStore createStore(Clock clock, StoreSettings settings) {
             return emptiedStore(clock, settings);
