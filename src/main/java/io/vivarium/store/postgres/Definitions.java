@@ -54,7 +54,7 @@ final class Definitions {
     /** 21 sets the keys' advisory locks apart from any other use of hashed advisory locks. */
     private static final String LOCK_KEYS = """
             SELECT count(pg_advisory_xact_lock(hashtextextended(k, 21))) FROM (SELECT unnest(?::text[]) AS k ORDER BY 1) u""";
-    private static final String HELD_KEYS = """
+    static final String HELD_KEYS = """
             -- pending and running hold their key: TaskKeys.holds
             SELECT definition->>'key', id FROM vivarium_task
              WHERE status IN ('pending', 'in_progress') AND definition->>'key' = ANY (?::text[]) ORDER BY seq""";
