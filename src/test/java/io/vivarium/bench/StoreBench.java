@@ -79,10 +79,17 @@ public final class StoreBench {
             FirstStart first = new FirstStart();
             WorkerPool pool = new WorkerPool(store, engine,
                     WorkerSettings.batch(workers, settings.heartbeatInterval()), clock, first);
+            // CPU per task, the JVM's and the server's: on a shared machine the wall time swings with the others' load,
+            // the work done per task much less.
+            Path pgdata = dir.resolve("pgdata");
+            long jvmCpuStart = jvmCpuNanos();
+            long serverCpuStart = serverCpuTicks(pgdata);
             long processStart = System.nanoTime();
             pool.start();
             pool.await();
             double processSeconds = (System.nanoTime() - processStart) / 1e9;
+            double jvmCpuMs = (jvmCpuNanos() - jvmCpuStart) / 1e6;
+            double serverCpuMs = (serverCpuTicks(pgdata) - serverCpuStart) * 1000.0 / CLOCK_TICKS;
             Summary summary = store.summary();
             if (summary.completed() != tasks) {
                 throw new IllegalStateException("expected " + tasks + " completed, got " + summary);
@@ -94,10 +101,11 @@ public final class StoreBench {
             System.out.println(String.format(Locale.ROOT, "{\"case\":\"vivarium %s\",\"jobs\":%d,\"workers\":%d,"
                             + "\"enqueue_jobs_per_s\":%.0f,\"process_jobs_per_s\":%.0f,\"first_job_after_start_ms\":%.1f,"
                             + "\"latency_p50_ms\":%.2f,\"latency_p99_ms\":%.2f,\"latency_samples\":%d,\"peak_rss_mb\":%d,"
-                            + "\"durable\":true}",
+                            + "\"jvm_cpu_ms_per_1000\":%.0f,\"server_cpu_ms_per_1000\":%.0f,\"durable\":true}",
                     kind, tasks, workers, tasks / enqueueSeconds, tasks / processSeconds,
                     (first.nanos - processStart) / 1e6, percentile(latencies, 0.50), percentile(latencies, 0.99),
-                    latencies.size(), peakRssMb()));
+                    latencies.size(), peakRssMb(), jvmCpuMs * 1000 / tasks,
+                    postgres == null ? 0 : serverCpuMs * 1000 / tasks));
         } finally {
             if (postgres != null) {
                 postgres.close();
@@ -146,6 +154,50 @@ public final class StoreBench {
         }
         int rank = (int) Math.ceil(p * sorted.size());
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    /** Linux's USER_HZ, the unit of /proc/PID/stat's CPU times. */
+    private static final int CLOCK_TICKS = 100;
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * The CPU time, in clock ticks, of the PostgreSQL server on {@code pgdata}: its postmaster (found by the data
+     * directory on its command line) and the processes it started (backends, writers). 0 when there is none.
+     */
+    private static long serverCpuTicks(Path pgdata) {
+        String marker = pgdata.toString();
+        java.util.Map<Long, long[]> stats = new java.util.HashMap<>();
+        long postmaster = -1;
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    // Fields after the command's closing parenthesis: state ppid ... utime(14) stime(15).
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    stats.put(pid, new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
+                    String cmd = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmd.contains("postgres") && cmd.contains(marker) && !cmd.contains("pg_ctl")) {
+                        postmaster = pid;
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended while being read
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        long ticks = 0;
+        for (var e : stats.entrySet()) {
+            if (e.getKey() == postmaster || e.getValue()[0] == postmaster) {
+                ticks += e.getValue()[1];
+            }
+        }
+        return ticks;
     }
 
     private static long peakRssMb() throws Exception {

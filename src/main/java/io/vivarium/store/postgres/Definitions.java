@@ -33,18 +33,28 @@ final class Definitions {
     private static final String EXISTING = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[])";
     /** Key-share locked: a clear cannot remove a dependency between this check and the insert. */
     private static final String DEPENDENCIES = "SELECT id FROM vivarium_task WHERE id = ANY (?::text[]) FOR KEY SHARE";
+    /**
+     * deps_left counts the dependencies not completed now: the tasks of this batch are pending, and those outside it
+     * were locked by {@link #DEPENDENCIES} first, so a completion racing this add either committed before this
+     * statement began (and is seen) or waits for this transaction to commit (and then counts the new dependents).
+     */
     private static final String INSERT = """
-            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before, queue)
-            SELECT u.id, u.definition::json, u.priority, string_to_array(u.depends_on, ','), u.description, u.max_budget,
-                   u.not_before::timestamptz, u.queue
-              FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-                   WITH ORDINALITY AS u(id, definition, priority, depends_on, description, max_budget, not_before,
-                                        queue, position)
+            INSERT INTO vivarium_task (id, definition, priority, depends_on, description, max_budget, not_before, queue,
+                                       deps_left)
+            SELECT u.id, u.definition::json, u.priority, u.deps, u.description, u.max_budget, u.not_before::timestamptz,
+                   u.queue,
+                   (SELECT count(*) FROM unnest(u.deps) AS dep(id)
+                     WHERE NOT EXISTS (SELECT 1 FROM vivarium_task d WHERE d.id = dep.id AND d.status = 'completed'))
+              FROM (SELECT x.*, string_to_array(x.depends_on, ',') AS deps
+                      FROM unnest(?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::text[],
+                                  ?::text[])
+                           WITH ORDINALITY AS x(id, definition, priority, depends_on, description, max_budget,
+                                                not_before, queue, position)) AS u
              ORDER BY u.position""";
     /** 21 sets the keys' advisory locks apart from any other use of hashed advisory locks. */
     private static final String LOCK_KEYS = """
             SELECT count(pg_advisory_xact_lock(hashtextextended(k, 21))) FROM (SELECT unnest(?::text[]) AS k ORDER BY 1) u""";
-    private static final String HELD_KEYS = """
+    static final String HELD_KEYS = """
             -- pending and running hold their key: TaskKeys.holds
             SELECT definition->>'key', id FROM vivarium_task
              WHERE status IN ('pending', 'in_progress') AND definition->>'key' = ANY (?::text[]) ORDER BY seq""";

@@ -20,10 +20,12 @@ import java.util.Map;
  */
 final class Finishing {
 
-    private static final String HELD = "SELECT " + TaskRow.COLUMNS + """
+    /** The commit's first statement: it reads the transaction's start too (one row of nulls if no row is held). */
+    private static final String HELD = "SELECT s.*, h.* FROM (" + Tx.START + ") s LEFT JOIN LATERAL (SELECT "
+            + TaskRow.COLUMNS + """
              FROM vivarium_task
             WHERE id = ANY (?::text[])
-            ORDER BY seq FOR UPDATE""";
+            ORDER BY seq FOR UPDATE) h ON true""";
 
     private Finishing() {
     }
@@ -65,8 +67,11 @@ final class Finishing {
             ps.setArray(1, tx.texts(ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    TaskRow row = TaskRow.read(rs);
-                    rows.put(row.id(), row);
+                    tx.readStart(rs);
+                    if (rs.getObject("seq") != null) {
+                        TaskRow row = TaskRow.read(rs);
+                        rows.put(row.id(), row);
+                    }
                 }
             }
         }

@@ -60,7 +60,7 @@ final class FlowClaiming {
         }
         if (settings.paused()) {
             // Nothing new starts; the finishes before this were recorded all the same.
-            return new Result(new Claimed(List.of(), false, false), null);
+            return new Result(new Claimed(List.of(), false, false, Optional.empty()), null);
         }
         FlowRoom flow = FlowRows.room(tx.connection, settings, tx.now);
         // Read after the lock, so every reservation committed before it is in; the finishes above are applied.
@@ -104,7 +104,7 @@ final class FlowClaiming {
         StartRows.record(tx, rateStarts);
         boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_FITTING, closed, room);
         boolean waitingForBudget = ceiling.isPresent() && exists(tx, ANY_TOO_BIG, closed, room);
-        return new Result(new Claimed(leases, left, waitingForBudget), rateFrees(tx, flow, closed));
+        return new Result(new Claimed(leases, left, waitingForBudget, Optional.empty()), rateFrees(tx, flow, closed));
     }
 
     /** The earlier of the timeline's next end and the moment a rate frees, if either. */

@@ -32,7 +32,13 @@ final class Tx {
             ON CONFLICT (day) DO UPDATE SET spent = vivarium_spend_day.spent + EXCLUDED.spent""";
 
     private static final String VERSION = "SELECT version FROM vivarium_state";
-    private static final String START = "SELECT version, spend_limit, flow_active FROM vivarium_state";
+    /**
+     * The start ({@link #readStartVersion}): read alone, or by a transaction's first statement beside its own rows,
+     * a round trip saved: {@code SELECT s.*, x.* FROM (START) s LEFT JOIN LATERAL (its own query) x ON true}.
+     */
+    static final String START = """
+            SELECT version AS start_version, spend_limit AS start_limit, flow_active AS start_flow_active
+              FROM vivarium_state""";
 
     final Connection connection;
     /** Truncated to what a timestamptz keeps, so that what is written and what is read back agree. */
@@ -101,11 +107,24 @@ final class Tx {
     void readStartVersion() throws SQLException {
         try (PreparedStatement ps = prepare(START); ResultSet rs = ps.executeQuery()) {
             rs.next();
-            startVersion = rs.getLong("version");
-            long limit = rs.getLong("spend_limit");
-            startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
-            startFlowActive = rs.getBoolean("flow_active");
+            readStart(rs);
         }
+    }
+
+    /** Takes the start from a row of this transaction's first statement, which joined {@link #START}. */
+    void readStart(ResultSet rs) throws SQLException {
+        if (startVersion != null) {
+            return;
+        }
+        startVersion = rs.getLong("start_version");
+        long limit = rs.getLong("start_limit");
+        startSpendLimit = rs.wasNull() ? Optional.empty() : Optional.of(new SpendLimit(limit));
+        startFlowActive = rs.getBoolean("start_flow_active");
+    }
+
+    /** Whether the start has been read: a transaction that must read it first reads it once. */
+    boolean startRead() {
+        return startVersion != null;
     }
 
     /**
@@ -153,6 +172,10 @@ final class Tx {
 
     Array longs(Collection<Long> values) throws SQLException {
         return connection.createArrayOf("bigint", values.toArray());
+    }
+
+    Array ints(Collection<Integer> values) throws SQLException {
+        return connection.createArrayOf("int4", values.toArray());
     }
 
     Array doubles(Collection<Double> values) throws SQLException {
