@@ -2,6 +2,7 @@ import {ApiError, followText, get, openStream, post, token} from './api.js';
 import {
   $, badge, clock, count, duration, h, localTime, money, replace, since, STATE_LABELS, STATES, tickTimes,
 } from './dom.js';
+import {refreshQueues} from './queues.js';
 import {refreshReview} from './review.js';
 
 const PAGE_SIZE = 50;
@@ -163,7 +164,8 @@ function renderOverview(overview) {
 }
 
 const WAIT_LABELS = {dependency: 'on a dependency', scheduled: 'scheduled', backoff: 'in backoff',
-  budget: 'wait for budget', blocked: 'blocked'};
+  budget: 'wait for budget', blocked: 'blocked', paused: 'paused', queue_limit: 'held by a queue limit'};
+const WAIT_KINDS = Object.keys(WAIT_LABELS);
 
 function renderNext(overview) {
   const next = overview.next;
@@ -176,7 +178,8 @@ function renderNext(overview) {
       next.description ? h('p', {class: 'muted clamp'}, next.description) : null);
   } else {
     let why = 'Nothing is waiting to run.';
-    if (summary.total_tasks === 0) why = 'The queue is empty. Add a task or plan some.';
+    if (overview.paused) why = 'The workspace is paused: nothing new starts until it is resumed.';
+    else if (summary.total_tasks === 0) why = 'The queue is empty. Add a task or plan some.';
     else if (summary.pending > 0) why = 'Nothing can run right now: every pending task waits.';
     else if (summary.in_progress > 0) why = 'Everything left is running.';
     nextContent = h('p', {class: 'muted'}, why);
@@ -184,7 +187,7 @@ function renderNext(overview) {
   replace($('#next'), nextContent);
 
   const waiting = overview.waiting;
-  const total = waiting.dependency + (waiting.scheduled ?? 0) + waiting.backoff + waiting.budget + waiting.blocked;
+  const total = WAIT_KINDS.reduce((sum, k) => sum + (waiting[k] ?? 0), 0);
   if (total === 0) {
     replace($('#waiting'));
     return;
@@ -192,7 +195,7 @@ function renderNext(overview) {
   replace($('#waiting'),
     h('h4', {}, 'Waiting'),
     h('div', {class: 'chips'},
-      ['dependency', 'scheduled', 'backoff', 'budget', 'blocked'].filter((k) => waiting[k] > 0)
+      WAIT_KINDS.filter((k) => waiting[k] > 0)
         .map((k) => h('span', {class: `chip wait-${k}`}, `${count(waiting[k])} ${WAIT_LABELS[k]}`))),
     h('ul', {class: 'wait-list'}, waiting.examples.map((w) => h('li', {},
       taskLink(w.task_id), ' ',
@@ -684,6 +687,7 @@ function showFormError(form, message) {
 
 function refreshChanges() {
   refreshReview({onError: onActionError, onDone: (message) => { toast(message); refreshChanges(); refreshTasks(); }});
+  refreshQueues({onError: onActionError, onDone: (message) => { toast(message); refreshChanges(); }});
 }
 
 function onActionError(e) {

@@ -1,5 +1,6 @@
 package io.vivarium.api;
 
+import io.vivarium.app.UnknownQueueException;
 import io.vivarium.util.Causes;
 import io.vivarium.llm.LlmException;
 import io.vivarium.store.CorruptFileException;
@@ -57,6 +58,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
         problem.setTitle("Unknown task");
         problem.setProperty("task_id", e.taskId());
+        return problem;
+    }
+
+    /** A queue named where one must exist ({@code POST /queues/{name}/resume}): 404, naming the field and the queue. */
+    @ExceptionHandler(UnknownQueueException.class)
+    ProblemDetail unknownQueue(UnknownQueueException e) {
+        ProblemDetail problem = fieldProblem(HttpStatus.NOT_FOUND, e.field(), e.getMessage());
+        problem.setTitle("Unknown queue");
+        problem.setProperty("queue", e.queue());
         return problem;
     }
 

@@ -9,6 +9,7 @@ import io.vivarium.spend.SpendView;
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
 import io.vivarium.store.WorkerIdentity;
+import io.vivarium.task.FlowRoom;
 import io.vivarium.task.Money;
 import io.vivarium.task.Priority;
 import io.vivarium.task.Scheduling;
@@ -33,10 +34,11 @@ import java.util.function.Function;
  * holding claims, the task that runs next and why the others wait.
  *
  * @param now the server's clock, so that a page can age heartbeats without trusting its own clock
+ * @param paused whether the whole workspace is paused ({@code vivarium pause}): nothing new starts anywhere
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Overview(Instant now, Summary summary, Pace pace, Spend spend, List<Worker> workers, Next next,
-                       Waiting waiting) {
+                       Waiting waiting, boolean paused) {
 
     static final int WAITING_EXAMPLES = 8;
     static final int TOP_SPENDERS = 5;
@@ -68,16 +70,21 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
     public record Next(String id, String description, Priority priority) {
     }
 
-    /** How many tasks wait for each reason, and the first few of them in queue order. */
-    public record Waiting(int dependency, int backoff, int budget, int blocked, int scheduled,
-                          List<WaitReason> examples) {
+    /**
+     * How many tasks wait for each reason, and the first few of them in queue order. {@code paused}: held by a
+     * pause of the workspace or of their queue; {@code queueLimit}: by their queue's concurrency or rate.
+     */
+    public record Waiting(int dependency, int backoff, int budget, int blocked, int scheduled, int paused,
+                          int queueLimit, List<WaitReason> examples) {
     }
 
+    /** {@code flow}: the store's pause and queue limits as they stand ({@code TaskStore.flow()}). */
     static Overview of(Snapshot snapshot, List<Claim> claims, Instant now, Duration lease,
-                       Optional<LocalPool> local, SpendStatus ledger) {
+                       Optional<LocalPool> local, SpendStatus ledger, FlowRoom flow) {
         Summary summary = snapshot.summary();
         return new Overview(now, summary, pace(snapshot, now), spend(snapshot, summary, ledger),
-                workers(claims, now, lease, local), next(snapshot, now, ledger), waiting(snapshot, now, ledger));
+                workers(claims, now, lease, local), next(snapshot, now, ledger, flow),
+                waiting(snapshot, now, ledger, flow), flow.settings().paused());
     }
 
     /** This server's embedded worker pool, listed even while it holds no claim. */
@@ -144,9 +151,9 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         return workers;
     }
 
-    private static Next next(Snapshot snapshot, Instant now, SpendStatus ledger) {
+    private static Next next(Snapshot snapshot, Instant now, SpendStatus ledger, FlowRoom flow) {
         Optional<Task> fitting = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get,
-                new StartRule.Context(now, ledger.ledger().room(ledger.processLimit()))).stream().findFirst();
+                new StartRule.Context(now, ledger.ledger().room(ledger.processLimit()), flow)).stream().findFirst();
         if (fitting.isEmpty()) {
             return null;
         }
@@ -154,12 +161,12 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         return new Next(first.id(), first.description(), first.priority());
     }
 
-    private static Waiting waiting(Snapshot snapshot, Instant now, SpendStatus ledger) {
+    private static Waiting waiting(Snapshot snapshot, Instant now, SpendStatus ledger, FlowRoom flow) {
         int[] counts = new int[WaitReason.Kind.values().length];
         List<WaitReason> examples = new ArrayList<>();
         Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
         for (Task task : snapshot.tasks()) {
-            WaitReason.of(statusOf, task, snapshot.runOf(task.id()), now, ledger).ifPresent(reason -> {
+            WaitReason.of(statusOf, task, snapshot.runOf(task.id()), now, ledger, flow).ifPresent(reason -> {
                 counts[reason.kind().ordinal()]++;
                 if (examples.size() < WAITING_EXAMPLES) {
                     examples.add(reason);
@@ -168,6 +175,7 @@ public record Overview(Instant now, Summary summary, Pace pace, Spend spend, Lis
         }
         return new Waiting(counts[WaitReason.Kind.DEPENDENCY.ordinal()], counts[WaitReason.Kind.BACKOFF.ordinal()],
                 counts[WaitReason.Kind.BUDGET.ordinal()], counts[WaitReason.Kind.BLOCKED.ordinal()],
-                counts[WaitReason.Kind.SCHEDULED.ordinal()], examples);
+                counts[WaitReason.Kind.SCHEDULED.ordinal()], counts[WaitReason.Kind.PAUSED.ordinal()],
+                counts[WaitReason.Kind.QUEUE_LIMIT.ordinal()], examples);
     }
 }

@@ -33,7 +33,7 @@ class Overviews {
     Overview current() {
         Snapshot snapshot = store.snapshot();
         return Overview.of(snapshot, store.claims(), clock.instant(), settings.lease(), local,
-                store.spend(settings.spendLimit()));
+                store.spend(settings.spendLimit()), store.flow());
     }
 
     List<ClaimView> claims() {

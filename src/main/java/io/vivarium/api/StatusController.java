@@ -17,9 +17,12 @@ class StatusController {
         this.settings = settings;
     }
 
-    /** The same as {@code status --json}: the counts, then the spend as this server's workers claim under it. */
+    /**
+     * The same as {@code status --json}: the counts, the spend as this server's workers claim under it, and the
+     * pause (the workspace's, and which queues are paused by themselves).
+     */
     @GetMapping("/status")
     StatusView status() {
-        return new StatusView(store.summary(), store.spend(settings.spendLimit()).view());
+        return StatusView.of(store.summary(), store.spend(settings.spendLimit()).view(), store.flow().settings());
     }
 }

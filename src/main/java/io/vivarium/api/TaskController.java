@@ -15,6 +15,7 @@ import io.vivarium.task.InvalidTaskException;
 import io.vivarium.task.Task;
 import io.vivarium.grind.TaskLogs;
 import io.vivarium.task.Pruning;
+import io.vivarium.task.QueueName;
 import io.vivarium.task.TaskKeys;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.worker.LocalGrinds;
@@ -69,15 +70,17 @@ class TaskController {
     }
 
     /**
-     * The queue in queue order, filtered by state and by a case-insensitive search of id and description. Without
-     * {@code limit} every match is returned, as before; with it one page, and {@code Link} names the others. The
-     * body stays a plain array; {@code X-Total-Count} is the number of matches.
+     * The queue in queue order, filtered by state, by the queue a task runs in ({@code queue}) and by a
+     * case-insensitive search of id and description. Without {@code limit} every match is returned, as before; with
+     * it one page, and {@code Link} names the others. The body stays a plain array; {@code X-Total-Count} is the
+     * number of matches.
      */
     @GetMapping
     ResponseEntity<List<TaskView>> list(@RequestParam(required = false) TaskStatus status,
                                         @RequestParam(required = false) String q,
                                         @RequestParam(defaultValue = "0") int offset,
-                                        @RequestParam(required = false) Integer limit) {
+                                        @RequestParam(required = false) Integer limit,
+                                        @RequestParam(required = false) String queue) {
         if (offset < 0) {
             throw new InvalidTaskException("offset", "offset must be 0 or more (got " + offset + ")");
         }
@@ -85,12 +88,13 @@ class TaskController {
             throw new InvalidTaskException("limit", "limit must be between 1 and " + MAX_PAGE_SIZE + " (got " + limit + ")");
         }
         String search = q == null || q.isBlank() ? null : q.strip();
+        String inQueue = queue == null || queue.isBlank() ? null : QueueName.requireValid("queue", queue.strip());
         // Without a limit every match is answered, as before paging existed; the store pages either way.
-        TaskPage page = limit != null ? store.query(new TaskQuery(status, search, offset, limit))
-                : everyMatch(new TaskQuery(status, search, offset, 1));
+        TaskPage page = limit != null ? store.query(new TaskQuery(status, search, offset, limit, inQueue))
+                : everyMatch(new TaskQuery(status, search, offset, 1, inQueue));
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().header(TOTAL_COUNT, String.valueOf(page.total()));
         if (limit != null) {
-            response.header(HttpHeaders.LINK, links(status, search, offset, limit, page.total()));
+            response.header(HttpHeaders.LINK, links(status, search, inQueue, offset, limit, page.total()));
         }
         return response.body(page.items().stream().map(TaskView::of).toList());
     }
@@ -105,21 +109,21 @@ class TaskController {
         return new TaskPage(matches.subList(Math.min(filter.offset(), matches.size()), matches.size()), matches.size());
     }
 
-    private static String links(TaskStatus status, String search, int offset, int limit, long total) {
+    private static String links(TaskStatus status, String search, String queue, int offset, int limit, long total) {
         List<String> links = new ArrayList<>();
         long last = total == 0 ? 0 : (total - 1) / limit * limit;
-        links.add(link(status, search, 0, limit, "first"));
+        links.add(link(status, search, queue, 0, limit, "first"));
         if (offset > 0) {
-            links.add(link(status, search, Math.max(0, Math.min(offset - limit, last)), limit, "prev"));
+            links.add(link(status, search, queue, Math.max(0, Math.min(offset - limit, last)), limit, "prev"));
         }
         if (offset + limit < total) {
-            links.add(link(status, search, offset + limit, limit, "next"));
+            links.add(link(status, search, queue, offset + limit, limit, "next"));
         }
-        links.add(link(status, search, last, limit, "last"));
+        links.add(link(status, search, queue, last, limit, "last"));
         return String.join(", ", links);
     }
 
-    private static String link(TaskStatus status, String search, long offset, int limit, String rel) {
+    private static String link(TaskStatus status, String search, String queue, long offset, int limit, String rel) {
         UriComponentsBuilder uri = UriComponentsBuilder.fromPath("/tasks");
         Map<String, Object> values = new HashMap<>();
         if (status != null) {
@@ -129,6 +133,10 @@ class TaskController {
         if (search != null) {
             uri.queryParam("q", "{q}");
             values.put("q", search);
+        }
+        if (queue != null) {
+            uri.queryParam("queue", "{queue}");
+            values.put("queue", queue);
         }
         uri.queryParam("offset", offset).queryParam("limit", limit);
         return "<" + uri.encode().buildAndExpand(values).toUriString() + ">; rel=\"" + rel + "\"";
@@ -168,7 +176,7 @@ class TaskController {
         Snapshot snapshot = store.snapshot();
         Task task = snapshot.task(id).orElseThrow(() -> new UnknownTaskException(id));
         return TaskStory.of(snapshot, task, store.claims(), clock.instant(), settings.lease(),
-                store.spend(settings.spendLimit()));
+                store.spend(settings.spendLimit()), store.flow());
     }
 
     @PostMapping("/{id}/retry")

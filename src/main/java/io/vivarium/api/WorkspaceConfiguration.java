@@ -1,6 +1,7 @@
 package io.vivarium.api;
 
 import io.vivarium.app.Assembly;
+import io.vivarium.app.QueueControl;
 import io.vivarium.grind.TaskLogs;
 import io.vivarium.store.TaskEntry;
 import io.vivarium.grind.GrindSettings;
@@ -42,6 +43,11 @@ class WorkspaceConfiguration {
     }
 
     /** Where the grinds this server runs write their output as it comes, and where {@code /tasks/{id}/logs} reads it. */
+    @Bean
+    QueueControl queueControl(TaskStore store) {
+        return new QueueControl(store);
+    }
+
     @Bean
     TaskLogs taskLogs(VivariumProperties properties) {
         return new TaskLogs(properties.workspace());

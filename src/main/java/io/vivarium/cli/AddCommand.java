@@ -105,6 +105,10 @@ final class AddCommand implements Callable<Integer> {
     @Option(names = "--max-turns", paramLabel = "N", description = "An edit grind's model turns (default: 12).")
     Integer maxTurns;
 
+    @Option(names = "--queue", paramLabel = "NAME",
+            description = "The queue it runs in, whose limits it obeys (default: llm for a --prompt grind, else default).")
+    String queue;
+
     @Option(names = "--key", paramLabel = "KEY",
             description = "Dedup key: while a task with this key is pending or running, add nothing and name that task.")
     String key;
@@ -143,6 +147,7 @@ final class AddCommand implements Callable<Integer> {
                 .files(files)
                 .maxTurns(maxTurns)
                 .key(key)
+                .queue(queue)
                 .build()
                 .withFirstRun(now);
         WorktreeTasks.requireRepository(workspace.path(), List.of(task));

@@ -40,7 +40,7 @@ public final class Cli {
     /** The verbs, in the order help lists them. */
     private static final List<Class<?>> VERBS = List.of(ServeCommand.class, AddCommand.class, StartCommand.class,
             WorkerCommand.class, StatusCommand.class, ShowCommand.class, ListCommand.class, LogsCommand.class,
-            PruneCommand.class,
+            PruneCommand.class, QueueCommand.class, PauseCommands.Pause.class, PauseCommands.Resume.class,
             PlanCommand.class, RetryCommand.class, CancelCommand.class,
             ClearCommand.class, LimitCommand.class, CostsCommand.class, MoveCommands.Import.class,
             MoveCommands.Export.class,

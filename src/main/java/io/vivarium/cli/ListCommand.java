@@ -39,6 +39,9 @@ final class ListCommand implements Callable<Integer> {
             description = "Only tasks whose id or description holds TEXT (any case).")
     String text;
 
+    @Option(names = "--queue", paramLabel = "Q", description = "Only tasks of queue Q (see vivarium queue).")
+    String queue;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "At most N tasks, 1 to " + MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
     int limit;
@@ -62,8 +65,9 @@ final class ListCommand implements Callable<Integer> {
         if (offset < 0) {
             throw new UserInputException("--offset must be 0 or more (got " + offset + ")");
         }
+        TaskQuery query = new TaskQuery(status, text, offset, limit, queue);
         TaskStore store = workspace.openStore(context.clock());
-        TaskPage page = store.query(new TaskQuery(status, text, offset, limit));
+        TaskPage page = store.query(query);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(WorkspaceJson.mapper().writeValueAsString(page.items().stream()
@@ -76,10 +80,13 @@ final class ListCommand implements Callable<Integer> {
             return Cli.OK;
         }
         int idWidth = Math.max(2, page.items().stream().mapToInt(e -> e.id().length()).max().orElse(2));
-        String row = "%-" + idWidth + "s  %-11s  %-8s  %8s  %9s  %s%n";
-        out.printf(row, "ID", "STATUS", "PRIORITY", "ATTEMPTS", "SPENT", "DESCRIPTION");
+        int queueWidth = Math.max(5, page.items().stream().mapToInt(e -> e.task().queueName().length()).max()
+                .orElse(5));
+        String row = "%-" + idWidth + "s  %-11s  %-" + queueWidth + "s  %-8s  %8s  %9s  %s%n";
+        out.printf(row, "ID", "STATUS", "QUEUE", "PRIORITY", "ATTEMPTS", "SPENT", "DESCRIPTION");
         for (TaskEntry entry : page.items()) {
-            out.printf(row, entry.id(), entry.status().wireName(), entry.task().priority().wireName(),
+            out.printf(row, entry.id(), entry.status().wireName(), entry.task().queueName(),
+                    entry.task().priority().wireName(),
                     entry.run().attempts() + "/" + entry.task().maxAttempts(),
                     "$" + Budget.format(entry.run().spentOrZero()), oneLine(entry.task().description()));
         }

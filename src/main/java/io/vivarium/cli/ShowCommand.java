@@ -54,7 +54,7 @@ final class ShowCommand implements Callable<Integer> {
         Snapshot snapshot = store.snapshot();
         Task task = snapshot.task(id).orElseThrow(() -> new UnknownTaskException(id));
         TaskStory story = TaskStory.of(snapshot, task, store.claims(), context.clock().instant(),
-                Duration.ofSeconds(leaseSeconds), store.spend(spend.limit()));
+                Duration.ofSeconds(leaseSeconds), store.spend(spend.limit()), store.flow());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(WorkspaceJson.mapper().writeValueAsString(story));

@@ -137,7 +137,8 @@ final class StartCommand implements Callable<Integer> {
         Snapshot snapshot = store.snapshot();
         SpendStatus spend = store.spend(pool.spendLimit());
         // Each on its own against the ledger as it is: what fits now, before any of them reserves.
-        StartRule.Context now = new StartRule.Context(context.clock().instant(), spend.ledger().room(pool.spendLimit()));
+        StartRule.Context now = new StartRule.Context(context.clock().instant(), spend.ledger().room(pool.spendLimit()),
+                store.flow());
         List<Task> runnable = Scheduling.runnable(snapshot.tasks(), snapshot.runs()::get, now);
         out.printf("Would run now, in this order (%d worker%s):%n", workers, workers == 1 ? "" : "s");
         if (runnable.isEmpty()) {
@@ -152,13 +153,14 @@ final class StartCommand implements Callable<Integer> {
                 .filter(t -> snapshot.statusOf(t.id()) == TaskStatus.PENDING && !runnable.contains(t))
                 .toList();
         if (!waiting.isEmpty()) {
-            out.println("Waiting (dependencies, time, retry backoff or budget):");
+            out.println("Waiting (dependencies, time, retry backoff, pause, queue limits or budget):");
             Function<String, TaskStatus> statusOf = Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get);
             waiting.forEach(t -> out.printf("  %-24s %s%n", t.id(), switch (StartRule.check(t, snapshot.runs()
                     .get(t.id()), statusOf, now).reason()) {
                 case BUDGET -> "waits for budget: needs $" + Budget.format(t.maxBudget()) + " of the limit";
                 case BACKOFF -> "waits out a retry backoff";
-                case SCHEDULED -> StartRule.check(t, snapshot.runs().get(t.id()), statusOf, now).detail();
+                case SCHEDULED, PAUSED, QUEUE_LIMIT ->
+                        StartRule.check(t, snapshot.runs().get(t.id()), statusOf, now).detail();
                 default -> "depends on " + String.join(", ", t.dependsOn());
             }));
         }

@@ -59,7 +59,8 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         do {
             if (json) {
-                StatusView view = new StatusView(store.summary(), store.spend(processLimit).view());
+                StatusView view = StatusView.of(store.summary(), store.spend(processLimit).view(),
+                        store.flow().settings());
                 out.println(WorkspaceJson.mapper().writeValueAsString(view));
             } else {
                 if (watch) {

@@ -28,7 +28,8 @@ record StoryLayout(TaskStory story, Snapshot snapshot, Instant now, String liveO
         field(out, "description", task.description());
         field(out, "command", task.command());
         field(out, "prompt", task.prompt());
-        out.printf("  %-12s %s priority, %s intensity, attempt %d of %d%n", "run", task.priority().wireName(),
+        out.printf("  %-12s queue %s, %s priority, %s intensity, attempt %d of %d%n", "run", task.queueName(),
+                task.priority().wireName(),
                 task.intensity().wireName(), run.attempts(), task.maxAttempts());
         out.printf("  %-12s $%s spent of the $%s cap (at least $%s an attempt)%s%n", "cost",
                 Budget.format(run.spentOrZero()), Budget.format(task.maxBudget()), Budget.format(task.minBudget()),

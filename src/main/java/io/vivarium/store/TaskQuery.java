@@ -1,5 +1,6 @@
 package io.vivarium.store;
 
+import io.vivarium.task.QueueName;
 import io.vivarium.task.TaskStatus;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -10,9 +11,9 @@ import java.util.function.Function;
 
 /**
  * Which tasks to list: an optional state, an optional text to find in the id or description (case-insensitive),
- * and a page of the result in queue order.
+ * an optional queue ({@link Task#queueName()}), and a page of the result in queue order.
  */
-public record TaskQuery(TaskStatus status, String text, int offset, int limit) {
+public record TaskQuery(TaskStatus status, String text, int offset, int limit, String queue) {
 
     public static final int MAX_LIMIT = 10_000;
 
@@ -24,6 +25,15 @@ public record TaskQuery(TaskStatus status, String text, int offset, int limit) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }
         text = text == null || text.isBlank() ? null : text.strip();
+        queue = queue == null || queue.isBlank() ? null : QueueName.requireValid("queue", queue.strip());
+    }
+
+    public TaskQuery(TaskStatus status, String text, int offset, int limit) {
+        this(status, text, offset, limit, null);
+    }
+
+    public TaskQuery inQueue(String name) {
+        return new TaskQuery(status, text, offset, limit, name);
     }
 
     public static TaskQuery all() {
@@ -35,7 +45,7 @@ public record TaskQuery(TaskStatus status, String text, int offset, int limit) {
     }
 
     public TaskQuery page(int newOffset, int newLimit) {
-        return new TaskQuery(status, text, newOffset, newLimit);
+        return new TaskQuery(status, text, newOffset, newLimit, queue);
     }
 
     /** This query answered from memory, for stores that hold the whole queue anyway; tasks in queue order. */
@@ -57,6 +67,9 @@ public record TaskQuery(TaskStatus status, String text, int offset, int limit) {
     /** The one definition of a text match, for stores that filter in memory. */
     public boolean matches(TaskEntry entry) {
         if (status != null && entry.status() != status) {
+            return false;
+        }
+        if (queue != null && !entry.task().queueName().equals(queue)) {
             return false;
         }
         if (text == null) {

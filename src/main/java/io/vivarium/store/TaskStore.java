@@ -3,6 +3,9 @@ package io.vivarium.store;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
+import io.vivarium.task.FlowRoom;
+import io.vivarium.task.FlowSettings;
+import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
@@ -15,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Where tasks and their states live: a workspace of plain files, or a PostgreSQL database shared by many machines.
@@ -128,6 +132,25 @@ public interface TaskStore extends AutoCloseable {
      * Returns the ledger as it is after the write.
      */
     SpendLedger limitSpend(Optional<SpendLimit> limit);
+
+    // --- flow control ---
+
+    /**
+     * The workspace's pause and its queues' limits as every process sharing the store obeys them, with what they
+     * leave room for now (each limited queue's running tasks and recent starts): what {@link StartRule} reads.
+     */
+    FlowRoom flow();
+
+    /**
+     * Changes the pause or the queues' limits in one atomic write: {@code change} is applied to the settings as
+     * they stand in the store, and what it returns is kept (and returned). A claim made after it obeys it.
+     */
+    FlowSettings changeFlow(UnaryOperator<FlowSettings> change);
+
+    /** Every queue that holds a task or has limits, with its tasks by state ({@link QueueStatus#of}). */
+    default List<QueueStatus> queues() {
+        return QueueStatus.of(snapshot(), flow().settings());
+    }
 
     // --- user intents ---
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vivarium.spend.SpendStatus;
 import io.vivarium.store.Claim;
 import io.vivarium.store.Snapshot;
+import io.vivarium.task.FlowRoom;
 import io.vivarium.task.Scheduling;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -20,8 +21,18 @@ import java.util.List;
 public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> dependents, ClaimView claim,
                         WaitReason waiting) {
 
+    /** {@link #of(Snapshot, Task, List, Instant, Duration, SpendStatus, FlowRoom)} without pauses or queue limits. */
     public static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease,
                         SpendStatus spend) {
+        return of(snapshot, task, claims, now, lease, spend, FlowRoom.NONE);
+    }
+
+    /**
+     * {@code flow} is the store's pause and queue limits as they stand ({@code TaskStore.flow()}), so a task held
+     * by them says so.
+     */
+    public static TaskStory of(Snapshot snapshot, Task task, List<Claim> claims, Instant now, Duration lease,
+                        SpendStatus spend, FlowRoom flow) {
         TaskRun run = snapshot.runOf(task.id());
         List<String> dependents = snapshot.tasks().stream()
                 .filter(t -> t.dependsOn().contains(task.id()))
@@ -33,6 +44,7 @@ public record TaskStory(Task task, TaskStatus status, TaskRun run, List<String> 
                 .map(c -> ClaimView.of(c, now, lease))
                 .orElse(null);
         return new TaskStory(task, run.status(), run, dependents, claim,
-                WaitReason.of(Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get), task, run, now, spend).orElse(null));
+                WaitReason.of(Scheduling.statusOf(snapshot.tasks(), snapshot.runs()::get), task, run, now, spend, flow)
+                        .orElse(null));
     }
 }

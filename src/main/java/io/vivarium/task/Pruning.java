@@ -21,25 +21,15 @@ public final class Pruning {
     public static final Set<TaskStatus> PRUNABLE = EnumSet.of(TaskStatus.COMPLETED, TaskStatus.CANCELLED,
             TaskStatus.FAILED);
 
-    private static final java.util.regex.Pattern AGE = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|min|h|d)");
 
     private Pruning() {
     }
 
     /** An age such as {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d}; refused naming {@code field} otherwise. */
     public static java.time.Duration age(String field, String text) {
-        java.util.regex.Matcher m = AGE.matcher(text == null ? "" : text.strip());
-        if (!m.matches()) {
-            throw new InvalidTaskException(field, field + " must be a duration such as 30s, 10m, 2h or 7d (got '"
-                    + text + "')");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> java.time.Duration.ofSeconds(n);
-            case "m", "min" -> java.time.Duration.ofMinutes(n);
-            case "h" -> java.time.Duration.ofHours(n);
-            default -> java.time.Duration.ofDays(n);
-        };
+        // Durations is the one reader of durations; "min" is kept for those who wrote it before prune used it.
+        String minutes = text == null ? null : text.strip().replaceAll("(?<=\\d)min$", "m");
+        return Durations.parse(field, minutes);
     }
 
     /** {@code statuses} must be prunable ones; refused naming the field otherwise. */

@@ -15,9 +15,10 @@ import java.util.function.Function;
  * {@link #standing}), then what the clock changes ({@link #timed}), then what the spend ledger changes. A store
  * keeps an index by the first part and a timeline by the second, and asks the third at claim time.
  *
- * <p>What comes next joins where it belongs: a scheduled start ({@code run_at}) is a reason of {@link #timed} (the
- * later of it and the backoff), a queue's limit or pause a reason checked with the budget, its state in
- * {@link Context}. The PostgreSQL claim mirrors each, and the agreement test generates each.
+ * <p>A scheduled start ({@code run_at}) is a reason of {@link #timed} (the later of it and the backoff); a pause
+ * and a queue's limits ({@link FlowRoom}) are asked with the budget, from the {@link Context}: they change with
+ * every claim and finish, so no index can hold them. The PostgreSQL claim mirrors each, and the agreement test
+ * generates each.
  */
 public final class StartRule {
 
@@ -36,6 +37,13 @@ public final class StartRule {
         SCHEDULED,
         /** A failed attempt's retry backoff has not ended ({@link TaskRun#backoffUntil()}). */
         BACKOFF,
+        /** The workspace is paused, or its queue is ({@code vivarium pause}, {@code vivarium queue pause}). */
+        PAUSED,
+        /**
+         * Its queue runs as many at once as its concurrency allows, or started as many within the period as its
+         * rate allows (then {@code until} says when the next may start).
+         */
+        QUEUE_LIMIT,
         /** Its {@code max_budget} does not fit in the room left under the spend limit. */
         BUDGET
     }
@@ -54,19 +62,28 @@ public final class StartRule {
     }
 
     /**
-     * Everything the rule reads besides the task, its run and its dependencies' statuses: the time, and the room left
-     * under the spend limit in micro-dollars (empty: no limit). Queue limits and pauses will join here.
+     * Everything the rule reads besides the task, its run and its dependencies' statuses: the time, the room left
+     * under the spend limit in micro-dollars (empty: no limit), and what the pause and the queues' limits leave.
      */
-    public record Context(Instant now, OptionalLong roomMicros) {
+    public record Context(Instant now, OptionalLong roomMicros, FlowRoom flow) {
+
+        public Context {
+            flow = flow == null ? FlowRoom.NONE : flow;
+        }
+
+        public Context(Instant now, OptionalLong roomMicros) {
+            this(now, roomMicros, FlowRoom.NONE);
+        }
 
         public static Context at(Instant now) {
             return new Context(now, OptionalLong.empty());
         }
 
-        /** The room after a task started under this context reserved its whole cap. */
+        /** The room after a task started under this context: its whole cap reserved, one more start in its queue. */
         public Context afterStarting(Task task) {
-            return roomMicros.isEmpty() ? this
-                    : new Context(now, OptionalLong.of(roomMicros.getAsLong() - Money.micros(task.maxBudget())));
+            OptionalLong room = roomMicros.isEmpty() ? roomMicros
+                    : OptionalLong.of(roomMicros.getAsLong() - Money.micros(task.maxBudget()));
+            return new Context(now, room, flow.afterStarting(task.queueName(), now));
         }
     }
 
@@ -85,6 +102,10 @@ public final class StartRule {
                     ? new Verdict(Reason.SCHEDULED, Schedules.startsAt(timed.until(), context.now(), task.zone()),
                             timed.until())
                     : timed;
+        }
+        Verdict flow = context.flow().check(task.queueName(), context.now());
+        if (!flow.mayStart()) {
+            return flow;
         }
         return fits(task, context) ? Verdict.START : new Verdict(Reason.BUDGET, "max_budget of $"
                 + Budget.format(task.maxBudget()) + " does not fit in the $"

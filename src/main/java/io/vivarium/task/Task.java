@@ -22,7 +22,7 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "type", "description", "command", "prompt", "min_budget", "max_budget", "intensity",
         "depends_on", "priority", "max_attempts", "created_at", "run_at", "every", "cron", "tz", "timeout_seconds",
-        "worktree", "check", "files", "max_turns", "key"})
+        "worktree", "check", "files", "max_turns", "key", "queue"})
 public record Task(
         String id,
         TaskType type,
@@ -50,6 +50,8 @@ public record Task(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> files,
         Integer maxTurns,
         String key,
+        // The queue whose limits it runs under (SPEC "Queues and flow control"); null: by its kind, see queueName().
+        String queue,
         @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public static final double DEFAULT_MIN_BUDGET = 0.05;
@@ -114,6 +116,7 @@ public record Task(
                     "max_turns must be between 1 and " + MAX_TURNS_LIMIT + " (got " + maxTurns + ")");
         }
         key = checkKey(key);
+        queue = queue == null || queue.isBlank() ? null : QueueName.requireValid("queue", queue.strip());
         extra = extra == null || extra.isEmpty() ? Map.of() : new LinkedHashMap<>(extra);
     }
 
@@ -143,6 +146,7 @@ public record Task(
         b.files = files;
         b.maxTurns = maxTurns;
         b.key = key;
+        b.queue = queue;
         b.extra = extra;
         return b;
     }
@@ -158,6 +162,15 @@ public record Task(
             return GrindKind.COMMAND;
         }
         return prompt != null ? GrindKind.PROMPT : GrindKind.EMPTY;
+    }
+
+    /**
+     * The queue it runs in: {@code queue}, else by its kind ({@link QueueName#defaultFor}): prompt grinds in
+     * {@code llm}, the rest in {@code default}. A default is not written into the task, so that tasks made before
+     * queues existed read the same.
+     */
+    public String queueName() {
+        return queue != null ? queue : QueueName.defaultFor(kind());
     }
 
     /** Whether it comes back after each run ({@code every} or {@code cron}). */
@@ -246,6 +259,7 @@ public record Task(
         private List<String> files = List.of();
         private Integer maxTurns;
         private String key;
+        private String queue;
         private Map<String, Object> extra = Map.of();
 
         private Builder(String id) {
@@ -273,11 +287,12 @@ public record Task(
         public Builder maxTurns(Integer v) { this.maxTurns = v; return this; }
 
         public Builder key(String v) { this.key = v; return this; }
+        public Builder queue(String v) { this.queue = v; return this; }
 
         public Task build() {
             return new Task(id, TaskType.GRIND, description, command, prompt, minBudget, maxBudget, intensity,
                     dependsOn, priority, maxAttempts, createdAt, runAt, every, cron, tz, timeoutSeconds, worktree, check,
-                    files, maxTurns, key, extra);
+                    files, maxTurns, key, queue, extra);
         }
     }
 }

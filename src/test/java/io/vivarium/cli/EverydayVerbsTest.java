@@ -70,17 +70,19 @@ class EverydayVerbsTest {
         for (int i = 1; i <= 5; i++) {
             CliRun.in(workspace, "add", "t" + i, "grind", "--description", i % 2 == 0 ? "even one" : "odd one");
         }
-        CliRun.in(workspace, "add", "later", "grind", "--depends-on", "t1");
+        CliRun.in(workspace, "add", "later", "grind", "--depends-on", "t1", "--queue", "nightly");
 
         CliRun page = CliRun.in(workspace, "list", "--limit", "2");
         assertThat(page.exitCode()).as(page.err()).isZero();
         assertThat(page.out().lines().toList()).hasSize(4);
-        assertThat(page.out()).containsPattern("^ID +STATUS +PRIORITY +ATTEMPTS +SPENT +DESCRIPTION")
-                .containsPattern("\nt1 +pending +medium +0/3 +\\$0\\.00 +odd one\n")
+        assertThat(page.out()).containsPattern("^ID +STATUS +QUEUE +PRIORITY +ATTEMPTS +SPENT +DESCRIPTION")
+                .containsPattern("\nt1 +pending +default +medium +0/3 +\\$0\\.00 +odd one\n")
                 .contains("1–2 of 6; next page: --offset 2");
         assertThat(CliRun.in(workspace, "list", "--limit", "2", "--offset", "4").out())
                 .contains("t5").contains("later").contains("5–6 of 6").doesNotContain("next page");
         assertThat(CliRun.in(workspace, "list", "-q", "EVEN").out()).contains("t2", "t4").doesNotContain("t1 ");
+        assertThat(CliRun.in(workspace, "list", "--queue", "nightly").out()).containsPattern("\nlater +pending +nightly")
+                .doesNotContain("t1 ").contains("1–1 of 1");
 
         CliRun.in(workspace, "start", "1");
         CliRun.in(workspace, "add", "fresh", "grind");

@@ -88,7 +88,7 @@ class CrashRecoveryTest {
         oneSlowTask(6);
         CliProcess hung = worker("hung");
         long hungGrind = awaitGrindStarted();
-        hung.signal("STOP"); // alive, holding its file lock, but no longer renewing its heartbeat
+        stopOutsideTheWorkspaceLock(hung); // alive, holding its claim, but no longer renewing its heartbeat
 
         long before = System.nanoTime();
         CliProcess rescuer = worker("rescuer");
@@ -128,5 +128,41 @@ class CrashRecoveryTest {
         assertThat(run.status()).isEqualTo(TaskStatus.PENDING);
         assertThat(run.attempts()).isZero();
         assertThat(runLines()).containsExactly("start");
+    }
+
+    /**
+     * Stops the process at a moment it does not hold the workspace lock: a process stopped inside it (a commit, a
+     * checkpoint's renames) would stop every other with it, which no lease can cover, and the test would hang.
+     */
+    private void stopOutsideTheWorkspaceLock(CliProcess process) throws Exception {
+        Path lockFile = workspace.resolve("task_locks").resolve(".workspace.lock");
+        for (int attempt = 0; attempt < 100; attempt++) {
+            process.signal("STOP");
+            awaitState(process.process().pid(), 'T');
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.CREATE)) {
+                java.nio.channels.FileLock free = channel.tryLock();
+                if (free != null) {
+                    free.release();
+                    return;
+                }
+            }
+            process.signal("CONT");
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the worker held the workspace lock at each of 100 stops");
+    }
+
+    private static void awaitState(long pid, char state) throws Exception {
+        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+        for (int i = 0; i < 200; i++) {
+            String line = Files.readString(stat);
+            // "pid (comm) S ...": the state follows the last ')'.
+            if (line.charAt(line.lastIndexOf(')') + 2) == state) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("process " + pid + " did not reach state " + state);
     }
 }

@@ -1,6 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.spend.SpendLimit;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
 import java.time.Instant;
@@ -29,6 +30,7 @@ final class Change {
     boolean checkpointAfter = true;
 
     private JournalRecord.LimitChange limit;
+    private FlowSettings flow;
 
     Change(Instant now, WorkspaceState state) {
         this.now = now;
@@ -41,7 +43,7 @@ final class Change {
     }
 
     boolean touched() {
-        return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null || !removed.isEmpty();
+        return cleared || !added.isEmpty() || !runs.isEmpty() || limit != null || !removed.isEmpty() || flow != null;
     }
 
     void put(String id, TaskRun run) {
@@ -52,6 +54,11 @@ final class Change {
     void limitSpend(Optional<SpendLimit> newLimit) {
         limit = new JournalRecord.LimitChange(newLimit.isPresent(), newLimit.map(SpendLimit::dollars).orElse(null));
         state.limitSpend(newLimit);
+    }
+
+    void changeFlow(FlowSettings settings) {
+        flow = settings;
+        state.setFlow(settings);
     }
 
     void add(List<Task> tasks) {
@@ -90,7 +97,7 @@ final class Change {
     /** The journal record this change makes as {@code seq}, with the state's summary and spend as they are now. */
     JournalRecord record(long seq, boolean reread) {
         return new JournalRecord(seq, now, cleared, added, runs, limit, state.summary(),
-                ExecutionLog.spendFields(state.spend()), reread, removed);
+                ExecutionLog.spendFields(state.spend()), reread, removed, flow);
     }
 
     void failed() {

@@ -9,6 +9,7 @@ import io.vivarium.store.StoreSettings;
 import io.vivarium.store.WorkerIdentity;
 import io.vivarium.store.file.LeaseFiles.Found;
 import io.vivarium.store.file.LeaseFiles.Own;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -82,11 +83,17 @@ final class Claiming {
             List<Lease> claimed = new ArrayList<>();
             boolean more = false;
             boolean waitingForBudget = false;
+            // The first moment a queue's rate lets a task it held back start: the pool wakes then.
+            Instant rateFrees = null;
             Optional<SpendLimit> ceiling = state.spend().ceiling(settings.spendLimit());
+            FlowSettings flow = state.flow();
             // A task finished in this commit waits for the next one, like one there was no room for.
             List<Task> candidates;
             Set<String> leased = Set.of();
-            if (ceiling.isEmpty()) {
+            if (flow.paused()) {
+                // Nothing new starts; the finishes above are recorded all the same.
+                candidates = List.of();
+            } else if (ceiling.isEmpty() && !flow.isActive()) {
                 WorkspaceState.Claimable runnable = state.runnable(change.now, maxClaims, finishedHere);
                 candidates = runnable.tasks();
                 more = runnable.more();
@@ -100,8 +107,8 @@ final class Claiming {
                     more = free.size() > maxClaims || runnable.more();
                 }
             } else {
-                // Under a ceiling every runnable task is looked at: one that does not fit must not hide one behind it
-                // that does. Each claim reserves at once, so the next task meets the room that is left.
+                // Under a ceiling or a queue's limits every runnable task is looked at: one that does not fit must not
+                // hide one behind it that does. Each claim counts at once, so the next task meets the room left.
                 candidates = state.readyInOrder(change.now);
                 leased = candidates.isEmpty() ? Set.of() : leasedElsewhere(change.now);
             }
@@ -117,6 +124,10 @@ final class Claiming {
                 if (verdict.reason() == StartRule.Reason.BUDGET) {
                     waitingForBudget = true;
                     continue;
+                }
+                if (verdict.reason() == StartRule.Reason.QUEUE_LIMIT && verdict.until() != null
+                        && (rateFrees == null || verdict.until().isBefore(rateFrees))) {
+                    rateFrees = verdict.until();
                 }
                 if (!verdict.mayStart()) {
                     continue;
@@ -134,12 +145,16 @@ final class Claiming {
             boolean runnableLeft = more;
             boolean budgetWait = waitingForBudget;
             change.ifWriteFails(() -> claimed.forEach(lease -> own.remove(lease.taskId())));
-            Optional<Instant> backoffEnd = state.nextBackoffEnd(change.now);
+            Optional<Instant> timelineEnd = state.nextBackoffEnd(change.now);
+            Instant rateEnd = rateFrees;
+            Optional<Instant> backoffEnd = rateEnd == null ? timelineEnd
+                    : Optional.of(timelineEnd.filter(end -> end.isBefore(rateEnd)).orElse(rateEnd));
             // A busy pool leaves the files to the background checkpoint; one going idle makes them exact. A pool whose
             // next task falls due within the second is not idle: writing every file would make that task late.
             change.checkpointAfter = claimed.isEmpty() && !runnableLeft
                     && backoffEnd.map(end -> end.isAfter(change.now.plus(BUSY_UNTIL_DUE))).orElse(true);
-            boolean retriesWaiting = state.retriesWaiting(change.now);
+            // A task a rate holds back is due, like a retry: a batch waits for it.
+            boolean retriesWaiting = state.retriesWaiting(change.now) || rateEnd != null;
             // Read once the change has landed: the version it leaves behind, so that any later write shows as news.
             return (Supplier<CommitResult>) () ->
                     new CommitResult(claimed, lost, runnableLeft, backoffEnd, change.version, budgetWait,

@@ -19,6 +19,9 @@ import io.vivarium.store.file.LeaseFiles.Own;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.spend.SpendStatus;
+import io.vivarium.task.FlowRoom;
+import io.vivarium.task.FlowSettings;
+import java.util.function.UnaryOperator;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.CodeRun;
@@ -247,6 +250,18 @@ public final class FileTaskStore implements TaskStore {
     @Override
     public SpendLedger limitSpend(Optional<SpendLimit> limit) {
         return intents.limitSpend(limit);
+    }
+
+    // --- flow control ---
+
+    @Override
+    public FlowRoom flow() {
+        return lock.callExclusive(() -> journalled.current().flowRoom(clock.instant()));
+    }
+
+    @Override
+    public FlowSettings changeFlow(UnaryOperator<FlowSettings> change) {
+        return intents.changeFlow(change);
     }
 
     // --- user intents ---

@@ -2,6 +2,7 @@ package io.vivarium.store.file;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -14,23 +15,24 @@ import java.util.Map;
  * so applying a record twice, or over files that already hold it, changes nothing: a checkpoint that died between
  * its renames is repaired by replay. {@code summary} is the workspace's summary after the change, so that
  * {@code status} reads one line instead of the whole queue. {@code seq} comes last, so that the journal's last
- * committed number is read from its last few bytes. {@code reread}: the writer had read documents changed by hand
+ * committed number is read from its last few bytes. {@code flow}: the pause and the queues' limits as set by this
+ * change, whole (they live in {@code queue.json}). {@code reread}: the writer had read documents changed by hand
  * (the journal's header names other files), so a process that follows the journal must read them too.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "summary", "spend", "reread", "seq"})
+@JsonPropertyOrder({"at", "cleared", "removed", "added", "runs", "limit", "flow", "summary", "spend", "reread", "seq"})
 record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                      LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread,
-                     List<String> removed) {
+                     List<String> removed, FlowSettings flow) {
 
     JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                   LimitChange limit, Summary summary, Map<String, Object> spend) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of());
+        this(seq, at, cleared, added, runs, limit, summary, spend, false, List.of(), null);
     }
 
     JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Map<String, TaskRun> runs,
                   LimitChange limit, Summary summary, Map<String, Object> spend, boolean reread) {
-        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of());
+        this(seq, at, cleared, added, runs, limit, summary, spend, reread, List.of(), null);
     }
 
     JournalRecord {
@@ -50,6 +52,6 @@ record JournalRecord(long seq, Instant at, boolean cleared, List<Task> added, Ma
     }
 
     boolean changesQueue() {
-        return cleared || !added.isEmpty() || !removed.isEmpty();
+        return cleared || !added.isEmpty() || !removed.isEmpty() || flow != null;
     }
 }

@@ -392,6 +392,9 @@ final class JournalledState {
         }
         if (queuePart) {
             s.appendTasks(record.added().stream().filter(t -> !s.contains(t.id())).toList());
+            if (record.flow() != null) {
+                s.setFlow(record.flow());
+            }
         }
         if (runPart) {
             record.runs().forEach((id, run) -> s.setRun(id, run, record.at()));

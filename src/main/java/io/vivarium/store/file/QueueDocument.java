@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vivarium.task.FlowSettings;
+import io.vivarium.task.QueueLimits;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskStatus;
 import java.util.ArrayList;
@@ -18,8 +20,9 @@ import java.util.Set;
  * {@code failed} lists are read (they mark tasks done before the log existed) and written back as they were.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "revision", "api_endpoint", "tasks", "completed", "failed"})
-record QueueDocument(String version, Long revision, String apiEndpoint, List<Task> tasks, List<Object> completed,
+@JsonPropertyOrder({"version", "revision", "api_endpoint", "paused", "queues", "tasks", "completed", "failed"})
+record QueueDocument(String version, Long revision, String apiEndpoint, Boolean paused,
+                     Map<String, QueueLimits> queues, List<Task> tasks, List<Object> completed,
                      List<Object> failed, @JsonAnySetter @JsonAnyGetter Map<String, Object> extra)
         implements JsonFile.Revisioned<QueueDocument> {
 
@@ -29,6 +32,10 @@ record QueueDocument(String version, Long revision, String apiEndpoint, List<Tas
         version = FormatVersion.check(version);
         revision = revision == null ? 0L : revision;
         apiEndpoint = apiEndpoint == null ? DEFAULT_API_ENDPOINT : apiEndpoint;
+        // The flow settings live here, where a user sees them; a hand edit that breaks their rules is a corrupt file.
+        FlowSettings flow = new FlowSettings(Boolean.TRUE.equals(paused), queues);
+        paused = flow.paused() ? Boolean.TRUE : null;
+        queues = flow.queues().isEmpty() ? null : flow.queues();
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         Set<String> seen = new HashSet<>();
         for (Task task : tasks) {
@@ -40,11 +47,11 @@ record QueueDocument(String version, Long revision, String apiEndpoint, List<Tas
     }
 
     static QueueDocument empty() {
-        return new QueueDocument(null, 0L, null, List.of(), null, null, Map.of());
+        return new QueueDocument(null, 0L, null, null, null, List.of(), null, null, Map.of());
     }
 
     QueueDocument withTasks(List<Task> newTasks) {
-        return new QueueDocument(version, revision, apiEndpoint, newTasks, completed, failed, extra);
+        return new QueueDocument(version, revision, apiEndpoint, paused, queues, newTasks, completed, failed, extra);
     }
 
     QueueDocument append(List<Task> added) {
@@ -54,14 +61,24 @@ record QueueDocument(String version, Long revision, String apiEndpoint, List<Tas
         return withTasks(all);
     }
 
-    /** Keeps the endpoint and any unknown top-level fields, drops tasks and the old-format lists. */
+    /** Keeps the endpoint, the flow settings and any unknown top-level fields; drops tasks and the old-format lists. */
     QueueDocument cleared() {
-        return new QueueDocument(version, revision, apiEndpoint, List.of(), null, null, extra);
+        return new QueueDocument(version, revision, apiEndpoint, paused, queues, List.of(), null, null, extra);
+    }
+
+    /** The workspace's pause and its queues' limits. */
+    FlowSettings flow() {
+        return new FlowSettings(Boolean.TRUE.equals(paused), queues);
+    }
+
+    QueueDocument withFlow(FlowSettings flow) {
+        return new QueueDocument(version, revision, apiEndpoint, flow.paused(), flow.queues(), tasks, completed,
+                failed, extra);
     }
 
     @Override
     public QueueDocument withRevision(long next) {
-        return new QueueDocument(version, next, apiEndpoint, tasks, completed, failed, extra);
+        return new QueueDocument(version, next, apiEndpoint, paused, queues, tasks, completed, failed, extra);
     }
 
     /** Status implied by the old-format lists, for tasks the log does not know. */

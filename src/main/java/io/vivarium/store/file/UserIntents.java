@@ -2,6 +2,8 @@ package io.vivarium.store.file;
 
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
+import io.vivarium.task.FlowSettings;
+import java.util.function.UnaryOperator;
 import io.vivarium.store.Claim;
 import io.vivarium.store.TaskStore.Cancellation;
 import io.vivarium.store.UnknownTaskException;
@@ -35,6 +37,16 @@ final class UserIntents {
             WorkspaceState state = change.state();
             change.limitSpend(limit);
             return state.spend();
+        });
+    }
+
+    FlowSettings changeFlow(UnaryOperator<FlowSettings> edit) {
+        return journalled.change(change -> {
+            FlowSettings next = edit.apply(change.state().flow());
+            if (!next.equals(change.state().flow())) {
+                change.changeFlow(next);
+            }
+            return next;
         });
     }
 

@@ -4,6 +4,8 @@ import io.vivarium.spend.SpendChange;
 import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.task.Money;
+import io.vivarium.task.FlowRoom;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.StartRule;
 import io.vivarium.task.Summary;
 import io.vivarium.task.Task;
@@ -52,6 +54,11 @@ final class WorkspaceState {
     private final int[] counts = new int[TaskStatus.values().length];
     private long budgetMicros;
     private SpendLedger spend;
+    /** Each rate-limited queue's recent starts; the flow settings themselves live in {@link #frame}. */
+    private final QueueStarts starts = new QueueStarts();
+    /** What the flow settings leave room for, as built for {@link #flowRoomAt}; dropped by every change of a run. */
+    private FlowRoom flowRoom;
+    private Instant flowRoomAt;
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
@@ -189,10 +196,48 @@ final class WorkspaceState {
     record Claimable(List<Task> tasks, boolean more) {
     }
 
-    /** {@link StartRule} for one task as this state stands, with the ledger's room under {@code processLimit}. */
+    /**
+     * {@link StartRule} for one task as this state stands, with the ledger's room under {@code processLimit} and
+     * what the pause and the queues' limits leave.
+     */
     StartRule.Verdict check(Task task, Instant now, Optional<SpendLimit> processLimit) {
         return StartRule.check(task, runs.get(task.id()), this::statusOrNull,
-                new StartRule.Context(now, spend.room(processLimit)));
+                new StartRule.Context(now, spend.room(processLimit), flowRoom(now)));
+    }
+
+    // --- flow control ---
+
+    FlowSettings flow() {
+        return frame.flow();
+    }
+
+    void setFlow(FlowSettings flow) {
+        frame = frame.withFlow(flow);
+        flowRoom = null;
+    }
+
+    /** The pause and the queues' limits with what they leave at {@code now}: the running and the recent starts. */
+    FlowRoom flowRoom(Instant now) {
+        FlowSettings flow = frame.flow();
+        if (!flow.isActive()) {
+            return FlowRoom.NONE;
+        }
+        if (flowRoom == null || !now.equals(flowRoomAt)) {
+            flowRoom = FlowRoom.of(flow, now, this::runningIn, queue -> starts.of(queue, now, tasks, runs::get));
+            flowRoomAt = now;
+        }
+        return flowRoom;
+    }
+
+    private int runningIn(String queue) {
+        int n = 0;
+        for (String id : inProgress) {
+            Integer p = position.get(id);
+            if (p != null && tasks.get(p).queueName().equals(queue)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     Optional<Instant> nextBackoffEnd(Instant now) {
@@ -257,6 +302,10 @@ final class WorkspaceState {
             return;
         }
         spend = spend.apply(SpendChange.of(tasks.get(p), old, run), at);
+        if (run.status() == TaskStatus.IN_PROGRESS && (old == null || old.status() != TaskStatus.IN_PROGRESS)) {
+            starts.started(tasks.get(p).queueName(), run.startedAt() != null ? run.startedAt() : at);
+        }
+        flowRoom = null;
         place(id, old, run);
     }
 
@@ -307,6 +356,8 @@ final class WorkspaceState {
         inProgress.clear();
         java.util.Arrays.fill(counts, 0);
         budgetMicros = 0;
+        starts.forget();
+        flowRoom = null;
         spend = spend.cleared();
     }
 

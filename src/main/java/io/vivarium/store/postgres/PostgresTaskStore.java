@@ -223,4 +223,17 @@ public final class PostgresTaskStore implements TaskStore {
         session.close();
         database.close();
     }
+
+    // --- flow control: built on the queues-pg branch (claim SQL and rows); not merged yet ---
+
+    @Override
+    public io.vivarium.task.FlowRoom flow() {
+        return io.vivarium.task.FlowRoom.NONE;
+    }
+
+    @Override
+    public io.vivarium.task.FlowSettings changeFlow(
+            java.util.function.UnaryOperator<io.vivarium.task.FlowSettings> change) {
+        throw new UnsupportedOperationException("queue limits and pause are not yet kept in PostgreSQL");
+    }
 }

@@ -6,6 +6,7 @@ import io.vivarium.store.TimeContract;
 import io.vivarium.store.RecoveryContract;
 import io.vivarium.store.SpendContract;
 import io.vivarium.store.FlowContract;
+import io.vivarium.store.QueuesContract;
 import io.vivarium.store.UserIntentsContract;
 import io.vivarium.store.StoreSettings;
 import io.vivarium.store.TaskStore;
@@ -94,6 +95,24 @@ class FileTaskStoreContractTest {
 
     @Nested
     class Flow extends FlowContract {
+        @Override
+        protected TaskStore createStore(Clock clock, StoreSettings settings) {
+            return new FileTaskStore(workspace, clock, settings);
+        }
+
+        @Override
+        protected TaskStore openSecondInstance(Clock clock, StoreSettings settings) {
+            return new FileTaskStore(workspace, clock, settings);
+        }
+
+        @Override
+        protected OtherOwner startOtherOwner(Clock clock, StoreSettings settings) {
+            return new OwnerProcess(workspace, clock, settings);
+        }
+    }
+
+    @Nested
+    class Queues extends QueuesContract {
         @Override
         protected TaskStore createStore(Clock clock, StoreSettings settings) {
             return new FileTaskStore(workspace, clock, settings);
