@@ -139,7 +139,10 @@ class LauncherIT {
     /** The JDK running the tests, for the launcher too, and a cache of this test's own. */
     private ProcessBuilder command(Map<String, String> env, List<String> line) {
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", Path.of(java()).getParent().getParent().toString());
+        Path bin = Path.of(java()).getParent();
+        if (bin != null && bin.getParent() != null) {
+            builder.environment().put("JAVA_HOME", bin.getParent().toString());
+        }
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().remove("VIVARIUM_JAR");
         builder.environment().putAll(env);
