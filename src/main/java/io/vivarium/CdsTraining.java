@@ -31,6 +31,11 @@ public final class CdsTraining {
             List.of("retry", "warm_b"),
             List.of("costs"),
             List.of("limit"),
+            List.of("list"),
+            List.of("show", "warm_a"),
+            List.of("queue", "list"),
+            List.of("pause"),
+            List.of("resume"),
             List.of("clear"));
 
     private CdsTraining() {

@@ -4,7 +4,10 @@ import io.vivarium.cli.Cli;
 import io.vivarium.cli.CliContext;
 import io.vivarium.cli.CliLogging;
 import io.vivarium.store.WorkspaceJson;
+import io.vivarium.task.Task;
+import io.vivarium.task.TaskRun;
 import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The jar's entry point. Verbs such as {@code add} and {@code status} run as plain picocli commands, so they never
@@ -38,11 +41,23 @@ public final class Vivarium {
     /**
      * The workspace files' JSON mapper takes a quarter of a second to build (Jackson loads some 600 classes), and
      * every verb that reads the workspace needs it; building it on another core while picocli reads the command
-     * line takes most of that off the wall clock. (Spring Boot's BackgroundPreinitializer does the same.)
+     * line takes most of that off the wall clock. (Spring Boot's BackgroundPreinitializer does the same.) So does
+     * working out how to read a task and its run, the documents' bulk: Jackson inspects the records and
+     * spins method handles for their constructors once, and caches the result in the mapper the verb then uses.
      */
     private static void preinitializeJson() {
-        Thread warm = new Thread(WorkspaceJson::mapper, "vivarium-json-preinitializer");
+        Thread warm = new Thread(Vivarium::warmJson, "vivarium-json-preinitializer");
         warm.setDaemon(true);
         warm.start();
+    }
+
+    private static void warmJson() {
+        JsonMapper mapper = WorkspaceJson.mapper();
+        try {
+            mapper.readerFor(Task.class);
+            mapper.readerFor(TaskRun.class);
+        } catch (RuntimeException e) {
+            // The verb meets the same failure where it reads a file, and reports it as it reports a bad file.
+        }
     }
 }
