@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import org.flywaydb.core.Flyway;
@@ -24,6 +25,8 @@ final class Schema {
     static final String HISTORY_TABLE = "vivarium_schema_history";
     /** The highest migration under {@link #LOCATION} (a test keeps the two in step). */
     static final int CURRENT = 5;
+    /** The advisory lock key under which schema set-ups take turns: any constant of our own will do. */
+    private static final long SCHEMA_LOCK = 8_484_827_216_573_622_781L;
 
     private static final String APPLIED = """
             SELECT max(CASE WHEN version ~ '^[0-9]+$' THEN version::int END) AS newest, bool_and(success) AS ok
@@ -40,6 +43,25 @@ final class Schema {
         if (applied.isPresent() && applied.getAsInt() == CURRENT) {
             return;
         }
+        // Processes opening a new database at once each started Flyway on the empty schema and raced to create its
+        // history table ("unable to baseline ... already exists, and is empty"). One at a time, under a session lock
+        // held on a connection of its own, each finds what the one before it did.
+        database.read(c -> {
+            try (Statement lock = c.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
+            }
+            try {
+                runFlyway(database);
+            } finally {
+                try (Statement unlock = c.createStatement()) {
+                    unlock.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void runFlyway(Database database) {
         Flyway flyway = Flyway.configure(Schema.class.getClassLoader())
                 .dataSource(database.dataSource())
                 .locations(LOCATION)
