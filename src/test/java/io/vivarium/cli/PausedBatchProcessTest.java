@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PausedBatchProcessTest {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final io.vivarium.support.PostgresDatabase db = new io.vivarium.support.PostgresDatabase();
+
     @TempDir
     Path workspace;
 
@@ -55,5 +58,23 @@ class PausedBatchProcessTest {
         assertThat(batch.waitFor(60)).as(batch.output()).isZero();
         assertThat(CliRun.in(workspace, "show", "due").out()).as("a due task held by the pause runs after the resume")
                 .startsWith("due  completed");
+    }
+
+    @Test
+    void onPostgresqlAPausedBatchWaitsForTheResumeEvenWithATaskScheduledForLater() throws Exception {
+        String url = db.createAnother();
+        CliRun.in(workspace, "add", "due", "grind", "--command", "true", "--store", url);
+        CliRun.in(workspace, "add", "later", "grind", "--command", "true", "--in", "1h", "--store", url);
+        CliRun.in(workspace, "pause", "--store", url);
+
+        CliProcess batch = CliProcess.start(scratch.resolve("start.out"), "start", "1", "-w", workspace.toString(),
+                "--store", url);
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch.output().contains("The workspace is paused"));
+        Thread.sleep(1000);
+        assertThat(batch.isAlive()).as("it waits for a resume: " + batch.output()).isTrue();
+        assertThat(CliRun.in(workspace, "resume", "--store", url).exitCode()).isZero();
+        assertThat(batch.waitFor(60)).as(batch.output()).isZero();
+        assertThat(CliRun.in(workspace, "show", "due", "--store", url).out())
+                .as("a due task held by the pause runs after the resume").startsWith("due  completed");
     }
 }

@@ -40,9 +40,14 @@ final class FlowClaiming {
     private static final String ANY_FITTING = "SELECT 1" + Claiming.RUNNABLE + OPEN + " AND t.max_budget <= ? LIMIT 1";
     private static final String ANY_TOO_BIG = "SELECT 1" + Claiming.RUNNABLE + OPEN + " AND t.max_budget > ? LIMIT 1";
     private static final String ANY_IN = "SELECT 1" + Claiming.RUNNABLE + " AND t.queue = ? LIMIT 1";
+    private static final String ANY_DUE = "SELECT 1" + Claiming.RUNNABLE + " LIMIT 1";
 
-    /** The claim, and the first moment a queue's rate lets a runnable task it holds back start (null: none). */
-    record Result(Claimed claimed, Instant rateFrees) {
+    /**
+     * The claim, and the first moment a queue's rate lets a runnable task it holds back start (null: none);
+     * {@code heldByPause}: a task that is due now waits for a resume (of the workspace or of its queue), so a batch
+     * waits for it as for a retry, as the file store answers.
+     */
+    record Result(Claimed claimed, Instant rateFrees, boolean heldByPause) {
     }
 
     private FlowClaiming() {
@@ -56,11 +61,11 @@ final class FlowClaiming {
         FlowSettings settings = FlowRows.settings(tx.connection);
         if (!settings.isActive()) {
             // Removed since the start was read: claim as without them.
-            return new Result(Claiming.claim(tx, worker, ownerKey, max, processLimit), null);
+            return new Result(Claiming.claim(tx, worker, ownerKey, max, processLimit), null, false);
         }
         if (settings.paused()) {
             // Nothing new starts; the finishes before this were recorded all the same.
-            return new Result(new Claimed(List.of(), false, false, Optional.empty()), null);
+            return new Result(new Claimed(List.of(), false, false, Optional.empty()), null, anyDue(tx));
         }
         FlowRoom flow = FlowRows.room(tx.connection, settings, tx.now);
         // Read after the lock, so every reservation committed before it is in; the finishes above are applied.
@@ -104,7 +109,12 @@ final class FlowClaiming {
         StartRows.record(tx, rateStarts);
         boolean left = (max == 0 || leases.size() == max) && exists(tx, ANY_FITTING, closed, room);
         boolean waitingForBudget = ceiling.isPresent() && exists(tx, ANY_TOO_BIG, closed, room);
-        return new Result(new Claimed(leases, left, waitingForBudget, Optional.empty()), rateFrees(tx, flow, closed));
+        boolean heldByPause = false;
+        for (String queue : closed) {
+            heldByPause = heldByPause || settings.of(queue).paused() && anyRunnableIn(tx, queue);
+        }
+        return new Result(new Claimed(leases, left, waitingForBudget, Optional.empty()), rateFrees(tx, flow, closed),
+                heldByPause);
     }
 
     /** The earlier of the timeline's next end and the moment a rate frees, if either. */
@@ -125,6 +135,15 @@ final class FlowClaiming {
             }
         }
         return first;
+    }
+
+    private static boolean anyDue(Tx tx) throws SQLException {
+        try (PreparedStatement ps = tx.prepare(ANY_DUE)) {
+            ps.setObject(1, Tx.time(tx.now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static boolean anyRunnableIn(Tx tx, String queue) throws SQLException {

@@ -169,18 +169,21 @@ public final class PostgresTaskStore implements TaskStore {
                 claimed = Claiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
             }
             Instant rateFrees = null;
+            boolean heldByPause = false;
             Optional<Instant> timelineEnd;
             if (tx.startFlowActive()) {
                 FlowClaiming.Result flowing = FlowClaiming.claim(tx, worker, ownerKey, maxClaims, settings.spendLimit());
                 claimed = flowing.claimed();
                 rateFrees = flowing.rateFrees();
+                heldByPause = flowing.heldByPause();
                 timelineEnd = Claiming.nextBackoffEnd(tx);
             } else {
                 timelineEnd = claimed.nextBackoffEnd();
             }
             // A pool wakes when a rate lets a task it held back start; a batch waits for that task, as for a retry.
             Optional<Instant> backoffEnd = FlowClaiming.earlier(timelineEnd, rateFrees);
-            boolean retriesWaiting = rateFrees != null || (timelineEnd.isPresent() && claimed.leases().isEmpty()
+            // A task a rate or a pause holds back is due, like a retry: a batch waits for it.
+            boolean retriesWaiting = rateFrees != null || heldByPause || (timelineEnd.isPresent() && claimed.leases().isEmpty()
                     && !claimed.runnableLeft() && Claiming.retriesWaiting(tx));
             return new CommitResult(claimed.leases(), lost, claimed.runnableLeft(), backoffEnd, tx.version(),
                     claimed.waitingForBudget(), retriesWaiting);
