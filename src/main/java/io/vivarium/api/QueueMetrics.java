@@ -74,7 +74,7 @@ class QueueMetrics {
                 for (QueueStatus queue : store.queues()) {
                     byName.put(queue.name(), queue);
                 }
-                cached = new Seen(byName, store.flow().settings().paused(), now);
+                cached = new Seen(byName, store.flowSettings().paused(), now);
             } catch (RuntimeException unreadable) {
                 return java.util.Optional.ofNullable(cached);
             }

@@ -23,6 +23,6 @@ class StatusController {
      */
     @GetMapping("/status")
     StatusView status() {
-        return StatusView.of(store.summary(), store.spend(settings.spendLimit()).view(), store.flow().settings());
+        return StatusView.of(store.summary(), store.spend(settings.spendLimit()).view(), store.flowSettings());
     }
 }

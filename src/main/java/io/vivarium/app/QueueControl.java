@@ -95,7 +95,7 @@ public final class QueueControl {
 
     /** {@link #list()} with the workspace's own pause. */
     public QueuesView view() {
-        return new QueuesView(store.flow().settings().paused(), list());
+        return new QueuesView(store.flowSettings().paused(), list());
     }
 
     /** One queue as it stands; {@link UnknownQueueException} when it holds no task and has no limits. */
@@ -164,7 +164,7 @@ public final class QueueControl {
     /** The queue after a change; one whose limits were all removed and that holds no task is shown empty. */
     private QueueStatus status(String name) {
         return find(name).orElseGet(() -> {
-            boolean paused = store.flow().settings().paused();
+            boolean paused = store.flowSettings().paused();
             return new QueueStatus(name, new Summary(0, 0, 0, 0, 0, 0, 0, 0), QueueLimits.NONE, paused);
         });
     }

@@ -20,7 +20,7 @@ public record StatusView(@JsonUnwrapped Summary summary, @JsonUnwrapped SpendVie
         this(summary, spend, null, null);
     }
 
-    /** The counts and the spend with the store's pause ({@code TaskStore.flow().settings()}). */
+    /** The counts and the spend with the store's pause ({@code TaskStore.flowSettings()}). */
     public static StatusView of(Summary summary, SpendView spend, FlowSettings flow) {
         List<String> pausedQueues = flow.queues().entrySet().stream()
                 .filter(e -> e.getValue().paused())

@@ -96,7 +96,7 @@ final class MoveCommands {
             Snapshot snapshot = source.snapshot();
             // The limits and the pause belong to the queue: a provider's rate or a paused workspace holds on the
             // other side too, or the first pool there would start everything at once.
-            FlowSettings flow = source.flow().settings();
+            FlowSettings flow = source.flowSettings();
             target.load(snapshot);
             if (flow.isActive()) {
                 target.changeFlow(current -> flow);

@@ -34,7 +34,7 @@ final class PauseCommands {
         @Override
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
-                boolean was = store.flow().settings().paused();
+                boolean was = store.flowSettings().paused();
                 new QueueControl(store).pause();
                 spec.commandLine().getOut().println(was ? "The workspace was already paused."
                         : "Paused " + workspace.location().describe() + ": nothing new starts until 'vivarium "
@@ -63,7 +63,7 @@ final class PauseCommands {
         @Override
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
-                boolean was = store.flow().settings().paused();
+                boolean was = store.flowSettings().paused();
                 new QueueControl(store).resume();
                 spec.commandLine().getOut().println(was ? "Resumed " + workspace.location().describe() + "."
                         : "The workspace was not paused.");

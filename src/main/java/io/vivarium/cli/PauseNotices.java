@@ -18,7 +18,7 @@ final class PauseNotices {
     void check(TaskStore store, PrintWriter out, boolean midLine) {
         FlowSettings now;
         try {
-            now = store.flow().settings();
+            now = store.flowSettings();
         } catch (RuntimeException unreadable) {
             return;
         }

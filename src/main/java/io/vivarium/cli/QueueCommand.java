@@ -199,7 +199,7 @@ final class QueueCommand implements Callable<Integer> {
         public Integer call() {
             try (TaskStore store = workspace.openStore(context.clock())) {
                 QueueControl control = new QueueControl(store);
-                boolean wasPaused = store.flow().settings().of(name).paused();
+                boolean wasPaused = store.flowSettings().of(name).paused();
                 QueueStatus after = control.resumeQueue(name);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(wasPaused ? "Queue " + name + " resumed." : "Queue " + name + " was not paused.");

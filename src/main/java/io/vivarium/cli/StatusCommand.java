@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
         do {
             if (json) {
                 StatusView view = StatusView.of(store.summary(), store.spend(processLimit).view(),
-                        store.flow().settings());
+                        store.flowSettings());
                 out.println(WorkspaceJson.mapper().writeValueAsString(view));
             } else {
                 if (watch) {

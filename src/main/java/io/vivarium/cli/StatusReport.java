@@ -34,7 +34,7 @@ record StatusReport(Summary summary, SpendStatus spend, TaskPage failed, TaskPag
     static StatusReport of(TaskStore store, Optional<SpendLimit> processLimit, Duration lease, Clock clock) {
         Summary summary = store.summary();
         return new StatusReport(summary, store.spend(processLimit), listed(store, summary, TaskStatus.FAILED),
-                listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock, store.flow().settings());
+                listed(store, summary, TaskStatus.BLOCKED), store.claims(), lease, clock, store.flowSettings());
     }
 
     /** Asked of the store only when the summary counts some: a store may answer a summary without reading tasks. */

@@ -150,6 +150,14 @@ public interface TaskStore extends AutoCloseable {
     FlowRoom flow();
 
     /**
+     * {@code flow().settings()}, where a store can read them without what they leave room for: {@code status} of a
+     * large workspace says whether it is paused without reading the queue.
+     */
+    default FlowSettings flowSettings() {
+        return flow().settings();
+    }
+
+    /**
      * Changes the pause or the queues' limits in one atomic write: {@code change} is applied to the settings as
      * they stand in the store, and what it returns is kept (and returned). A claim made after it obeys it.
      */

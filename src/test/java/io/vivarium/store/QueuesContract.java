@@ -55,8 +55,12 @@ public abstract class QueuesContract extends TaskStoreContract {
         assertThat(store.flow().settings().paused()).isTrue();
         assertThat(store.flow().settings().of("llm").rate()).isEqualTo(Rate.parse("60/min"));
 
+        assertThat(secondInstance().flowSettings()).as("read alone, as status does").isEqualTo(store.flowSettings())
+                .isEqualTo(store.flow().settings());
+
         store.changeFlow(f -> f.withPaused(false).withQueue("llm", QueueLimits.NONE));
         assertThat(other.flow().settings()).as("a queue with no limits left is forgotten").isEqualTo(FlowSettings.NONE);
+        assertThat(secondInstance().flowSettings()).isEqualTo(FlowSettings.NONE);
     }
 
     @Test

@@ -271,6 +271,13 @@ public final class FileTaskStore implements TaskStore {
         return lock.callExclusive(() -> journalled.current().flowRoom(clock.instant()));
     }
 
+    /** From memory once read; before that, from the journal's records or the queue document's head. */
+    @Override
+    public FlowSettings flowSettings() {
+        return lock.callExclusive(() -> journalled.loaded() ? journalled.current().flow()
+                : journalled.recordedFlow().orElseGet(() -> journalled.current().flow()));
+    }
+
     @Override
     public FlowSettings changeFlow(UnaryOperator<FlowSettings> change) {
         return intents.changeFlow(change);

@@ -4,6 +4,7 @@ import io.vivarium.spend.SpendLedger;
 import io.vivarium.spend.SpendLimit;
 import io.vivarium.store.StoreException;
 import io.vivarium.store.file.LeaseFiles.Own;
+import io.vivarium.task.FlowSettings;
 import io.vivarium.task.Summary;
 import io.vivarium.task.TaskRun;
 import io.vivarium.task.TaskStatus;
@@ -100,6 +101,24 @@ final class JournalledState {
             return Optional.ofNullable(tail.records().get(tail.records().size() - 1).summary());
         }
         return LogTail.summary(paths.log());
+    }
+
+    /**
+     * The flow settings as the journal's newest record that set them says, else the head of {@code queue.json};
+     * empty when the files are not the ones the journal names (an edit by hand: the queue is read whole then).
+     */
+    Optional<FlowSettings> recordedFlow() {
+        Journal.Tail tail = journal.read();
+        if (!filesAsNamed(tail.header())) {
+            return Optional.empty();
+        }
+        for (int i = tail.records().size() - 1; i >= 0; i--) {
+            FlowSettings flow = tail.records().get(i).flow();
+            if (flow != null) {
+                return Optional.of(flow);
+            }
+        }
+        return QueueHead.flow(paths.queue());
     }
 
     /** Whether a pending task waits for a time, as the journal's last record says; empty when it cannot say. */

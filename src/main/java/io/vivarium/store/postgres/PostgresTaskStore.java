@@ -269,6 +269,11 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
+    public FlowSettings flowSettings() {
+        return database.read(FlowRows::settings);
+    }
+
+    @Override
     public FlowSettings changeFlow(UnaryOperator<FlowSettings> change) {
         return database.change(tx -> FlowRows.change(tx, change));
     }
