@@ -67,10 +67,7 @@ final class WorkspaceState {
     private Instant unappliedAt;
     /** Each rate-limited queue's recent starts; the flow settings themselves live in {@link #frame}. */
     private final QueueStarts starts = new QueueStarts();
-    /** What the flow settings leave room for, as built for {@link #flowRoomAt}; dropped by every change of a run. */
-    private FlowRoom flowRoom;
-    private Instant flowRoomAt;
-    private Set<String> flowRoomLeased;
+    private final FlowRoomCache flowRoom = new FlowRoomCache();
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
@@ -264,7 +261,7 @@ final class WorkspaceState {
 
     void setFlow(FlowSettings flow) {
         frame = frame.withFlow(flow);
-        flowRoom = null;
+        flowRoom.drop();
     }
 
     /** The pause and the queues' limits with what they leave at {@code now}: the running and the recent starts. */
@@ -273,34 +270,13 @@ final class WorkspaceState {
     }
 
     private FlowRoom flowRoom(Instant now, Set<String> leased) {
-        FlowSettings flow = frame.flow();
-        if (!flow.isActive()) {
-            return FlowRoom.NONE;
-        }
-        if (flowRoom == null || !now.equals(flowRoomAt) || leased != flowRoomLeased) {
-            flowRoom = FlowRoom.of(flow, now, queue -> runningIn(queue, leased),
-                    queue -> starts.of(queue, now, tasks, runs::get));
-            flowRoomAt = now;
-            flowRoomLeased = leased;
-        }
-        return flowRoom;
+        return flowRoom.at(frame.flow(), now, leased, inProgress, this::taskOrNull,
+                queue -> starts.of(queue, now, tasks, runs::get));
     }
 
-    private int runningIn(String queue, Set<String> leased) {
-        int n = 0;
-        for (String id : inProgress) {
-            Integer p = position.get(id);
-            if (p != null && tasks.get(p).queueName().equals(queue)) {
-                n++;
-            }
-        }
-        for (String id : leased) {
-            Integer p = position.get(id);
-            if (p != null && !inProgress.contains(id) && tasks.get(p).queueName().equals(queue)) {
-                n++;
-            }
-        }
-        return n;
+    private Task taskOrNull(String id) {
+        Integer p = position.get(id);
+        return p == null ? null : tasks.get(p);
     }
 
     Optional<Instant> nextBackoffEnd(Instant now) {
@@ -376,7 +352,7 @@ final class WorkspaceState {
         if (run.status() == TaskStatus.IN_PROGRESS && (old == null || old.status() != TaskStatus.IN_PROGRESS)) {
             starts.started(tasks.get(p).queueName(), run.startedAt() != null ? run.startedAt() : at);
         }
-        flowRoom = null;
+        flowRoom.drop();
         place(id, old, run);
     }
 
@@ -445,7 +421,7 @@ final class WorkspaceState {
         timedPending = 0;
         budgetMicros = 0;
         starts.forget();
-        flowRoom = null;
+        flowRoom.drop();
         spend = spend().cleared();
     }
 
