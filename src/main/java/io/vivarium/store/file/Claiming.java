@@ -57,17 +57,20 @@ final class Claiming {
         return journalled.change(change -> {
             WorkspaceState state = change.state();
             if (!own.intact()) {
-                own.dropAll();
+                own.revokeAll();
+                change.leasesChanged = true;
             }
             List<Lease> lost = new ArrayList<>();
             Set<String> finishedHere = new HashSet<>();
             for (Finish finish : finished) {
                 Lease lease = finish.lease();
                 String id = lease.taskId();
-                boolean held = own.get(id).filter(h -> h.fence == lease.fence()).isPresent();
+                boolean listed = own.get(id).filter(h -> h.fence == lease.fence()).isPresent();
+                boolean held = own.holds(id, lease.fence());
                 TaskRun run = state.runs().get(id);
                 Optional<Task> task = state.task(id);
-                if (held) {
+                if (listed) {
+                    // Its grind has stopped: the line goes, whether the claim still held or was lost.
                     own.remove(id);
                     change.leasesChanged = true;
                 }
@@ -241,6 +244,8 @@ final class Claiming {
      */
     private Set<String> leasedElsewhere(Instant now) {
         Set<String> leased = new HashSet<>(own.taskIds());
+        // And tasks whose running owner an edit by hand may not have reached yet (its lease file removed, say).
+        leased.addAll(journalled.endedByEditSince(now.minus(settings.missingClaimGrace())));
         for (Found found : LeaseFiles.scan(claimFiles, own)) {
             if (found.state() == Found.State.ALIVE || found.state() == Found.State.SAME_JVM) {
                 for (LeaseFiles.Line line : found.lines()) {
@@ -259,11 +264,11 @@ final class Claiming {
             Instant now = clock.instant();
             List<Lease> lost = new ArrayList<>();
             if (!own.intact()) {
-                own.dropAll();
+                own.revokeAll();
             }
             for (Lease lease : leases) {
                 Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
-                if (held.isEmpty() || !stillRuns(s, lease)) {
+                if (held.isEmpty() || own.isRevoked(lease.taskId()) || !stillRuns(s, lease)) {
                     // Its line stays in the lease file until the grind has stopped and its finish is committed: until
                     // then the task is this process's, and no one else claims it (a retry or an edit may have made it
                     // pending already).
@@ -281,7 +286,7 @@ final class Claiming {
         return lock.callExclusive(() -> {
             WorkspaceState s = journalled.current();
             Optional<Own.Held> held = own.get(lease.taskId()).filter(h -> h.fence == lease.fence());
-            if (held.isEmpty() || !own.intact() || !stillRuns(s, lease)) {
+            if (held.isEmpty() || !own.intact() || own.isRevoked(lease.taskId()) || !stillRuns(s, lease)) {
                 return false;
             }
             own.update(lease.taskId(), held.get().claim.withGrind(pid, startedAt));

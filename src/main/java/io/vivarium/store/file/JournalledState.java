@@ -49,6 +49,9 @@ final class JournalledState {
     private String queueBasis;
     private String logBasis;
 
+    /** Guarded by the workspace lock: see {@link #noteRunsEndedByEdit}. */
+    private final Map<String, Instant> endedByEdit = new java.util.HashMap<>();
+
     /** Whether this store has removed the temp files killed writers left; once per store is enough. */
     private volatile boolean tidied;
 
@@ -360,6 +363,7 @@ final class JournalledState {
         queueBasis = queueId;
         logBasis = logId;
         keepOwnClaims(previous, decided);
+        noteRunsEndedByEdit(previous);
         if (loaded.tasks().size() >= LARGE_QUEUE) {
             // The state just read lives as long as the process. Tenured in one collection now, it is not copied
             // again by every young collection of the run, whose pauses would otherwise make the JVM grow its heap
@@ -368,6 +372,31 @@ final class JournalledState {
             HeapSizing.keepCompact();
             System.gc();
         }
+    }
+
+    /**
+     * Tasks another process was running when documents changed by hand said they are not: their owner may not
+     * have noticed yet (its lease file removed a moment before, say), so no claim here takes them before
+     * {@link io.vivarium.store.StoreSettings#missingClaimGrace()} has passed, the time an owner is given to stop
+     * a grind no lease lists ({@link #endedByEditSince}).
+     */
+    private void noteRunsEndedByEdit(WorkspaceState previous) {
+        if (previous == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (String id : previous.inProgress()) {
+            TaskRun is = state.runs().get(id);
+            if (!own.taskIds().contains(id) && (is == null || is.status() != TaskStatus.IN_PROGRESS)) {
+                endedByEdit.put(id, now);
+            }
+        }
+    }
+
+    /** Under the lock: the tasks {@link #noteRunsEndedByEdit} holds back, each with when; older ones are dropped. */
+    Set<String> endedByEditSince(Instant since) {
+        endedByEdit.values().removeIf(at -> at.isBefore(since));
+        return endedByEdit.isEmpty() ? Set.of() : Set.copyOf(endedByEdit.keySet());
     }
 
     /**
@@ -385,7 +414,8 @@ final class JournalledState {
             TaskRun was = previous.runs().get(id);
             TaskRun is = state.runs().get(id);
             Optional<Own.Held> held = own.get(id);
-            if (was == null || held.isEmpty() || decided.contains(id) || was.status() != TaskStatus.IN_PROGRESS
+            if (was == null || held.isEmpty() || own.isRevoked(id) || decided.contains(id)
+                    || was.status() != TaskStatus.IN_PROGRESS
                     || !state.contains(id)
                     || !Objects.equals(was.workerId(), held.get().claim.workerId()) || was.equals(is)) {
                 continue;

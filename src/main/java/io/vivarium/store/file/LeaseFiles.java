@@ -93,6 +93,8 @@ final class LeaseFiles {
         private FileChannel channel;
         private Object fileKey;
         private final Map<String, Held> held = new LinkedHashMap<>();
+        /** Held tasks whose claims someone else ended by removing this file: lost, but listed until they stop. */
+        private final java.util.Set<String> revoked = new java.util.HashSet<>();
 
         Own(Path dir, String host, long pid) {
             this.dir = dir;
@@ -137,6 +139,34 @@ final class LeaseFiles {
 
         synchronized void remove(String taskId) {
             held.remove(taskId);
+            revoked.remove(taskId);
+        }
+
+        /** Whether the task is held here under a claim still in force: held with this fence, and not revoked. */
+        synchronized boolean holds(String taskId, long fence) {
+            Held h = held.get(taskId);
+            return h != null && h.fence == fence && !revoked.contains(taskId);
+        }
+
+        synchronized boolean isRevoked(String taskId) {
+            return revoked.contains(taskId);
+        }
+
+        /**
+         * Someone removed this file (`rm task_locks/*.lock`): every claim in it is lost, and their grinds are to be
+         * stopped without recording anything, as the README says. Their lines go on in a new file until each
+         * grind has stopped and its finish has come back, so that no one claims a task whose grind still runs here
+         * (a log truncated a moment later would otherwise make it pending at once, and it ran twice).
+         */
+        synchronized void revokeAll() {
+            revoked.addAll(held.keySet());
+            if (channel != null) {
+                OWN.remove(path, this);
+                closeQuietly(channel);
+                channel = null;
+                fileKey = null;
+                path = null;
+            }
         }
 
         synchronized void update(String taskId, Claim claim) {
@@ -163,6 +193,7 @@ final class LeaseFiles {
         synchronized List<String> dropAll() {
             List<String> ids = List.copyOf(held.keySet());
             held.clear();
+            revoked.clear();
             if (channel != null) {
                 OWN.remove(path, this);
                 closeQuietly(channel);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,38 @@ class HandEditsDuringARunTest {
         CliRun status = CliRun.in(ws, "status");
         assertThat(status.exitCode()).as(status.err()).isIn(0, 1);
         assertThat(CliRun.in(ws, "clear").exitCode()).isZero();
+    }
+
+    /**
+     * The hand-edit campaign's double run: while one pool runs every task and another waits idle, the lease files
+     * are removed (the claims end; their grinds are to stop and record nothing) and the log truncated a moment
+     * later (every task pending at once). The idle pool must not start a task whose grind still runs. A grind holds
+     * a lock while it lives (a stopped grind writes no end, so the run log cannot tell when it stopped).
+     */
+    @Test
+    void removedLeasesThenATruncatedLogStartNoTaskBesideItsStillRunningGrind() throws Exception {
+        int tasks = 4;
+        for (int i = 1; i <= tasks; i++) {
+            String id = "t" + i;
+            String grind = "flock -n " + logs.resolve("probe." + id) + " sh -c '" + command(id, 5) + "' || echo " + id
+                    + " >> " + logs.resolve("overlaps.log");
+            assertThat(CliRun.in(ws, "add", id, "grind", "--command", grind, "--max", "1").exitCode()).isZero();
+        }
+        CliProcess first = CliProcess.start(logs.resolve("first.out"), "start", "4", "-w", ws.toString());
+        awaitStarts(tasks);
+        CliProcess idle = CliProcess.start(logs.resolve("idle.out"), "start", "4", "-w", ws.toString());
+        Thread.sleep(2500); // its JVM up, nothing to claim: it waits for the running tasks
+        run("sh", "-c", "rm -f task_locks/*.lock; sleep 0.1; : > execution_log.json");
+
+        assertThat(first.waitFor(90)).as(first.output()).isZero();
+        assertThat(idle.waitFor(90)).as(idle.output()).isZero();
+        assertThat(logs.resolve("overlaps.log")).as("a grind started while another of its task still ran; runs:\n"
+                + Files.readString(ws.resolve("runs.log")) + first.output() + idle.output()).doesNotExist();
+        Map<String, List<long[]>> runs = runs();
+        for (int i = 1; i <= tasks; i++) {
+            String id = "t" + i;
+            assertThat(runs.get(id)).as("runs of " + id).anySatisfy(r -> assertThat(r[1]).isPositive());
+        }
     }
 
     /** Writes {@code start ID PID MS} and {@code end ID PID MS} with the wall clock in milliseconds. */
