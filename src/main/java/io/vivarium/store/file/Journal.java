@@ -2,6 +2,7 @@ package io.vivarium.store.file;
 
 import io.vivarium.store.StoreException;
 import io.vivarium.store.WorkspaceJson;
+import io.vivarium.task.FlowSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,6 +48,11 @@ final class Journal {
     private final List<long[]> ends = new ArrayList<>();
     /** The last record the current file holds, read or written here; null when it holds none. */
     private JournalRecord last;
+    /**
+     * The newest flow settings a record read or written since the header set (null: none did): what a reader that
+     * has not loaded the queue answers, because {@link #read()} hands each record over only once.
+     */
+    private FlowSettings lastFlow;
 
     Journal(Path path) {
         this.path = path;
@@ -146,6 +152,11 @@ final class Journal {
         return last;
     }
 
+    /** See {@link #lastFlow}; a checkpoint that restarts the journal keeps it (the documents it wrote hold it). */
+    FlowSettings lastFlow() {
+        return lastFlow;
+    }
+
     /** How many records the file holds past its checkpoint. */
     int records() {
         return ends.size();
@@ -201,6 +212,7 @@ final class Journal {
             position += line.length;
             ends.add(new long[] {record.seq(), position});
             last = record;
+            lastFlow = record.flow() != null ? record.flow() : lastFlow;
         } catch (IOException e) {
             try {
                 if (channel != null && writable) {
@@ -249,6 +261,7 @@ final class Journal {
                 }
             }
             JournalRecord keptLast = keptEnds.isEmpty() ? null : last;
+            FlowSettings keptFlow = lastFlow;
             AtomicFile.replace(path, content);
             // This process wrote every line of the new file and has read them all: it follows it from its end
             // without parsing the kept records again (thousands, at 100,000 tasks, once a second).
@@ -263,6 +276,7 @@ final class Journal {
             headerEnd = head.length;
             ends.addAll(keptEnds);
             last = keptLast;
+            lastFlow = keptFlow;
             position = content.length;
         } catch (IOException e) {
             throw new StoreException("cannot rewrite " + path + ": " + e.getMessage(), e);
@@ -414,6 +428,7 @@ final class Journal {
             into.add(record);
             ends.add(new long[] {record.seq(), lineEnd});
             last = record;
+            lastFlow = record.flow() != null ? record.flow() : lastFlow;
         } catch (JacksonException e) {
             throw new Unreadable(WorkspaceJson.describe(e));
         }
@@ -441,6 +456,7 @@ final class Journal {
         header = null;
         ends.clear();
         last = null;
+        lastFlow = null;
     }
 
     private static byte[] line(Object value) {

@@ -115,13 +115,8 @@ final class JournalledState {
         if (!filesAsNamed(tail.header())) {
             return Optional.empty();
         }
-        for (int i = tail.records().size() - 1; i >= 0; i--) {
-            FlowSettings flow = tail.records().get(i).flow();
-            if (flow != null) {
-                return Optional.of(flow);
-            }
-        }
-        return QueueHead.flow(paths.queue());
+        FlowSettings flow = journal.lastFlow();
+        return flow != null ? Optional.of(flow) : QueueHead.flow(paths.queue());
     }
 
     /** Whether a pending task waits for a time, as the journal's last record says; empty when it cannot say. */

@@ -1,7 +1,7 @@
 package io.vivarium.store.file;
 
 import io.vivarium.task.FlowSettings;
-import io.vivarium.task.PastRun;
+import io.vivarium.store.RecordedStarts;
 import io.vivarium.task.Rate;
 import io.vivarium.task.Task;
 import io.vivarium.task.TaskRun;
@@ -141,20 +141,7 @@ final class QueueStarts {
                 continue;
             }
             TaskRun run = runOf.apply(task.id());
-            if (run == null) {
-                continue;
-            }
-            // A recurring task's entry may still name the start its last past run holds: count each once.
-            java.util.Set<Instant> ofTask = new java.util.HashSet<>();
-            if (run.startedAt() != null) {
-                ofTask.add(run.startedAt());
-            }
-            for (PastRun past : run.pastRuns()) {
-                if (past.startedAt() != null) {
-                    ofTask.add(past.startedAt());
-                }
-            }
-            ofTask.stream().filter(at -> at.isAfter(since)).forEach(found::add);
+            RecordedStarts.of(run).stream().filter(at -> at.isAfter(since)).forEach(found::add);
         }
         found.sort(null);
         ArrayDeque<Instant> starts = new ArrayDeque<>(found);

@@ -68,6 +68,8 @@ final class WorkspaceState {
     /** Each rate-limited queue's recent starts; the flow settings themselves live in {@link #frame}. */
     private final QueueStarts starts = new QueueStarts();
     private final FlowRoomCache flowRoom = new FlowRoomCache();
+    /** {@code frame.flow()}, read once: every claim asks it, for every candidate (a clear and a prune keep it). */
+    private FlowSettings flow;
     /** The last journal record applied, and the last one that changed the queue's definitions. */
     private long seq;
     private long queueSeq;
@@ -75,6 +77,7 @@ final class WorkspaceState {
     /** {@code at}: when a log written before spend was kept has its ledger worked out from its entries. */
     WorkspaceState(QueueDocument queue, ExecutionLog log, long seq, Instant at) {
         this.frame = queue.withTasks(List.of());
+        this.flow = frame.flow();
         this.logFrame = log.cleared(QueueDocument.empty());
         this.seq = seq;
         this.queueSeq = queue.revision();
@@ -205,7 +208,7 @@ final class WorkspaceState {
             entries[i++] = e.getValue();
         }
         return new Checkpoints.FrozenLog(logFrame.version(), ids, entries, summary(),
-                starts.writtenInto(logFrame.withSpend(spend()).extra(), frame.flow()));
+                starts.writtenInto(logFrame.withSpend(spend()).extra(), flow));
     }
 
     // --- what a commit may claim ---
@@ -256,11 +259,12 @@ final class WorkspaceState {
     // --- flow control ---
 
     FlowSettings flow() {
-        return frame.flow();
+        return flow;
     }
 
     void setFlow(FlowSettings flow) {
         frame = frame.withFlow(flow);
+        this.flow = flow;
         flowRoom.drop();
     }
 
@@ -270,7 +274,7 @@ final class WorkspaceState {
     }
 
     private FlowRoom flowRoom(Instant now, Set<String> leased) {
-        return flowRoom.at(frame.flow(), now, leased, inProgress, this::taskOrNull,
+        return flowRoom.at(flow, now, leased, inProgress, this::taskOrNull,
                 queue -> starts.of(queue, now, tasks, runs::get));
     }
 

@@ -58,4 +58,19 @@ class RecordedFlowTest {
         Files.writeString(workspace.resolve("queue.json"), edited);
         assertThat(freshStoreSays(true)).as("a hand edit is read whole").isEqualTo(set);
     }
+
+    @Test
+    void oneStoreThatHasNotReadTheQueueFollowsChangesMadeElsewhere() {
+        try (FileTaskStore writer = new FileTaskStore(workspace, Clock.systemUTC());
+             FileTaskStore reader = new FileTaskStore(workspace, Clock.systemUTC())) {
+            writer.add(List.of(aTask("a").build()));
+            writer.changeFlow(f -> f.withPaused(true));
+            assertThat(reader.summary().totalTasks()).isEqualTo(1);
+            assertThat(reader.flowSettings().paused()).as("after another read of the journal").isTrue();
+            writer.changeFlow(f -> f.withPaused(false).withQueue("q", QueueLimits.NONE.withConcurrency(2)));
+            assertThat(reader.summary().totalTasks()).isEqualTo(1);
+            assertThat(reader.flowSettings()).isEqualTo(writer.flowSettings());
+            assertThat(reader.hasReadQueue()).isFalse();
+        }
+    }
 }
